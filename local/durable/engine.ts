@@ -1,0 +1,871 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { Clock, ScheduledWake } from '../clock';
+import { isContinuation, OrchestratorOutcome, planEpisode, TimerSettings, Work } from './episode';
+import {
+  DurableEngineError,
+  InstanceAlreadyExistsError,
+  InstanceNotFoundError,
+  InstanceNotRunningError,
+  OrchestratorNotFoundError,
+} from './errors';
+import { EventType, FailureDetails, HistoryEvent, isoTime } from './historyEvents';
+import { Semaphore } from './semaphore';
+import { DurableStore, InstanceQuery, InstanceRow, RuntimeStatus, TERMINAL_STATUSES, Write } from './store';
+import { newTracker, Tracker } from './tracker';
+
+/** The payload the durable-functions library expects as an orchestration trigger (durable-host-contract §2). */
+export interface OrchestratorPayload {
+  history: HistoryEvent[];
+  instanceId: string;
+  isReplaying: boolean;
+  upperSchemaVersion: number;
+  upperSchemaVersionNew: number;
+  input: unknown;
+  parentInstanceId: string | null;
+  longRunningTimerIntervalDuration: string;
+  maximumShortTimerDuration: string;
+  defaultHttpAsyncRequestSleepTimeMillseconds: number;
+}
+
+/** What the engine needs from the functions host: find and call durable functions. */
+export interface DurableWorker {
+  orchestratorNames(): string[];
+  resolveOrchestrator(name: string): string | undefined;
+  resolveActivity(name: string): string | undefined;
+  activityNames(): string[];
+  callOrchestrator(name: string, payload: OrchestratorPayload): Promise<OrchestratorOutcome>;
+  /** Resolves with the activity's return value; rejects with what it threw. */
+  callActivity(name: string, input: unknown): Promise<unknown>;
+}
+
+export interface EngineOptions {
+  store: DurableStore;
+  clock: Clock;
+  worker: DurableWorker;
+  maxConcurrentOrchestrations?: number;
+  maxConcurrentActivities?: number;
+  timers?: Partial<TimerSettings>;
+  log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+}
+
+type MessageBody =
+  | { kind: 'event'; executionId?: string; event: HistoryEvent }
+  | { kind: 'terminate' | 'suspend' | 'resume'; reason: string };
+
+interface Message {
+  id: number;
+  dueAt: number;
+  body: MessageBody;
+}
+
+interface LiveInstance {
+  row: InstanceRow;
+  history: HistoryEvent[];
+  tracker: Tracker;
+  inbox: Message[];
+  wakes: Map<number, ScheduledWake>;
+  timerMessages: Map<number, number>;
+  busy: boolean;
+}
+
+export interface StatusOptions {
+  showHistory?: boolean;
+  showHistoryOutput?: boolean;
+  showInput?: boolean;
+}
+
+export interface InstanceStatus {
+  name: string;
+  instanceId: string;
+  runtimeStatus: RuntimeStatus;
+  input: unknown;
+  output: unknown;
+  customStatus: unknown;
+  createdTime: string;
+  lastUpdatedTime: string;
+  historyEvents?: Record<string, unknown>[];
+}
+
+const DAY_MS = 86_400_000;
+const DEFAULT_TIMERS: TimerSettings = { maxShortTimerMs: 6 * DAY_MS, longTimerIntervalMs: 3 * DAY_MS };
+
+/** Formats a duration as the .NET TimeSpan text the library parses ("d.hh:mm:ss"). */
+function timeSpan(ms: number): string {
+  const d = Math.floor(ms / DAY_MS);
+  const rest = new Date(ms % DAY_MS).toISOString().slice(11, 19);
+  return `${d}.${rest}`;
+}
+
+const parseJson = (text: string | null): unknown => (text === null || text === undefined ? null : JSON.parse(text));
+
+/**
+ * The host side of the Durable Task protocol: keeps each instance's history, calls orchestrators (the
+ * durable-functions library replays them), turns their actions into work, runs activities, fires timers and
+ * persists everything through the group-committing store.
+ */
+export class DurableEngine extends EventEmitter {
+  private readonly store: DurableStore;
+  private readonly clock: Clock;
+  private readonly worker: DurableWorker;
+  private readonly timers: TimerSettings;
+  private readonly orchestrations: Semaphore;
+  private readonly activities: Semaphore;
+  private readonly live = new Map<string, LiveInstance>();
+  private nextMessageId = 0;
+  private nextActivityId = 0;
+  private inFlight = 0;
+  private idleWaiters: (() => void)[] = [];
+  private stopped = false;
+  private readonly log: NonNullable<EngineOptions['log']>;
+
+  constructor(options: EngineOptions) {
+    super();
+    this.setMaxListeners(0);
+    this.store = options.store;
+    this.clock = options.clock;
+    this.worker = options.worker;
+    this.timers = { ...DEFAULT_TIMERS, ...options.timers };
+    this.orchestrations = new Semaphore(options.maxConcurrentOrchestrations ?? 100);
+    this.activities = new Semaphore(options.maxConcurrentActivities ?? 100);
+    this.log = options.log ?? (() => undefined);
+  }
+
+  /** Loads in-flight instances and their pending work from the store and resumes them. */
+  start(): void {
+    const ids = this.store.maxIds();
+    this.nextMessageId = ids.message;
+    this.nextActivityId = ids.activity;
+    for (const row of this.store.loadActiveInstances()) {
+      this.live.set(row.instanceId, this.makeLive(row, this.store.getHistory(row.instanceId), JSON.parse(row.tracker)));
+    }
+    const stale: number[] = [];
+    for (const m of this.store.loadMessages()) {
+      const inst = this.live.get(m.instanceId);
+      if (inst) this.deliver(inst, { id: m.id, dueAt: m.dueAt, body: JSON.parse(m.body) });
+      else stale.push(m.id);
+    }
+    const staleActivities: number[] = [];
+    for (const a of this.store.loadActivities()) {
+      const inst = this.live.get(a.instanceId);
+      if (inst && inst.row.executionId === a.executionId) this.runActivity(a.instanceId, a.executionId, a.id, a.taskId, a.name, a.input);
+      else staleActivities.push(a.id);
+    }
+    if (stale.length || staleActivities.length) {
+      void this.store.commit([...stale.map((id) => this.store.removeMessage(id)), ...staleActivities.map((id) => this.store.removeActivity(id))]);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const inst of this.live.values()) for (const w of inst.wakes.values()) w.cancel();
+    await this.whenIdle();
+  }
+
+  /** Resolves when no episode, activity or commit is in progress (timers may still be pending). */
+  whenIdle(): Promise<void> {
+    if (this.inFlight === 0) return new Promise((r) => setImmediate(() => (this.inFlight === 0 ? r() : this.idleWaiters.push(r))));
+    return new Promise((r) => this.idleWaiters.push(r));
+  }
+
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.inFlight++;
+    return p.finally(() => {
+      if (--this.inFlight === 0) {
+        setImmediate(() => {
+          if (this.inFlight !== 0) return;
+          const waiters = this.idleWaiters;
+          this.idleWaiters = [];
+          waiters.forEach((w) => w());
+        });
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- client operations
+
+  async startNew(name: string, options: { instanceId?: string; input?: string | null } = {}): Promise<string> {
+    const canonical = this.worker.resolveOrchestrator(name);
+    if (!canonical) throw new OrchestratorNotFoundError(name, this.worker.orchestratorNames());
+    const instanceId = options.instanceId || randomUUID().replace(/-/g, '');
+    validateInstanceId(instanceId);
+    const existing = this.live.get(instanceId)?.row ?? this.store.getInstance(instanceId);
+    if (existing && !TERMINAL_STATUSES.has(existing.status)) throw new InstanceAlreadyExistsError(instanceId, existing.status);
+    await this.track(this.createInstance(canonical, instanceId, options.input ?? null, null, null, !!existing));
+    return instanceId;
+  }
+
+  private async createInstance(
+    name: string,
+    instanceId: string,
+    input: string | null,
+    parent: { instanceId: string; taskId: number; name: string } | null,
+    version: string | null,
+    replacing: boolean,
+  ): Promise<void> {
+    const created = this.prepareInstance(name, instanceId, input, parent, version, replacing);
+    await this.store.commit(created.writes);
+    created.activate();
+  }
+
+  /** The writes that create an instance, and what to do once they are committed. */
+  private prepareInstance(
+    name: string,
+    instanceId: string,
+    input: string | null,
+    parent: { instanceId: string; taskId: number; name: string } | null,
+    version: string | null,
+    replacing: boolean,
+  ): { writes: Write[]; activate: () => void } {
+    const now = this.clock.now();
+    const row: InstanceRow = {
+      instanceId,
+      name,
+      executionId: randomUUID().replace(/-/g, ''),
+      status: 'Pending',
+      input,
+      output: null,
+      customStatus: null,
+      createdTime: now,
+      lastUpdatedTime: now,
+      parentInstanceId: parent?.instanceId ?? null,
+      parentTaskId: parent?.taskId ?? null,
+      tracker: JSON.stringify(newTracker()),
+    };
+    const started: HistoryEvent = {
+      EventType: EventType.ExecutionStarted,
+      EventId: -1,
+      IsPlayed: false,
+      Timestamp: isoTime(now),
+      Name: name,
+      Input: input,
+      ...(version ? { Version: version } : {}),
+      ...(parent ? { ParentInstance: { InstanceId: parent.instanceId, TaskScheduledId: parent.taskId, Name: parent.name } } : {}),
+    };
+    const msg: Message = { id: ++this.nextMessageId, dueAt: now, body: { kind: 'event', executionId: row.executionId, event: started } };
+    const writes = [
+      ...(replacing ? [this.store.purge(instanceId)] : []),
+      this.store.putInstance(row),
+      this.store.addMessage({ id: msg.id, instanceId, dueAt: msg.dueAt, body: JSON.stringify(msg.body) }),
+    ];
+    const activate = (): void => {
+      const old = this.live.get(instanceId);
+      if (old) this.retire(old);
+      const inst = this.makeLive(row, [], newTracker());
+      this.live.set(instanceId, inst);
+      this.emit('instance', { ...row });
+      this.deliver(inst, msg);
+    };
+    return { writes, activate };
+  }
+
+  async raiseEvent(instanceId: string, eventName: string, input: string | null): Promise<void> {
+    const inst = this.requireActive(instanceId, 'raise an event to');
+    await this.track(this.send(inst, { kind: 'event', event: this.eventRaised(eventName, input) }));
+  }
+
+  async terminate(instanceId: string, reason: string): Promise<void> {
+    const inst = this.requireActive(instanceId, 'terminate');
+    await this.track(this.send(inst, { kind: 'terminate', reason }));
+  }
+
+  async suspend(instanceId: string, reason: string): Promise<void> {
+    const inst = this.requireActive(instanceId, 'suspend');
+    await this.track(this.send(inst, { kind: 'suspend', reason }));
+  }
+
+  async resume(instanceId: string, reason: string): Promise<void> {
+    const inst = this.requireActive(instanceId, 'resume');
+    await this.track(this.send(inst, { kind: 'resume', reason }));
+  }
+
+  /** Starts the instance again with its original input, under the same ID or a new one. */
+  async restart(instanceId: string, options: { newInstanceId?: boolean | string } = {}): Promise<string> {
+    const row = this.live.get(instanceId)?.row ?? this.store.getInstance(instanceId);
+    if (!row) throw new InstanceNotFoundError(instanceId);
+    const targetId =
+      typeof options.newInstanceId === 'string' ? options.newInstanceId : options.newInstanceId ? undefined : instanceId;
+    if (targetId === instanceId && !TERMINAL_STATUSES.has(row.status)) {
+      const inst = this.live.get(instanceId);
+      if (inst) await this.track(this.send(inst, { kind: 'terminate', reason: 'Restarted by operator' }));
+      await this.waitForTerminal(instanceId);
+    }
+    const startedId = targetId ?? randomUUID().replace(/-/g, '');
+    const existing = this.store.getInstance(startedId);
+    if (existing && !TERMINAL_STATUSES.has(existing.status)) throw new InstanceAlreadyExistsError(startedId, existing.status);
+    await this.track(this.createInstance(row.name, startedId, row.input, null, null, !!existing));
+    return startedId;
+  }
+
+  private waitForTerminal(instanceId: string): Promise<void> {
+    return new Promise((resolve) => {
+      const check = (row: InstanceRow): void => {
+        if (row.instanceId === instanceId && TERMINAL_STATUSES.has(row.status)) {
+          this.off('instance', check);
+          resolve();
+        }
+      };
+      this.on('instance', check);
+      const row = this.store.getInstance(instanceId);
+      if (row) check(row);
+    });
+  }
+
+  /** Deletes an instance in a terminal state with its history; returns how many were deleted. */
+  async purge(instanceId: string): Promise<number> {
+    const row = this.live.get(instanceId)?.row ?? this.store.getInstance(instanceId);
+    if (!row) return 0;
+    if (!TERMINAL_STATUSES.has(row.status)) throw new InstanceNotRunningError(instanceId, row.status, 'purge (only completed, failed or terminated instances can be purged)');
+    await this.track(this.store.commit([this.store.purge(instanceId)]));
+    return 1;
+  }
+
+  async purgeBy(query: InstanceQuery): Promise<number> {
+    const statuses = (query.statuses?.length ? query.statuses : [...TERMINAL_STATUSES]).filter((s) => TERMINAL_STATUSES.has(s));
+    const rows = this.store.queryInstances({ ...query, statuses });
+    if (rows.length) await this.track(this.store.commit(rows.map((r) => this.store.purge(r.instanceId))));
+    return rows.length;
+  }
+
+  getStatus(instanceId: string, options: StatusOptions = {}): InstanceStatus | undefined {
+    const inst = this.live.get(instanceId);
+    const row = inst?.row ?? this.store.getInstance(instanceId);
+    if (!row) return undefined;
+    const status = toStatus(row, options.showInput !== false);
+    if (options.showHistory) {
+      const history = inst ? inst.history : this.store.getHistory(instanceId);
+      status.historyEvents = history.map((e) => formatHistoryEvent(e, !!options.showHistoryOutput));
+    }
+    return status;
+  }
+
+  getHistory(instanceId: string): HistoryEvent[] | undefined {
+    const inst = this.live.get(instanceId);
+    if (inst) return inst.history;
+    return this.store.getInstance(instanceId) ? this.store.getHistory(instanceId) : undefined;
+  }
+
+  listInstances(query: InstanceQuery, showInput = true): { statuses: InstanceStatus[]; rows: InstanceRow[] } {
+    const rows = this.store.queryInstances(query);
+    return { rows, statuses: rows.map((r) => toStatus(this.live.get(r.instanceId)?.row ?? r, showInput)) };
+  }
+
+  private requireActive(instanceId: string, operation: string): LiveInstance {
+    const inst = this.live.get(instanceId);
+    if (inst) return inst;
+    const row = this.store.getInstance(instanceId);
+    if (!row) throw new InstanceNotFoundError(instanceId);
+    throw new InstanceNotRunningError(instanceId, row.status, operation);
+  }
+
+  private eventRaised(name: string, input: string | null): HistoryEvent {
+    return { EventType: EventType.EventRaised, EventId: -1, IsPlayed: false, Timestamp: isoTime(this.clock.now()), Name: name, Input: input ?? undefined };
+  }
+
+  /** Persists a message for an instance, then hands it to the instance. */
+  private async send(inst: LiveInstance, body: MessageBody, dueAt = this.clock.now()): Promise<void> {
+    const msg: Message = { id: ++this.nextMessageId, dueAt, body };
+    await this.store.commit([this.store.addMessage({ id: msg.id, instanceId: inst.row.instanceId, dueAt, body: JSON.stringify(body) })]);
+    this.deliver(inst, msg);
+  }
+
+  // ---------------------------------------------------------------- scheduling
+
+  private makeLive(row: InstanceRow, history: HistoryEvent[], tracker: Tracker): LiveInstance {
+    return { row, history, tracker, inbox: [], wakes: new Map(), timerMessages: new Map(), busy: false };
+  }
+
+  private deliver(inst: LiveInstance, msg: Message): void {
+    if (this.stopped) return;
+    const body = msg.body;
+    if (body.kind === 'event' && body.event.EventType === EventType.TimerFired && body.event.TimerId !== undefined) {
+      inst.timerMessages.set(body.event.TimerId, msg.id);
+    }
+    if (msg.dueAt > this.clock.now()) {
+      inst.wakes.set(
+        msg.id,
+        this.clock.schedule(msg.dueAt, () => {
+          inst.wakes.delete(msg.id);
+          this.enqueue(inst, msg);
+        }),
+      );
+    } else {
+      this.enqueue(inst, msg);
+    }
+  }
+
+  private enqueue(inst: LiveInstance, msg: Message): void {
+    if (this.stopped || this.live.get(inst.row.instanceId) !== inst) return;
+    inst.inbox.push(msg);
+    this.kick(inst);
+  }
+
+  private kick(inst: LiveInstance): void {
+    if (inst.busy || inst.inbox.length === 0 || this.stopped) return;
+    inst.busy = true;
+    void this.track(this.runEpisode(inst))
+      .catch((e) => this.log('error', `Episode of instance "${inst.row.instanceId}" could not be saved: ${(e as Error).stack ?? e}`))
+      .finally(() => {
+        inst.busy = false;
+        if (this.live.get(inst.row.instanceId) === inst) this.kick(inst);
+      });
+  }
+
+  /** Stops everything pending for an instance that is finished or replaced. */
+  private retire(inst: LiveInstance): void {
+    for (const w of inst.wakes.values()) w.cancel();
+    inst.wakes.clear();
+    inst.inbox = [];
+    if (this.live.get(inst.row.instanceId) === inst) this.live.delete(inst.row.instanceId);
+  }
+
+  // ---------------------------------------------------------------- episodes
+
+  private async runEpisode(inst: LiveInstance): Promise<void> {
+    await this.orchestrations.acquire();
+    try {
+      await this.episode(inst);
+    } finally {
+      this.orchestrations.release();
+    }
+  }
+
+  private async episode(inst: LiveInstance): Promise<void> {
+    const row = inst.row;
+    const now = Math.max(this.clock.now(), lastTimestamp(inst.history));
+    const writes: Write[] = [];
+    const after: (() => void)[] = [];
+    const consumed: Message[] = [];
+    const batch: HistoryEvent[] = [];
+    let continuation: HistoryEvent | undefined;
+    let control: Extract<MessageBody, { reason: string }> | undefined;
+
+    // Choose this episode's messages: control operations run alone; a continuation trigger must come first.
+    const keep: Message[] = [];
+    for (const msg of inst.inbox) {
+      const body = msg.body;
+      if (control || (batch.length && body.kind !== 'event')) {
+        keep.push(msg);
+        continue;
+      }
+      if (body.kind !== 'event') {
+        if (row.status === 'Suspended' && body.kind === 'suspend') {
+          consumed.push(msg);
+          continue;
+        }
+        if (row.status !== 'Suspended' && body.kind === 'resume') {
+          consumed.push(msg);
+          continue;
+        }
+        control = body;
+        consumed.push(msg);
+        continue;
+      }
+      if (body.executionId && body.executionId !== row.executionId) {
+        consumed.push(msg); // work of an earlier execution (before continue-as-new): drop it
+        continue;
+      }
+      if (row.status === 'Suspended') {
+        keep.push(msg);
+        continue;
+      }
+      const trigger = isContinuation(inst.tracker, body.event);
+      if (trigger && batch.length) {
+        keep.push(msg);
+        continue;
+      }
+      if (trigger) continuation = body.event;
+      const stamped: HistoryEvent = { ...body.event, Timestamp: body.event.EventType === EventType.TimerFired ? isoTime(now) : body.event.Timestamp };
+      if (stamped.EventType === EventType.ExecutionStarted && inst.history.length) {
+        consumed.push(msg); // a duplicate start of a running execution
+        continue;
+      }
+      batch.push(stamped);
+      consumed.push(msg);
+    }
+    inst.inbox = keep;
+    for (const m of consumed) writes.push(this.store.removeMessage(m.id));
+
+    const started = (type: EventType, extra: Partial<HistoryEvent> = {}): HistoryEvent => ({
+      EventType: type,
+      EventId: -1,
+      IsPlayed: false,
+      Timestamp: isoTime(now),
+      ...extra,
+    });
+    let newEvents: HistoryEvent[] = [];
+    let finished: { status: RuntimeStatus; output: string | null; failure?: FailureDetails } | undefined;
+    let continuedInput: string | null | undefined;
+
+    if (control) {
+      newEvents = [started(EventType.OrchestratorStarted)];
+      if (control.kind === 'terminate') {
+        newEvents.push(started(EventType.ExecutionTerminated, { Input: JSON.stringify(control.reason) }));
+        newEvents.push(started(EventType.ExecutionCompleted, { OrchestrationStatus: 'Terminated', Result: JSON.stringify(control.reason) }));
+        finished = { status: 'Terminated', output: JSON.stringify(control.reason) };
+      } else if (control.kind === 'suspend') {
+        newEvents.push(started(EventType.ExecutionSuspended, { Input: JSON.stringify(control.reason) }));
+        row.status = 'Suspended';
+      } else {
+        newEvents.push(started(EventType.ExecutionResumed, { Input: JSON.stringify(control.reason) }));
+        row.status = inst.history.length > 0 ? 'Running' : 'Pending';
+      }
+      newEvents.push(started(EventType.OrchestratorCompleted));
+    } else if (batch.length) {
+      newEvents = [started(EventType.OrchestratorStarted), ...batch];
+      const history = [...inst.history, ...newEvents];
+      let outcome: OrchestratorOutcome;
+      try {
+        outcome = await this.worker.callOrchestrator(row.name, {
+          history,
+          instanceId: row.instanceId,
+          isReplaying: inst.history.length > 0,
+          upperSchemaVersion: 1,
+          upperSchemaVersionNew: 3,
+          input: parseJson(row.input),
+          parentInstanceId: row.parentInstanceId,
+          longRunningTimerIntervalDuration: timeSpan(this.timers.longTimerIntervalMs),
+          maximumShortTimerDuration: timeSpan(this.timers.maxShortTimerMs),
+          defaultHttpAsyncRequestSleepTimeMillseconds: 30000,
+        });
+      } catch (e) {
+        outcome = { isDone: false, actions: [], error: errorText(e), failureDetails: failureOf(e) };
+      }
+      if (outcome.error !== undefined) outcome.error = `Orchestrator function '${row.name}' failed: ${outcome.error}`;
+      const tracker = inst.tracker;
+      let plan;
+      try {
+        plan = planEpisode({ instanceId: row.instanceId, now, tracker, timers: this.timers, continuationEvent: continuation }, newEvents, outcome);
+      } catch (e) {
+        if (!(e instanceof DurableEngineError)) throw e;
+        plan = planEpisode(
+          { instanceId: row.instanceId, now, tracker: newTracker(), timers: this.timers },
+          newEvents,
+          { isDone: false, actions: [], error: e.message, failureDetails: { ErrorType: e.name, ErrorMessage: e.message } },
+        );
+      }
+      newEvents.push(...plan.appended);
+      row.customStatus = plan.customStatus;
+      for (const w of plan.work) this.planWork(inst, w, writes, after, now);
+      const r = plan.result;
+      if (r.status === 'Completed') finished = { status: 'Completed', output: r.output };
+      else if (r.status === 'Failed') finished = { status: 'Failed', output: r.output, failure: r.failureDetails };
+      else if (r.status === 'ContinuedAsNew') continuedInput = r.input;
+      else row.status = 'Running';
+    }
+
+    if (newEvents.length === 0 && consumed.length === 0) return;
+
+    if (finished) {
+      row.status = finished.status;
+      row.output = finished.output;
+      this.notifyParent(row, finished, writes, after, now);
+    }
+    const seq = inst.history.length;
+    if (continuedInput !== undefined) {
+      this.continueAsNew(inst, newEvents, continuedInput, writes, after, now);
+    } else {
+      writes.push(this.store.appendHistory(row.instanceId, seq, newEvents.map(played)));
+      for (const e of newEvents) inst.history.push(played(e));
+    }
+    row.lastUpdatedTime = now;
+    row.tracker = JSON.stringify(inst.tracker);
+    writes.push(this.store.putInstance({ ...row }));
+
+    if (finished) this.retire(inst);
+    await this.store.commit(writes);
+    this.emit('instance', { ...row });
+    for (const f of after) f();
+  }
+
+  private continueAsNew(
+    inst: LiveInstance,
+    newEvents: HistoryEvent[],
+    input: string | null,
+    writes: Write[],
+    after: (() => void)[],
+    now: number,
+  ): void {
+    const row = inst.row;
+    // Events nobody waited for yet are kept for the next execution (Durable Functions 2.x behaviour): each
+    // wait consumes the earliest event of its name, so the unconsumed ones are the latest.
+    const raised = [...inst.history, ...newEvents].filter((e) => e.EventType === EventType.EventRaised);
+    const carried: HistoryEvent[] = [];
+    const byName = new Map<string, HistoryEvent[]>();
+    for (const e of raised) byName.set(e.Name as string, [...(byName.get(e.Name as string) ?? []), e]);
+    for (const [name, events] of byName) {
+      const waits = inst.tracker.waitsByName[name] ?? 0;
+      carried.push(...events.slice(Math.min(waits, events.length)));
+    }
+    carried.sort((a, b) => a.Timestamp.localeCompare(b.Timestamp));
+    for (const w of inst.wakes.values()) w.cancel();
+    inst.wakes.clear();
+    inst.timerMessages.clear();
+    row.executionId = randomUUID().replace(/-/g, '');
+    row.input = input;
+    row.status = 'Running';
+    row.output = null;
+    inst.history = [];
+    inst.tracker = newTracker();
+    writes.push(this.store.resetHistory(row.instanceId));
+    const startedEvent: HistoryEvent = {
+      EventType: EventType.ExecutionStarted,
+      EventId: -1,
+      IsPlayed: false,
+      Timestamp: isoTime(now),
+      Name: row.name,
+      Input: input,
+    };
+    for (const event of [startedEvent, ...carried.map((e) => ({ ...e, IsPlayed: false }))]) {
+      const msg: Message = { id: ++this.nextMessageId, dueAt: now, body: { kind: 'event', executionId: row.executionId, event } };
+      writes.push(this.store.addMessage({ id: msg.id, instanceId: row.instanceId, dueAt: now, body: JSON.stringify(msg.body) }));
+      after.push(() => this.deliver(inst, msg));
+    }
+    // Older messages still queued in memory belong to the previous execution, except raised events.
+    inst.inbox = inst.inbox.filter((m) => m.body.kind !== 'event' || !m.body.executionId);
+  }
+
+  private notifyParent(
+    row: InstanceRow,
+    finished: { status: RuntimeStatus; output: string | null; failure?: FailureDetails },
+    writes: Write[],
+    after: (() => void)[],
+    now: number,
+  ): void {
+    if (!row.parentInstanceId || row.parentTaskId === null) return;
+    const parent = this.live.get(row.parentInstanceId);
+    if (!parent) return;
+    const event: HistoryEvent =
+      finished.status === 'Completed'
+        ? { EventType: EventType.SubOrchestrationInstanceCompleted, EventId: -1, IsPlayed: false, Timestamp: isoTime(now), TaskScheduledId: row.parentTaskId, Result: finished.output }
+        : {
+            EventType: EventType.SubOrchestrationInstanceFailed,
+            EventId: -1,
+            IsPlayed: false,
+            Timestamp: isoTime(now),
+            TaskScheduledId: row.parentTaskId,
+            Reason: `Sub-orchestration '${row.name}' (instance ${row.instanceId}) ${finished.status === 'Terminated' ? 'was terminated' : 'failed'}: ${String(parseJson(finished.output))}`,
+            Details: finished.failure?.StackTrace ?? '',
+            FailureDetails: finished.failure ?? { ErrorType: 'OrchestrationTerminated', ErrorMessage: String(parseJson(finished.output)) },
+          };
+    const msg: Message = { id: ++this.nextMessageId, dueAt: now, body: { kind: 'event', executionId: parent.row.executionId, event } };
+    writes.push(this.store.addMessage({ id: msg.id, instanceId: parent.row.instanceId, dueAt: now, body: JSON.stringify(msg.body) }));
+    after.push(() => this.deliver(parent, msg));
+  }
+
+  private planWork(inst: LiveInstance, w: Work, writes: Write[], after: (() => void)[], now: number): void {
+    const row = inst.row;
+    const executionId = row.executionId;
+    switch (w.kind) {
+      case 'activity': {
+        const id = ++this.nextActivityId;
+        writes.push(this.store.addActivity({ id, instanceId: row.instanceId, executionId, taskId: w.taskId, name: w.name, input: w.input }));
+        after.push(() => this.runActivity(row.instanceId, executionId, id, w.taskId, w.name, w.input));
+        return;
+      }
+      case 'timer': {
+        const event: HistoryEvent = { EventType: EventType.TimerFired, EventId: -1, IsPlayed: false, Timestamp: isoTime(w.fireAt), TimerId: w.timerId, FireAt: isoTime(w.fireAt) };
+        const msg: Message = { id: ++this.nextMessageId, dueAt: w.fireAt, body: { kind: 'event', executionId, event } };
+        writes.push(this.store.addMessage({ id: msg.id, instanceId: row.instanceId, dueAt: w.fireAt, body: JSON.stringify(msg.body) }));
+        after.push(() => this.deliver(inst, msg));
+        return;
+      }
+      case 'cancelTimer': {
+        const msgId = inst.timerMessages.get(w.timerId);
+        if (msgId === undefined) return;
+        inst.timerMessages.delete(w.timerId);
+        writes.push(this.store.removeMessage(msgId));
+        inst.wakes.get(msgId)?.cancel();
+        inst.wakes.delete(msgId);
+        inst.inbox = inst.inbox.filter((m) => m.id !== msgId);
+        return;
+      }
+      case 'selfMessage': {
+        const msg: Message = { id: ++this.nextMessageId, dueAt: now, body: { kind: 'event', executionId, event: w.event } };
+        writes.push(this.store.addMessage({ id: msg.id, instanceId: row.instanceId, dueAt: now, body: JSON.stringify(msg.body) }));
+        after.push(() => this.deliver(inst, msg));
+        return;
+      }
+      case 'startChild':
+        this.planChild(inst, w, writes, after, now);
+        return;
+    }
+  }
+
+  private planChild(
+    inst: LiveInstance,
+    w: Extract<Work, { kind: 'startChild' }>,
+    writes: Write[],
+    after: (() => void)[],
+    now: number,
+  ): void {
+    const parent = inst.row;
+    const canonical = this.worker.resolveOrchestrator(w.name);
+    const existing = this.live.get(w.instanceId)?.row ?? this.store.getInstance(w.instanceId);
+    const problem = !canonical
+      ? new OrchestratorNotFoundError(w.name, this.worker.orchestratorNames())
+      : existing && !TERMINAL_STATUSES.has(existing.status)
+        ? new InstanceAlreadyExistsError(w.instanceId, existing.status)
+        : undefined;
+    if (problem) {
+      const event: HistoryEvent = {
+        EventType: EventType.SubOrchestrationInstanceFailed,
+        EventId: -1,
+        IsPlayed: false,
+        Timestamp: isoTime(now),
+        TaskScheduledId: w.taskId,
+        Reason: problem.message,
+        Details: '',
+        FailureDetails: { ErrorType: problem.name, ErrorMessage: problem.message },
+      };
+      const msg: Message = { id: ++this.nextMessageId, dueAt: now, body: { kind: 'event', executionId: parent.executionId, event } };
+      writes.push(this.store.addMessage({ id: msg.id, instanceId: parent.instanceId, dueAt: now, body: JSON.stringify(msg.body) }));
+      after.push(() => this.deliver(inst, msg));
+      return;
+    }
+    // Created in the parent's commit, so the parent's SubOrchestrationInstanceCreated and the child's start
+    // are durable together.
+    const child = this.prepareInstance(
+      canonical as string,
+      w.instanceId,
+      w.input,
+      { instanceId: parent.instanceId, taskId: w.taskId, name: parent.name },
+      w.version ?? null,
+      !!existing,
+    );
+    writes.push(...child.writes);
+    after.push(child.activate);
+  }
+
+  // ---------------------------------------------------------------- activities
+
+  private runActivity(instanceId: string, executionId: string, activityId: number, taskId: number, name: string, input: string | null): void {
+    void this.track(this.activity(instanceId, executionId, activityId, taskId, name, input)).catch((e) =>
+      this.log('error', `Activity "${name}" of instance "${instanceId}" could not be saved: ${(e as Error).stack ?? e}`),
+    );
+  }
+
+  private async activity(instanceId: string, executionId: string, activityId: number, taskId: number, name: string, input: string | null): Promise<void> {
+    await this.activities.acquire();
+    let event: HistoryEvent;
+    try {
+      const canonical = this.worker.resolveActivity(name);
+      if (!canonical) {
+        throw new DurableEngineError(
+          `The function '${name}' doesn't exist, is disabled, or is not an activity function. Registered activities: ${this.worker.activityNames().join(', ') || '(none)'}.`,
+        );
+      }
+      const result = await this.worker.callActivity(canonical, parseJson(input));
+      event = { EventType: EventType.TaskCompleted, EventId: -1, IsPlayed: false, Timestamp: isoTime(this.clock.now()), TaskScheduledId: taskId, Result: resultText(name, result) };
+    } catch (e) {
+      const failure = failureOf(e);
+      event = {
+        EventType: EventType.TaskFailed,
+        EventId: -1,
+        IsPlayed: false,
+        Timestamp: isoTime(this.clock.now()),
+        TaskScheduledId: taskId,
+        Reason: `Activity function '${name}' failed: ${failure.ErrorMessage}`,
+        Details: failure.StackTrace ?? '',
+        FailureDetails: failure,
+      };
+    } finally {
+      this.activities.release();
+    }
+    const inst = this.live.get(instanceId);
+    if (this.stopped) return;
+    if (!inst || inst.row.executionId !== executionId) {
+      await this.store.commit([this.store.removeActivity(activityId)]);
+      return;
+    }
+    const msg: Message = { id: ++this.nextMessageId, dueAt: 0, body: { kind: 'event', executionId, event } };
+    await this.store.commit([
+      this.store.removeActivity(activityId),
+      this.store.addMessage({ id: msg.id, instanceId, dueAt: 0, body: JSON.stringify(msg.body) }),
+    ]);
+    this.deliver(inst, msg);
+  }
+}
+
+class ActivityResultError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ActivityResultError';
+  }
+}
+
+function resultText(name: string, value: unknown): string {
+  try {
+    return JSON.stringify(value === undefined ? null : value) ?? 'null';
+  } catch (e) {
+    throw new ActivityResultError(`Activity '${name}' returned a value JSON cannot hold (${(e as Error).message}). Return plain data: no BigInt, functions or circular references.`);
+  }
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function failureOf(e: unknown): FailureDetails {
+  if (e instanceof Error) return { ErrorType: e.name || 'Error', ErrorMessage: e.message, StackTrace: e.stack };
+  return { ErrorType: 'Error', ErrorMessage: typeof e === 'string' ? e : JSON.stringify(e) ?? String(e) };
+}
+
+function played(e: HistoryEvent): HistoryEvent {
+  return e.IsPlayed ? e : { ...e, IsPlayed: true };
+}
+
+function lastTimestamp(history: readonly HistoryEvent[]): number {
+  for (let i = history.length - 1; i >= 0; i--) {
+    if (history[i].EventType === EventType.OrchestratorStarted) return Date.parse(history[i].Timestamp);
+  }
+  return 0;
+}
+
+function validateInstanceId(id: string): void {
+  if (id.length > 256 || /[/\\#?]/.test(id) || /[\u0000-\u001f\u007f]/.test(id)) {
+    throw new DurableEngineError(
+      `Instance ID "${id}" is not valid: use at most 256 characters and none of '/', '\\', '#', '?' or control characters.`,
+    );
+  }
+}
+
+function toStatus(row: InstanceRow, showInput: boolean): InstanceStatus {
+  return {
+    name: row.name,
+    instanceId: row.instanceId,
+    runtimeStatus: row.status,
+    input: showInput ? parseJson(row.input) : null,
+    output: parseJson(row.output),
+    customStatus: parseJson(row.customStatus),
+    createdTime: new Date(row.createdTime).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    lastUpdatedTime: new Date(row.lastUpdatedTime).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+  };
+}
+
+/** History as the Durable HTTP API shows it (showHistory=true): EventType names, results only on request. */
+function formatHistoryEvent(e: HistoryEvent, showOutput: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = { EventType: EventType[e.EventType], EventId: e.EventId, Timestamp: e.Timestamp };
+  if (e.Name !== undefined) out.Name = e.Name;
+  if (e.TaskScheduledId !== undefined) out.TaskScheduledId = e.TaskScheduledId;
+  if (e.TimerId !== undefined) out.TimerId = e.TimerId;
+  if (e.FireAt !== undefined) out.FireAt = e.FireAt;
+  if (e.InstanceId !== undefined) out.InstanceId = e.InstanceId;
+  if (e.OrchestrationStatus !== undefined) out.OrchestrationStatus = e.OrchestrationStatus;
+  if (e.Reason !== undefined) out.Reason = e.Reason;
+  if (e.Details !== undefined && e.Details !== '') out.Details = e.Details;
+  if (e.FailureDetails !== undefined) out.FailureDetails = e.FailureDetails;
+  if (showOutput) {
+    if (e.Input !== undefined && e.Input !== null) out.Input = safeParse(e.Input);
+    if (e.Result !== undefined && e.Result !== null) out.Result = safeParse(e.Result);
+  }
+  return out;
+}
+
+function safeParse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import type { RpcTypedData } from './coreApi';
+import type { FunctionRegistry, RegisteredFunction } from './registry';
+
+export interface InvocationInput {
+  trigger: RpcTypedData | null;
+  /** Extra input bindings by binding name (e.g. the durableClient payload). */
+  inputs?: Record<string, RpcTypedData>;
+  triggerMetadata?: Record<string, RpcTypedData>;
+}
+
+export interface InvocationResult {
+  /** What the handler returned, before conversion (activities and orchestrators use this). */
+  result: unknown;
+  returnValue?: RpcTypedData | null;
+  outputs: Record<string, RpcTypedData | null>;
+}
+
+export type HostLog = (level: string, category: string, functionName: string, message: string) => void;
+
+/**
+ * Calls a registered function the way the Node.js worker does: the app's own programming model turns RPC
+ * data into arguments and the result back, and pre/post-invocation hooks run around the handler.
+ */
+export class FunctionInvoker {
+  constructor(
+    private readonly registry: FunctionRegistry,
+    private readonly log: HostLog,
+    private readonly appHookData: Record<string, unknown> = {},
+  ) {}
+
+  async invoke(fn: RegisteredFunction, input: InvocationInput): Promise<InvocationResult> {
+    const model = this.registry.programmingModel;
+    if (!model) throw new Error('No programming model registered; the app must use @azure/functions v4.');
+    const invocationId = randomUUID();
+    const inputData = [
+      { name: fn.triggerBindingName, data: input.trigger },
+      ...Object.entries(input.inputs ?? {}).map(([name, data]) => ({ name, data })),
+    ];
+    const coreCtx = {
+      invocationId,
+      request: { inputData, triggerMetadata: input.triggerMetadata ?? {} },
+      metadata: fn.metadata,
+      state: 'preInvocationHooks',
+      log: (level: string, category: string, message: string) => this.log(level, category, fn.name, message),
+    };
+    const invocationModel = model.getInvocationModel(coreCtx);
+    const { context, inputs } = await invocationModel.getArguments();
+    const hookData: Record<string, unknown> = {};
+    const pre = { hookData, appHookData: this.appHookData, invocationContext: context, inputs, functionCallback: fn.handler };
+    await this.runHooks('preInvocation', pre);
+    coreCtx.state = 'invocation';
+    let result: unknown;
+    let error: unknown;
+    try {
+      result = await invocationModel.invokeFunction(context, pre.inputs, pre.functionCallback);
+    } catch (e) {
+      error = e;
+    }
+    coreCtx.state = 'postInvocationHooks';
+    const post = { hookData, appHookData: this.appHookData, invocationContext: context, inputs: pre.inputs, result, error };
+    await this.runHooks('postInvocation', post);
+    if (post.error !== undefined) throw post.error;
+    const response = await invocationModel.getResponse(context, post.result);
+    const outputs: Record<string, RpcTypedData | null> = {};
+    for (const o of response.outputData ?? []) outputs[o.name] = o.data;
+    return { result: post.result, returnValue: response.returnValue, outputs };
+  }
+
+  async runHooks(name: string, context: Record<string, unknown>): Promise<void> {
+    for (const hook of this.registry.hooks.get(name) ?? []) await hook(context);
+  }
+}

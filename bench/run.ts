@@ -83,7 +83,9 @@ async function main(): Promise<void> {
     { label: 'file NORMAL, concurrency 200', store: 'file', synchronous: 'NORMAL', concurrency: 200 },
     { label: 'file FULL, concurrency 200', store: 'file', synchronous: 'FULL', concurrency: 200 },
   ];
-  console.log(`Four-activity sagas (no-op activities), ${total} per case, on ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}`);
+  console.log(
+    `Four-activity sagas (no-op activities), ${total} per case, on ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}`,
+  );
   const rows = [];
   for (const c of cases) rows.push(await runCase(c));
   console.table(rows);

@@ -21,7 +21,9 @@ async function main(): Promise<void> {
     port: args.port !== undefined ? Number(args.port) : undefined,
     store: args.store,
   });
-  console.log(`\nAzure Functions app ${appRoot} on the embedded platform (durable task hub ${platform.taskHub}).\n\nFunctions:\n`);
+  console.log(
+    `\nAzure Functions app ${appRoot} on the embedded platform (durable task hub ${platform.taskHub}).\n\nFunctions:\n`,
+  );
   for (const line of platform.describeFunctions()) console.log(`        ${line}\n`);
   console.log(`Durable HTTP API: ${platform.url}/runtime/webhooks/durabletask/instances`);
   console.log('Press Ctrl+C to stop.');

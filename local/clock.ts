@@ -92,7 +92,9 @@ export class VirtualClock implements Clock {
       const due = this.nextDue();
       if (due === undefined || due > target) break;
       this.current = Math.max(this.current, due);
-      const ready = this.wakes.filter((w) => w.dueMs <= this.current).sort((a, b) => a.dueMs - b.dueMs || a.seq - b.seq);
+      const ready = this.wakes
+        .filter((w) => w.dueMs <= this.current)
+        .sort((a, b) => a.dueMs - b.dueMs || a.seq - b.seq);
       this.wakes = this.wakes.filter((w) => w.dueMs > this.current);
       for (const w of ready) if (!w.cancelled) w.callback();
       await settle();
@@ -117,7 +119,9 @@ export function parseDuration(value: string | number): number {
     consumed = re.lastIndex;
   }
   if (consumed !== text.length || text.length === 0) {
-    throw new RangeError(`Cannot read duration "${value}": use a number of ms or units ms/s/m/h/d, e.g. "3d" or "1h30m".`);
+    throw new RangeError(
+      `Cannot read duration "${value}": use a number of ms or units ms/s/m/h/d, e.g. "3d" or "1h30m".`,
+    );
   }
   return total;
 }

@@ -71,27 +71,49 @@ function hostSetting(hostJson: Record<string, unknown>, ...keys: string[]): unkn
 
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const appRoot = path.resolve(options.appRoot);
-  const log = options.log ?? ((level: LogLevel, message: string) => (level === 'info' ? console.log : console.error)(message));
+  const log =
+    options.log ?? ((level: LogLevel, message: string) => (level === 'info' ? console.log : console.error)(message));
   const settings = loadSettings(appRoot, options.settings, (m) => log('info', m));
   const hostJson = readHostJson(appRoot);
-  const taskHub = resolveSettingRefs(String(hostSetting(hostJson, 'extensions', 'durableTask', 'hubName') ?? 'TestHubName'), settings, 'host.json extensions.durableTask.hubName');
-  const routePrefix = String(hostSetting(hostJson, 'extensions', 'http', 'routePrefix') ?? 'api').replace(/^\/|\/$/g, '');
-  const clock = options.clock === 'virtual' ? new VirtualClock() : !options.clock || options.clock === 'real' ? new RealClock() : options.clock;
+  const taskHub = resolveSettingRefs(
+    String(hostSetting(hostJson, 'extensions', 'durableTask', 'hubName') ?? 'TestHubName'),
+    settings,
+    'host.json extensions.durableTask.hubName',
+  );
+  const routePrefix = String(hostSetting(hostJson, 'extensions', 'http', 'routePrefix') ?? 'api').replace(
+    /^\/|\/$/g,
+    '',
+  );
+  const clock =
+    options.clock === 'virtual'
+      ? new VirtualClock()
+      : !options.clock || options.clock === 'real'
+        ? new RealClock()
+        : options.clock;
 
   const registry = await loadApp(appRoot);
-  const unsupported = [...registry.functions.values()].filter((f) => !SUPPORTED_TRIGGERS.has(f.trigger.type.toLowerCase()));
+  const unsupported = [...registry.functions.values()].filter(
+    (f) => !SUPPORTED_TRIGGERS.has(f.trigger.type.toLowerCase()),
+  );
   if (unsupported.length) throw new UnsupportedTriggerError(unsupported);
-  registry.logSink = (level, _category, message) => log(level === 'error' || level === 'critical' ? 'error' : level === 'warning' ? 'warn' : 'info', message);
+  registry.logSink = (level, _category, message) =>
+    log(level === 'error' || level === 'critical' ? 'error' : level === 'warning' ? 'warn' : 'info', message);
 
   const invoker = new FunctionInvoker(registry, (level, _category, fn, message) => {
     if (level === 'debug' || level === 'trace') return;
-    log(level === 'error' || level === 'critical' ? 'error' : level === 'warning' ? 'warn' : 'info', `[${fn}] ${message}`);
+    log(
+      level === 'error' || level === 'critical' ? 'error' : level === 'warning' ? 'warn' : 'info',
+      `[${fn}] ${message}`,
+    );
   });
 
   const storeSetting = options.store ?? settings.LOCAL_DURABLE_STORE ?? '.local/durable.sqlite';
   const store = new DurableStore({
-    location: storeSetting === 'memory' || storeSetting === ':memory:' ? ':memory:' : path.resolve(appRoot, storeSetting),
-    synchronous: options.synchronous ?? ((settings.LOCAL_DURABLE_SYNCHRONOUS as 'NORMAL' | 'FULL' | 'OFF' | undefined) || 'NORMAL'),
+    location:
+      storeSetting === 'memory' || storeSetting === ':memory:' ? ':memory:' : path.resolve(appRoot, storeSetting),
+    synchronous:
+      options.synchronous ??
+      ((settings.LOCAL_DURABLE_SYNCHRONOUS as 'NORMAL' | 'FULL' | 'OFF' | undefined) || 'NORMAL'),
   });
   const engine = new DurableEngine({
     store,
@@ -100,7 +122,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     maxConcurrentOrchestrations:
       options.maxConcurrentOrchestrations ??
       intSetting(settings, 'LOCAL_MAX_CONCURRENT_ORCHESTRATIONS') ??
-      (hostSetting(hostJson, 'extensions', 'durableTask', 'maxConcurrentOrchestratorFunctions') as number | undefined) ??
+      (hostSetting(hostJson, 'extensions', 'durableTask', 'maxConcurrentOrchestratorFunctions') as
+        number | undefined) ??
       100,
     maxConcurrentActivities:
       options.maxConcurrentActivities ??
@@ -113,7 +136,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const systemKey = settings.LOCAL_DURABLE_SYSTEM_KEY || undefined;
   const durableApi = new DurableHttpApi(engine, { taskHub, systemKey });
   let baseUrl = '';
-  const durableClientInput = (origin: string): Record<string, unknown> => durableClientPayload({ origin, taskHub, systemKey });
+  const durableClientInput = (origin: string): Record<string, unknown> =>
+    durableClientPayload({ origin, taskHub, systemKey });
   const extraInputs = (fn: RegisteredFunction, origin: string): Record<string, RpcTypedData> => {
     const inputs: Record<string, RpcTypedData> = {};
     for (const [name, b] of Object.entries(fn.metadata.bindings)) {
@@ -129,8 +153,16 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     inFlight++;
     return p.finally(() => inFlight--);
   };
-  const timers = buildTimers(registry.byTrigger('timerTrigger'), (text) => resolveSettingRefs(text, settings, 'timer schedule'));
-  const timerHost = new TimerHost(timers, clock, (fn, input) => invoker.invoke(fn, { ...input, inputs: extraInputs(fn, baseUrl) }), log, track);
+  const timers = buildTimers(registry.byTrigger('timerTrigger'), (text) =>
+    resolveSettingRefs(text, settings, 'timer schedule'),
+  );
+  const timerHost = new TimerHost(
+    timers,
+    clock,
+    (fn, input) => invoker.invoke(fn, { ...input, inputs: extraInputs(fn, baseUrl) }),
+    log,
+    track,
+  );
 
   const httpHost = new HttpHost({
     host: options.host ?? settings.LOCAL_HTTP_HOST ?? '127.0.0.1',
@@ -143,7 +175,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     ],
     keys: {
       functionKeys: [settings.LOCAL_FUNCTION_KEY].filter((k): k is string => !!k && !k.startsWith('<')),
-      masterKey: settings.LOCAL_MASTER_KEY && !settings.LOCAL_MASTER_KEY.startsWith('<') ? settings.LOCAL_MASTER_KEY : undefined,
+      masterKey:
+        settings.LOCAL_MASTER_KEY && !settings.LOCAL_MASTER_KEY.startsWith('<') ? settings.LOCAL_MASTER_KEY : undefined,
       systemKey,
     },
     invoker,

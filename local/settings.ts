@@ -30,7 +30,10 @@ export function loadSettings(
   if (!file) {
     // A fresh clone has no local.settings.json (it is git-ignored); the sample holds safe local defaults.
     file = readJson(path.join(appRoot, 'local.settings.sample.json'), 'local.settings.sample.json');
-    if (file) notice('No local.settings.json: using local.settings.sample.json (copy it to local.settings.json to change settings).');
+    if (file)
+      notice(
+        'No local.settings.json: using local.settings.sample.json (copy it to local.settings.json to change settings).',
+      );
   }
   const values = (file?.Values ?? {}) as Record<string, unknown>;
   const merged: Record<string, string> = {};
@@ -44,7 +47,9 @@ export function loadSettings(
 export function readHostJson(appRoot: string): Record<string, unknown> {
   const hostJson = readJson(path.join(appRoot, 'host.json'), 'host.json');
   if (hostJson && hostJson.version !== '2.0') {
-    throw new SettingsError(`host.json in ${appRoot} has version ${JSON.stringify(hostJson.version)}; the v4 programming model needs "version": "2.0".`);
+    throw new SettingsError(
+      `host.json in ${appRoot} has version ${JSON.stringify(hostJson.version)}; the v4 programming model needs "version": "2.0".`,
+    );
   }
   return hostJson ?? { version: '2.0' };
 }
@@ -53,7 +58,10 @@ export function readHostJson(appRoot: string): Record<string, unknown> {
 export function resolveSettingRefs(text: string, settings: Record<string, string>, where: string): string {
   return text.replace(/%([^%]+)%/g, (_, name: string) => {
     const value = settings[name];
-    if (value === undefined) throw new SettingsError(`${where} refers to %${name}%, but no app setting ${name} exists. Add it to local.settings.json Values or the environment.`);
+    if (value === undefined)
+      throw new SettingsError(
+        `${where} refers to %${name}%, but no app setting ${name} exists. Add it to local.settings.json Values or the environment.`,
+      );
     return value;
   });
 }
@@ -62,6 +70,7 @@ export function intSetting(settings: Record<string, string>, name: string): numb
   const raw = settings[name];
   if (raw === undefined || raw === '') return undefined;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new SettingsError(`App setting ${name}="${raw}" must be a non-negative integer.`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new SettingsError(`App setting ${name}="${raw}" must be a non-negative integer.`);
   return n;
 }

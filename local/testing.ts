@@ -24,7 +24,11 @@ export interface TestPlatform {
   /** Moves virtual time forward ('3d', '90s', 1500), firing every timer due on the way. */
   advanceTime(duration: string | number): Promise<void>;
   /** Waits (in real time) until the instance reaches one of the statuses. */
-  waitForStatus(instanceId: string, status: RuntimeStatus | RuntimeStatus[], timeoutMs?: number): Promise<InstanceStatus>;
+  waitForStatus(
+    instanceId: string,
+    status: RuntimeStatus | RuntimeStatus[],
+    timeoutMs?: number,
+  ): Promise<InstanceStatus>;
   history(instanceId: string): HistoryEvent[];
   stop(): Promise<void>;
 }
@@ -48,12 +52,21 @@ export async function startTestPlatform(options: TestPlatformOptions): Promise<T
     clock: clock ?? 'real',
   });
   // The client comes from the app's own durable-functions, as a function's durableClient input would.
-  const df = createRequire(path.join(appRoot, 'package.json'))('durable-functions') as typeof import('durable-functions');
+  const df = createRequire(path.join(appRoot, 'package.json'))(
+    'durable-functions',
+  ) as typeof import('durable-functions');
   const payload = platform.durableClientInput();
-  const context = { options: { extraInputs: [{ type: 'durableClient', name: 'client' }] }, extraInputs: { get: () => payload } };
+  const context = {
+    options: { extraInputs: [{ type: 'durableClient', name: 'client' }] },
+    extraInputs: { get: () => payload },
+  };
   const client = df.getClient(context as unknown as Parameters<typeof df.getClient>[0]);
 
-  const waitForStatus = (instanceId: string, status: RuntimeStatus | RuntimeStatus[], timeoutMs = 10_000): Promise<InstanceStatus> => {
+  const waitForStatus = (
+    instanceId: string,
+    status: RuntimeStatus | RuntimeStatus[],
+    timeoutMs = 10_000,
+  ): Promise<InstanceStatus> => {
     const wanted = new Set(Array.isArray(status) ? status : [status]);
     return new Promise((resolve, reject) => {
       const check = (): boolean => {
@@ -69,7 +82,11 @@ export async function startTestPlatform(options: TestPlatformOptions): Promise<T
       const timer = setTimeout(() => {
         cleanup();
         const s = platform.engine.getStatus(instanceId);
-        reject(new Error(`Instance ${instanceId} did not reach ${[...wanted].join('|')} within ${timeoutMs} ms; it is ${s?.runtimeStatus ?? 'missing'} (output ${JSON.stringify(s?.output)}).`));
+        reject(
+          new Error(
+            `Instance ${instanceId} did not reach ${[...wanted].join('|')} within ${timeoutMs} ms; it is ${s?.runtimeStatus ?? 'missing'} (output ${JSON.stringify(s?.output)}).`,
+          ),
+        );
       }, timeoutMs);
       const cleanup = (): void => {
         clearTimeout(timer);
@@ -86,7 +103,8 @@ export async function startTestPlatform(options: TestPlatformOptions): Promise<T
     baseUrl: platform.url,
     clock,
     async advanceTime(duration) {
-      if (!clock) throw new Error('advanceTime needs the virtual clock; start the test platform with clock: "virtual".');
+      if (!clock)
+        throw new Error('advanceTime needs the virtual clock; start the test platform with clock: "virtual".');
       await clock.advance(parseDuration(duration), () => platform.whenIdle());
     },
     waitForStatus,

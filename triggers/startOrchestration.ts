@@ -22,7 +22,8 @@ export async function startOrchestration(request: HttpRequest, context: Invocati
   } catch (e) {
     // The durable client reports the extension's answer as "unexpected status code: N. Details: {...}".
     const m = /status code: (\d{3})\. Details: (.*)$/s.exec((e as Error).message);
-    if (m && m[1] !== '500') return { status: Number(m[1]), body: m[2], headers: { 'content-type': 'application/json' } };
+    if (m && m[1] !== '500')
+      return { status: Number(m[1]), body: m[2], headers: { 'content-type': 'application/json' } };
     throw e;
   }
 }

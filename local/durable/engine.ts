@@ -148,11 +148,15 @@ export class DurableEngine extends EventEmitter {
     const staleActivities: number[] = [];
     for (const a of this.store.loadActivities()) {
       const inst = this.live.get(a.instanceId);
-      if (inst && inst.row.executionId === a.executionId) this.runActivity(a.instanceId, a.executionId, a.id, a.taskId, a.name, a.input);
+      if (inst && inst.row.executionId === a.executionId)
+        this.runActivity(a.instanceId, a.executionId, a.id, a.taskId, a.name, a.input);
       else staleActivities.push(a.id);
     }
     if (stale.length || staleActivities.length) {
-      void this.store.commit([...stale.map((id) => this.store.removeMessage(id)), ...staleActivities.map((id) => this.store.removeActivity(id))]);
+      void this.store.commit([
+        ...stale.map((id) => this.store.removeMessage(id)),
+        ...staleActivities.map((id) => this.store.removeActivity(id)),
+      ]);
     }
   }
 
@@ -164,7 +168,8 @@ export class DurableEngine extends EventEmitter {
 
   /** Resolves when no episode, activity or commit is in progress (timers may still be pending). */
   whenIdle(): Promise<void> {
-    if (this.inFlight === 0) return new Promise((r) => setImmediate(() => (this.inFlight === 0 ? r() : this.idleWaiters.push(r))));
+    if (this.inFlight === 0)
+      return new Promise((r) => setImmediate(() => (this.inFlight === 0 ? r() : this.idleWaiters.push(r))));
     return new Promise((r) => this.idleWaiters.push(r));
   }
 
@@ -190,7 +195,8 @@ export class DurableEngine extends EventEmitter {
     const instanceId = options.instanceId || randomUUID().replace(/-/g, '');
     validateInstanceId(instanceId);
     const existing = this.live.get(instanceId)?.row ?? this.store.getInstance(instanceId);
-    if (existing && !TERMINAL_STATUSES.has(existing.status)) throw new InstanceAlreadyExistsError(instanceId, existing.status);
+    if (existing && !TERMINAL_STATUSES.has(existing.status))
+      throw new InstanceAlreadyExistsError(instanceId, existing.status);
     await this.track(this.createInstance(canonical, instanceId, options.input ?? null, null, null, !!existing));
     return instanceId;
   }
@@ -240,9 +246,15 @@ export class DurableEngine extends EventEmitter {
       Name: name,
       Input: input,
       ...(version ? { Version: version } : {}),
-      ...(parent ? { ParentInstance: { InstanceId: parent.instanceId, TaskScheduledId: parent.taskId, Name: parent.name } } : {}),
+      ...(parent
+        ? { ParentInstance: { InstanceId: parent.instanceId, TaskScheduledId: parent.taskId, Name: parent.name } }
+        : {}),
     };
-    const msg: Message = { id: ++this.nextMessageId, dueAt: now, body: { kind: 'event', executionId: row.executionId, event: started } };
+    const msg: Message = {
+      id: ++this.nextMessageId,
+      dueAt: now,
+      body: { kind: 'event', executionId: row.executionId, event: started },
+    };
     const writes = [
       ...(replacing ? [this.store.purge(instanceId)] : []),
       this.store.putInstance(row),
@@ -284,7 +296,11 @@ export class DurableEngine extends EventEmitter {
     const row = this.live.get(instanceId)?.row ?? this.store.getInstance(instanceId);
     if (!row) throw new InstanceNotFoundError(instanceId);
     const targetId =
-      typeof options.newInstanceId === 'string' ? options.newInstanceId : options.newInstanceId ? undefined : instanceId;
+      typeof options.newInstanceId === 'string'
+        ? options.newInstanceId
+        : options.newInstanceId
+          ? undefined
+          : instanceId;
     if (targetId === instanceId && !TERMINAL_STATUSES.has(row.status)) {
       const inst = this.live.get(instanceId);
       if (inst) await this.track(this.send(inst, { kind: 'terminate', reason: 'Restarted by operator' }));
@@ -292,7 +308,8 @@ export class DurableEngine extends EventEmitter {
     }
     const startedId = targetId ?? randomUUID().replace(/-/g, '');
     const existing = this.store.getInstance(startedId);
-    if (existing && !TERMINAL_STATUSES.has(existing.status)) throw new InstanceAlreadyExistsError(startedId, existing.status);
+    if (existing && !TERMINAL_STATUSES.has(existing.status))
+      throw new InstanceAlreadyExistsError(startedId, existing.status);
     await this.track(this.createInstance(row.name, startedId, row.input, null, null, !!existing));
     return startedId;
   }
@@ -315,13 +332,20 @@ export class DurableEngine extends EventEmitter {
   async purge(instanceId: string): Promise<number> {
     const row = this.live.get(instanceId)?.row ?? this.store.getInstance(instanceId);
     if (!row) return 0;
-    if (!TERMINAL_STATUSES.has(row.status)) throw new InstanceNotRunningError(instanceId, row.status, 'purge (only completed, failed or terminated instances can be purged)');
+    if (!TERMINAL_STATUSES.has(row.status))
+      throw new InstanceNotRunningError(
+        instanceId,
+        row.status,
+        'purge (only completed, failed or terminated instances can be purged)',
+      );
     await this.track(this.store.commit([this.store.purge(instanceId)]));
     return 1;
   }
 
   async purgeBy(query: InstanceQuery): Promise<number> {
-    const statuses = (query.statuses?.length ? query.statuses : [...TERMINAL_STATUSES]).filter((s) => TERMINAL_STATUSES.has(s));
+    const statuses = (query.statuses?.length ? query.statuses : [...TERMINAL_STATUSES]).filter((s) =>
+      TERMINAL_STATUSES.has(s),
+    );
     const rows = this.store.queryInstances({ ...query, statuses });
     if (rows.length) await this.track(this.store.commit(rows.map((r) => this.store.purge(r.instanceId))));
     return rows.length;
@@ -359,13 +383,22 @@ export class DurableEngine extends EventEmitter {
   }
 
   private eventRaised(name: string, input: string | null): HistoryEvent {
-    return { EventType: EventType.EventRaised, EventId: -1, IsPlayed: false, Timestamp: isoTime(this.clock.now()), Name: name, Input: input ?? undefined };
+    return {
+      EventType: EventType.EventRaised,
+      EventId: -1,
+      IsPlayed: false,
+      Timestamp: isoTime(this.clock.now()),
+      Name: name,
+      Input: input ?? undefined,
+    };
   }
 
   /** Persists a message for an instance, then hands it to the instance. */
   private async send(inst: LiveInstance, body: MessageBody, dueAt = this.clock.now()): Promise<void> {
     const msg: Message = { id: ++this.nextMessageId, dueAt, body };
-    await this.store.commit([this.store.addMessage({ id: msg.id, instanceId: inst.row.instanceId, dueAt, body: JSON.stringify(body) })]);
+    await this.store.commit([
+      this.store.addMessage({ id: msg.id, instanceId: inst.row.instanceId, dueAt, body: JSON.stringify(body) }),
+    ]);
     this.deliver(inst, msg);
   }
 
@@ -404,7 +437,12 @@ export class DurableEngine extends EventEmitter {
     if (inst.busy || inst.inbox.length === 0 || this.stopped) return;
     inst.busy = true;
     void this.track(this.runEpisode(inst))
-      .catch((e) => this.log('error', `Episode of instance "${inst.row.instanceId}" could not be saved: ${(e as Error).stack ?? e}`))
+      .catch((e) =>
+        this.log(
+          'error',
+          `Episode of instance "${inst.row.instanceId}" could not be saved: ${(e as Error).stack ?? e}`,
+        ),
+      )
       .finally(() => {
         inst.busy = false;
         if (this.live.get(inst.row.instanceId) === inst) this.kick(inst);
@@ -475,7 +513,10 @@ export class DurableEngine extends EventEmitter {
         continue;
       }
       if (trigger) continuation = body.event;
-      const stamped: HistoryEvent = { ...body.event, Timestamp: body.event.EventType === EventType.TimerFired ? isoTime(now) : body.event.Timestamp };
+      const stamped: HistoryEvent = {
+        ...body.event,
+        Timestamp: body.event.EventType === EventType.TimerFired ? isoTime(now) : body.event.Timestamp,
+      };
       if (stamped.EventType === EventType.ExecutionStarted && inst.history.length) {
         consumed.push(msg); // a duplicate start of a running execution
         continue;
@@ -501,7 +542,12 @@ export class DurableEngine extends EventEmitter {
       newEvents = [started(EventType.OrchestratorStarted)];
       if (control.kind === 'terminate') {
         newEvents.push(started(EventType.ExecutionTerminated, { Input: JSON.stringify(control.reason) }));
-        newEvents.push(started(EventType.ExecutionCompleted, { OrchestrationStatus: 'Terminated', Result: JSON.stringify(control.reason) }));
+        newEvents.push(
+          started(EventType.ExecutionCompleted, {
+            OrchestrationStatus: 'Terminated',
+            Result: JSON.stringify(control.reason),
+          }),
+        );
         finished = { status: 'Terminated', output: JSON.stringify(control.reason) };
       } else if (control.kind === 'suspend') {
         newEvents.push(started(EventType.ExecutionSuspended, { Input: JSON.stringify(control.reason) }));
@@ -535,14 +581,19 @@ export class DurableEngine extends EventEmitter {
       const tracker = inst.tracker;
       let plan;
       try {
-        plan = planEpisode({ instanceId: row.instanceId, now, tracker, timers: this.timers, continuationEvent: continuation }, newEvents, outcome);
+        plan = planEpisode(
+          { instanceId: row.instanceId, now, tracker, timers: this.timers, continuationEvent: continuation },
+          newEvents,
+          outcome,
+        );
       } catch (e) {
         if (!(e instanceof DurableEngineError)) throw e;
-        plan = planEpisode(
-          { instanceId: row.instanceId, now, tracker: newTracker(), timers: this.timers },
-          newEvents,
-          { isDone: false, actions: [], error: e.message, failureDetails: { ErrorType: e.name, ErrorMessage: e.message } },
-        );
+        plan = planEpisode({ instanceId: row.instanceId, now, tracker: newTracker(), timers: this.timers }, newEvents, {
+          isDone: false,
+          actions: [],
+          error: e.message,
+          failureDetails: { ErrorType: e.name, ErrorMessage: e.message },
+        });
       }
       newEvents.push(...plan.appended);
       row.customStatus = plan.customStatus;
@@ -617,8 +668,14 @@ export class DurableEngine extends EventEmitter {
       Input: input,
     };
     for (const event of [startedEvent, ...carried.map((e) => ({ ...e, IsPlayed: false }))]) {
-      const msg: Message = { id: ++this.nextMessageId, dueAt: now, body: { kind: 'event', executionId: row.executionId, event } };
-      writes.push(this.store.addMessage({ id: msg.id, instanceId: row.instanceId, dueAt: now, body: JSON.stringify(msg.body) }));
+      const msg: Message = {
+        id: ++this.nextMessageId,
+        dueAt: now,
+        body: { kind: 'event', executionId: row.executionId, event },
+      };
+      writes.push(
+        this.store.addMessage({ id: msg.id, instanceId: row.instanceId, dueAt: now, body: JSON.stringify(msg.body) }),
+      );
       after.push(() => this.deliver(inst, msg));
     }
     // Older messages still queued in memory belong to the previous execution, except raised events.
@@ -637,7 +694,14 @@ export class DurableEngine extends EventEmitter {
     if (!parent) return;
     const event: HistoryEvent =
       finished.status === 'Completed'
-        ? { EventType: EventType.SubOrchestrationInstanceCompleted, EventId: -1, IsPlayed: false, Timestamp: isoTime(now), TaskScheduledId: row.parentTaskId, Result: finished.output }
+        ? {
+            EventType: EventType.SubOrchestrationInstanceCompleted,
+            EventId: -1,
+            IsPlayed: false,
+            Timestamp: isoTime(now),
+            TaskScheduledId: row.parentTaskId,
+            Result: finished.output,
+          }
         : {
             EventType: EventType.SubOrchestrationInstanceFailed,
             EventId: -1,
@@ -646,10 +710,24 @@ export class DurableEngine extends EventEmitter {
             TaskScheduledId: row.parentTaskId,
             Reason: `Sub-orchestration '${row.name}' (instance ${row.instanceId}) ${finished.status === 'Terminated' ? 'was terminated' : 'failed'}: ${String(parseJson(finished.output))}`,
             Details: finished.failure?.StackTrace ?? '',
-            FailureDetails: finished.failure ?? { ErrorType: 'OrchestrationTerminated', ErrorMessage: String(parseJson(finished.output)) },
+            FailureDetails: finished.failure ?? {
+              ErrorType: 'OrchestrationTerminated',
+              ErrorMessage: String(parseJson(finished.output)),
+            },
           };
-    const msg: Message = { id: ++this.nextMessageId, dueAt: now, body: { kind: 'event', executionId: parent.row.executionId, event } };
-    writes.push(this.store.addMessage({ id: msg.id, instanceId: parent.row.instanceId, dueAt: now, body: JSON.stringify(msg.body) }));
+    const msg: Message = {
+      id: ++this.nextMessageId,
+      dueAt: now,
+      body: { kind: 'event', executionId: parent.row.executionId, event },
+    };
+    writes.push(
+      this.store.addMessage({
+        id: msg.id,
+        instanceId: parent.row.instanceId,
+        dueAt: now,
+        body: JSON.stringify(msg.body),
+      }),
+    );
     after.push(() => this.deliver(parent, msg));
   }
 
@@ -659,14 +737,37 @@ export class DurableEngine extends EventEmitter {
     switch (w.kind) {
       case 'activity': {
         const id = ++this.nextActivityId;
-        writes.push(this.store.addActivity({ id, instanceId: row.instanceId, executionId, taskId: w.taskId, name: w.name, input: w.input }));
+        writes.push(
+          this.store.addActivity({
+            id,
+            instanceId: row.instanceId,
+            executionId,
+            taskId: w.taskId,
+            name: w.name,
+            input: w.input,
+          }),
+        );
         after.push(() => this.runActivity(row.instanceId, executionId, id, w.taskId, w.name, w.input));
         return;
       }
       case 'timer': {
-        const event: HistoryEvent = { EventType: EventType.TimerFired, EventId: -1, IsPlayed: false, Timestamp: isoTime(w.fireAt), TimerId: w.timerId, FireAt: isoTime(w.fireAt) };
+        const event: HistoryEvent = {
+          EventType: EventType.TimerFired,
+          EventId: -1,
+          IsPlayed: false,
+          Timestamp: isoTime(w.fireAt),
+          TimerId: w.timerId,
+          FireAt: isoTime(w.fireAt),
+        };
         const msg: Message = { id: ++this.nextMessageId, dueAt: w.fireAt, body: { kind: 'event', executionId, event } };
-        writes.push(this.store.addMessage({ id: msg.id, instanceId: row.instanceId, dueAt: w.fireAt, body: JSON.stringify(msg.body) }));
+        writes.push(
+          this.store.addMessage({
+            id: msg.id,
+            instanceId: row.instanceId,
+            dueAt: w.fireAt,
+            body: JSON.stringify(msg.body),
+          }),
+        );
         after.push(() => this.deliver(inst, msg));
         return;
       }
@@ -681,8 +782,14 @@ export class DurableEngine extends EventEmitter {
         return;
       }
       case 'selfMessage': {
-        const msg: Message = { id: ++this.nextMessageId, dueAt: now, body: { kind: 'event', executionId, event: w.event } };
-        writes.push(this.store.addMessage({ id: msg.id, instanceId: row.instanceId, dueAt: now, body: JSON.stringify(msg.body) }));
+        const msg: Message = {
+          id: ++this.nextMessageId,
+          dueAt: now,
+          body: { kind: 'event', executionId, event: w.event },
+        };
+        writes.push(
+          this.store.addMessage({ id: msg.id, instanceId: row.instanceId, dueAt: now, body: JSON.stringify(msg.body) }),
+        );
         after.push(() => this.deliver(inst, msg));
         return;
       }
@@ -718,8 +825,19 @@ export class DurableEngine extends EventEmitter {
         Details: '',
         FailureDetails: { ErrorType: problem.name, ErrorMessage: problem.message },
       };
-      const msg: Message = { id: ++this.nextMessageId, dueAt: now, body: { kind: 'event', executionId: parent.executionId, event } };
-      writes.push(this.store.addMessage({ id: msg.id, instanceId: parent.instanceId, dueAt: now, body: JSON.stringify(msg.body) }));
+      const msg: Message = {
+        id: ++this.nextMessageId,
+        dueAt: now,
+        body: { kind: 'event', executionId: parent.executionId, event },
+      };
+      writes.push(
+        this.store.addMessage({
+          id: msg.id,
+          instanceId: parent.instanceId,
+          dueAt: now,
+          body: JSON.stringify(msg.body),
+        }),
+      );
       after.push(() => this.deliver(inst, msg));
       return;
     }
@@ -739,13 +857,30 @@ export class DurableEngine extends EventEmitter {
 
   // ---------------------------------------------------------------- activities
 
-  private runActivity(instanceId: string, executionId: string, activityId: number, taskId: number, name: string, input: string | null): void {
+  private runActivity(
+    instanceId: string,
+    executionId: string,
+    activityId: number,
+    taskId: number,
+    name: string,
+    input: string | null,
+  ): void {
     void this.track(this.activity(instanceId, executionId, activityId, taskId, name, input)).catch((e) =>
-      this.log('error', `Activity "${name}" of instance "${instanceId}" could not be saved: ${(e as Error).stack ?? e}`),
+      this.log(
+        'error',
+        `Activity "${name}" of instance "${instanceId}" could not be saved: ${(e as Error).stack ?? e}`,
+      ),
     );
   }
 
-  private async activity(instanceId: string, executionId: string, activityId: number, taskId: number, name: string, input: string | null): Promise<void> {
+  private async activity(
+    instanceId: string,
+    executionId: string,
+    activityId: number,
+    taskId: number,
+    name: string,
+    input: string | null,
+  ): Promise<void> {
     await this.activities.acquire();
     let event: HistoryEvent;
     try {
@@ -756,7 +891,14 @@ export class DurableEngine extends EventEmitter {
         );
       }
       const result = await this.worker.callActivity(canonical, parseJson(input));
-      event = { EventType: EventType.TaskCompleted, EventId: -1, IsPlayed: false, Timestamp: isoTime(this.clock.now()), TaskScheduledId: taskId, Result: resultText(name, result) };
+      event = {
+        EventType: EventType.TaskCompleted,
+        EventId: -1,
+        IsPlayed: false,
+        Timestamp: isoTime(this.clock.now()),
+        TaskScheduledId: taskId,
+        Result: resultText(name, result),
+      };
     } catch (e) {
       const failure = failureOf(e);
       event = {
@@ -798,7 +940,9 @@ function resultText(name: string, value: unknown): string {
   try {
     return JSON.stringify(value === undefined ? null : value) ?? 'null';
   } catch (e) {
-    throw new ActivityResultError(`Activity '${name}' returned a value JSON cannot hold (${(e as Error).message}). Return plain data: no BigInt, functions or circular references.`);
+    throw new ActivityResultError(
+      `Activity '${name}' returned a value JSON cannot hold (${(e as Error).message}). Return plain data: no BigInt, functions or circular references.`,
+    );
   }
 }
 
@@ -808,7 +952,7 @@ function errorText(e: unknown): string {
 
 function failureOf(e: unknown): FailureDetails {
   if (e instanceof Error) return { ErrorType: e.name || 'Error', ErrorMessage: e.message, StackTrace: e.stack };
-  return { ErrorType: 'Error', ErrorMessage: typeof e === 'string' ? e : JSON.stringify(e) ?? String(e) };
+  return { ErrorType: 'Error', ErrorMessage: typeof e === 'string' ? e : (JSON.stringify(e) ?? String(e)) };
 }
 
 function played(e: HistoryEvent): HistoryEvent {
@@ -823,7 +967,11 @@ function lastTimestamp(history: readonly HistoryEvent[]): number {
 }
 
 function validateInstanceId(id: string): void {
-  if (id.length > 256 || /[/\\#?]/.test(id) || /[\u0000-\u001f\u007f]/.test(id)) {
+  if (
+    id.length > 256 ||
+    /[/\\#?]/.test(id) ||
+    [...id].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f)
+  ) {
     throw new DurableEngineError(
       `Instance ID "${id}" is not valid: use at most 256 characters and none of '/', '\\', '#', '?' or control characters.`,
     );
@@ -845,7 +993,11 @@ function toStatus(row: InstanceRow, showInput: boolean): InstanceStatus {
 
 /** History as the Durable HTTP API shows it (showHistory=true): EventType names, results only on request. */
 function formatHistoryEvent(e: HistoryEvent, showOutput: boolean): Record<string, unknown> {
-  const out: Record<string, unknown> = { EventType: EventType[e.EventType], EventId: e.EventId, Timestamp: e.Timestamp };
+  const out: Record<string, unknown> = {
+    EventType: EventType[e.EventType],
+    EventId: e.EventId,
+    Timestamp: e.Timestamp,
+  };
   if (e.Name !== undefined) out.Name = e.Name;
   if (e.TaskScheduledId !== undefined) out.TaskScheduledId = e.TaskScheduledId;
   if (e.TimerId !== undefined) out.TimerId = e.TimerId;

@@ -86,7 +86,11 @@ export function inputText(input: unknown, alreadyEncodedStrings: boolean): strin
  * Turns one episode's outcome into history and work. Mutates `ctx.tracker`. Pure apart from that: no I/O,
  * so the engine can commit the result atomically and replays of this function are deterministic.
  */
-export function planEpisode(ctx: EpisodeContext, newEvents: readonly HistoryEvent[], outcome: OrchestratorOutcome): EpisodePlan {
+export function planEpisode(
+  ctx: EpisodeContext,
+  newEvents: readonly HistoryEvent[],
+  outcome: OrchestratorOutcome,
+): EpisodePlan {
   const { tracker, now, instanceId } = ctx;
   const appended: HistoryEvent[] = [];
   const work: Work[] = [];
@@ -100,7 +104,11 @@ export function planEpisode(ctx: EpisodeContext, newEvents: readonly HistoryEven
     delete tracker.open[id];
     if (e === ctx.continuationEvent) continueTask(ctx, task, e, appended, work);
     else if (task.kind === 'activity' || task.kind === 'subOrchestration') {
-      if (task.retry !== undefined && e.EventType !== EventType.TaskFailed && e.EventType !== EventType.SubOrchestrationInstanceFailed) {
+      if (
+        task.retry !== undefined &&
+        e.EventType !== EventType.TaskFailed &&
+        e.EventType !== EventType.SubOrchestrationInstanceFailed
+      ) {
         delete tracker.retries[task.retry];
       }
     }
@@ -136,14 +144,27 @@ export function planEpisode(ctx: EpisodeContext, newEvents: readonly HistoryEven
   if (outcome.error !== undefined) {
     const failure = outcome.failureDetails ?? { ErrorType: 'Error', ErrorMessage: outcome.error };
     result = { status: 'Failed', output: JSON.stringify(outcome.error), failureDetails: failure };
-    appended.push({ ...baseEvent(EventType.ExecutionCompleted, -1, now), OrchestrationStatus: 'Failed', Result: outcome.error, FailureDetails: failure });
+    appended.push({
+      ...baseEvent(EventType.ExecutionCompleted, -1, now),
+      OrchestrationStatus: 'Failed',
+      Result: outcome.error,
+      FailureDetails: failure,
+    });
   } else if (outcome.isDone && continueAsNew) {
     result = { status: 'ContinuedAsNew', input: inputText(continueAsNew.input, false) };
-    appended.push({ ...baseEvent(EventType.ExecutionCompleted, -1, now), OrchestrationStatus: 'ContinuedAsNew', Result: result.input });
+    appended.push({
+      ...baseEvent(EventType.ExecutionCompleted, -1, now),
+      OrchestrationStatus: 'ContinuedAsNew',
+      Result: result.input,
+    });
   } else if (outcome.isDone) {
     const output = JSON.stringify(outcome.output ?? null);
     result = { status: 'Completed', output };
-    appended.push({ ...baseEvent(EventType.ExecutionCompleted, -1, now), OrchestrationStatus: 'Completed', Result: output });
+    appended.push({
+      ...baseEvent(EventType.ExecutionCompleted, -1, now),
+      OrchestrationStatus: 'Completed',
+      Result: output,
+    });
   }
   return { appended, work, result, customStatus };
 }
@@ -162,7 +183,13 @@ function firstIntervalFireAt(ctx: EpisodeContext, finalFireAt: number): number {
   return finalFireAt - ctx.now > ctx.timers.maxShortTimerMs ? ctx.now + ctx.timers.longTimerIntervalMs : finalFireAt;
 }
 
-function scheduleAction(ctx: EpisodeContext, a: Action, index: number, appended: HistoryEvent[], work: Work[]): number | null {
+function scheduleAction(
+  ctx: EpisodeContext,
+  a: Action,
+  index: number,
+  appended: HistoryEvent[],
+  work: Work[],
+): number | null {
   const { tracker, now, instanceId } = ctx;
   switch (a.actionType) {
     case ActionType.CallActivity:
@@ -173,7 +200,14 @@ function scheduleAction(ctx: EpisodeContext, a: Action, index: number, appended:
       let retry: number | undefined;
       if (a.actionType === ActionType.CallActivityWithRetry && a.retryOptions) {
         retry = index;
-        tracker.retries[index] = { kind: 'activity', name, input, options: a.retryOptions, attempts: 1, firstAttemptAt: now };
+        tracker.retries[index] = {
+          kind: 'activity',
+          name,
+          input,
+          options: a.retryOptions,
+          attempts: 1,
+          firstAttemptAt: now,
+        };
       }
       tracker.open[id] = { kind: 'activity', name, retry };
       appended.push({ ...baseEvent(EventType.TaskScheduled, id, now), Name: name, Input: input });
@@ -190,12 +224,23 @@ function scheduleAction(ctx: EpisodeContext, a: Action, index: number, appended:
       if (a.actionType === ActionType.CallSubOrchestratorWithRetry && a.retryOptions) {
         retry = index;
         tracker.retries[index] = {
-          kind: 'subOrchestration', name, input, instanceId: childId, version: a.version,
-          options: a.retryOptions, attempts: 1, firstAttemptAt: now,
+          kind: 'subOrchestration',
+          name,
+          input,
+          instanceId: childId,
+          version: a.version,
+          options: a.retryOptions,
+          attempts: 1,
+          firstAttemptAt: now,
         };
       }
       tracker.open[id] = { kind: 'subOrchestration', name, instanceId: childId, retry };
-      appended.push({ ...baseEvent(EventType.SubOrchestrationInstanceCreated, id, now), Name: name, InstanceId: childId, Input: input });
+      appended.push({
+        ...baseEvent(EventType.SubOrchestrationInstanceCreated, id, now),
+        Name: name,
+        InstanceId: childId,
+        Input: input,
+      });
       work.push({ kind: 'startChild', taskId: id, name, instanceId: childId, input, version: a.version });
       return id;
     }
@@ -224,7 +269,13 @@ function scheduleAction(ctx: EpisodeContext, a: Action, index: number, appended:
 }
 
 /** The work the library starts on its own after `e` (see `isContinuation`). */
-function continueTask(ctx: EpisodeContext, task: OpenTask, e: HistoryEvent, appended: HistoryEvent[], work: Work[]): void {
+function continueTask(
+  ctx: EpisodeContext,
+  task: OpenTask,
+  e: HistoryEvent,
+  appended: HistoryEvent[],
+  work: Work[],
+): void {
   const { tracker, now } = ctx;
   if (task.kind === 'timer') {
     if (task.finalFireAt <= now) return;
@@ -249,18 +300,36 @@ function continueTask(ctx: EpisodeContext, task: OpenTask, e: HistoryEvent, appe
       tracker.open[id] = { kind: 'activity', name: group.name, retry: task.retry };
       appended.push({ ...baseEvent(EventType.TaskScheduled, id, now), Name: group.name, Input: group.input });
       if (group.timedOut) {
-        work.push({ kind: 'selfMessage', event: retryTimedOutFailure(EventType.TaskFailed, id, group.lastFailure, now) });
+        work.push({
+          kind: 'selfMessage',
+          event: retryTimedOutFailure(EventType.TaskFailed, id, group.lastFailure, now),
+        });
       } else {
         work.push({ kind: 'activity', taskId: id, name: group.name, input: group.input });
       }
     } else {
       const childId = group.instanceId as string;
       tracker.open[id] = { kind: 'subOrchestration', name: group.name, instanceId: childId, retry: task.retry };
-      appended.push({ ...baseEvent(EventType.SubOrchestrationInstanceCreated, id, now), Name: group.name, InstanceId: childId, Input: group.input });
+      appended.push({
+        ...baseEvent(EventType.SubOrchestrationInstanceCreated, id, now),
+        Name: group.name,
+        InstanceId: childId,
+        Input: group.input,
+      });
       if (group.timedOut) {
-        work.push({ kind: 'selfMessage', event: retryTimedOutFailure(EventType.SubOrchestrationInstanceFailed, id, group.lastFailure, now) });
+        work.push({
+          kind: 'selfMessage',
+          event: retryTimedOutFailure(EventType.SubOrchestrationInstanceFailed, id, group.lastFailure, now),
+        });
       } else {
-        work.push({ kind: 'startChild', taskId: id, name: group.name, instanceId: childId, input: group.input, version: group.version });
+        work.push({
+          kind: 'startChild',
+          taskId: id,
+          name: group.name,
+          instanceId: childId,
+          input: group.input,
+          version: group.version,
+        });
       }
     }
     return;

@@ -7,7 +7,10 @@ export class DurableEngineError extends Error {
 }
 
 export class OrchestratorNotFoundError extends DurableEngineError {
-  constructor(readonly requested: string, readonly registered: readonly string[]) {
+  constructor(
+    readonly requested: string,
+    readonly registered: readonly string[],
+  ) {
     super(
       `No orchestrator function named "${requested}" is registered. Registered orchestrators: ${
         registered.length ? registered.join(', ') : '(none)'
@@ -23,7 +26,10 @@ export class InstanceNotFoundError extends DurableEngineError {
 }
 
 export class InstanceAlreadyExistsError extends DurableEngineError {
-  constructor(readonly instanceId: string, readonly status: string) {
+  constructor(
+    readonly instanceId: string,
+    readonly status: string,
+  ) {
     super(
       `An orchestration instance with ID "${instanceId}" already exists and is ${status}. ` +
         'Wait for it to finish, terminate it, or start with another instance ID.',
@@ -32,7 +38,11 @@ export class InstanceAlreadyExistsError extends DurableEngineError {
 }
 
 export class InstanceNotRunningError extends DurableEngineError {
-  constructor(readonly instanceId: string, readonly status: string, operation: string) {
+  constructor(
+    readonly instanceId: string,
+    readonly status: string,
+    operation: string,
+  ) {
     super(`Cannot ${operation} instance "${instanceId}": it is ${status}.`);
   }
 }
@@ -53,7 +63,10 @@ export class NonDeterministicOrchestrationError extends DurableEngineError {
 }
 
 export class UnsupportedActionError extends DurableEngineError {
-  constructor(readonly instanceId: string, readonly action: string) {
+  constructor(
+    readonly instanceId: string,
+    readonly action: string,
+  ) {
     super(
       `Instance "${instanceId}" used ${action}, which the embedded durable engine does not support yet. ` +
         'Run this orchestration under Azure Functions Core Tools (npm run start:func), or avoid the feature.',

@@ -59,7 +59,10 @@ export class RegistryDurableWorker implements DurableWorker {
       const { returnValue } = await this.invoker.invoke(fn, { trigger: { json: JSON.stringify(payload) } });
       // The worker sends the state over the wire as JSON; parsing it here gives the same shapes (dates as text).
       const text = returnValue?.json ?? returnValue?.string;
-      if (!text) throw new Error(`Orchestrator "${name}" returned no state. Is it registered with df.app.orchestration and written as function*?`);
+      if (!text)
+        throw new Error(
+          `Orchestrator "${name}" returned no state. Is it registered with df.app.orchestration and written as function*?`,
+        );
       return toOutcome(JSON.parse(text) as WireState);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);

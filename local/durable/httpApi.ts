@@ -26,7 +26,15 @@ export interface ApiResponse {
   body?: unknown;
 }
 
-const STATUSES: RuntimeStatus[] = ['Pending', 'Running', 'Completed', 'ContinuedAsNew', 'Failed', 'Terminated', 'Suspended'];
+const STATUSES: RuntimeStatus[] = [
+  'Pending',
+  'Running',
+  'Completed',
+  'ContinuedAsNew',
+  'Failed',
+  'Terminated',
+  'Suspended',
+];
 const DEFAULT_PAGE_SIZE = 100;
 
 class BadRequest extends Error {}
@@ -40,7 +48,9 @@ function bodyJson(req: ApiRequest, what: string): string | null {
   try {
     JSON.parse(text);
   } catch (e) {
-    throw new BadRequest(`The ${what} in the request body is not valid JSON: ${(e as Error).message}. Send a JSON value (e.g. {"orderId":"42"} or "text" in quotes), or an empty body for none.`);
+    throw new BadRequest(
+      `The ${what} in the request body is not valid JSON: ${(e as Error).message}. Send a JSON value (e.g. {"orderId":"42"} or "text" in quotes), or an empty body for none.`,
+    );
   }
   return text;
 }
@@ -48,7 +58,10 @@ function bodyJson(req: ApiRequest, what: string): string | null {
 function parseTime(value: string | null, name: string): number | undefined {
   if (!value) return undefined;
   const t = Date.parse(value);
-  if (Number.isNaN(t)) throw new BadRequest(`Query parameter ${name}="${value}" is not an ISO-8601 date-time (e.g. 2026-11-22T10:00:00Z).`);
+  if (Number.isNaN(t))
+    throw new BadRequest(
+      `Query parameter ${name}="${value}" is not an ISO-8601 date-time (e.g. 2026-11-22T10:00:00Z).`,
+    );
   return t;
 }
 
@@ -96,7 +109,10 @@ export class DurableHttpApi {
   }
 
   private async route(req: ApiRequest): Promise<ApiResponse> {
-    const segs = req.path.split('/').filter((s, i, all) => s !== '' || i < all.length - 1).map((s) => decodeURIComponent(s));
+    const segs = req.path
+      .split('/')
+      .filter((s, i, all) => s !== '' || i < all.length - 1)
+      .map((s) => decodeURIComponent(s));
     const [head, a, b, c] = segs;
     const method = req.method.toUpperCase();
 
@@ -146,16 +162,25 @@ export class DurableHttpApi {
             if (status.runtimeStatus !== 'Failed') {
               return error(412, `Instance "${a}" is ${status.runtimeStatus}; only Failed instances can be rewound.`);
             }
-            return error(501, 'Rewind is not supported by the embedded durable engine yet; restart the instance instead (POST .../restart).');
+            return error(
+              501,
+              'Rewind is not supported by the embedded durable engine yet; restart the instance instead (POST .../restart).',
+            );
           }
         }
       }
     }
 
     if (head === 'entities') {
-      return error(501, 'Durable entities are not supported by the embedded durable engine. Run under Azure Functions Core Tools (npm run start:func) to use them.');
+      return error(
+        501,
+        'Durable entities are not supported by the embedded durable engine. Run under Azure Functions Core Tools (npm run start:func) to use them.',
+      );
     }
-    return error(404, `No Durable HTTP API route matches ${method} ${req.path}. See https://learn.microsoft.com/azure/azure-functions/durable/durable-functions-http-api for the routes.`);
+    return error(
+      404,
+      `No Durable HTTP API route matches ${method} ${req.path}. See https://learn.microsoft.com/azure/azure-functions/durable/durable-functions-http-api for the routes.`,
+    );
   }
 
   private status(req: ApiRequest, instanceId: string): ApiResponse {
@@ -165,7 +190,13 @@ export class DurableHttpApi {
       showInput: req.query.get('showInput') === null ? true : flag(req.query, 'showInput'),
     });
     if (!status) return error(404, new InstanceNotFoundError(instanceId).message);
-    return { status: statusCode(status), body: status, ...(statusCode(status) === 202 ? { headers: { 'Retry-After': '10', Location: this.checkStatusPayload(req, instanceId).statusQueryGetUri } } : {}) };
+    return {
+      status: statusCode(status),
+      body: status,
+      ...(statusCode(status) === 202
+        ? { headers: { 'Retry-After': '10', Location: this.checkStatusPayload(req, instanceId).statusQueryGetUri } }
+        : {}),
+    };
   }
 
   private filters(req: ApiRequest) {
@@ -180,7 +211,8 @@ export class DurableHttpApi {
   private list(req: ApiRequest): ApiResponse {
     const topText = req.query.get('top');
     const top = topText === null ? DEFAULT_PAGE_SIZE : Number(topText);
-    if (!Number.isInteger(top) || top < 1) throw new BadRequest(`top="${topText}" must be a positive integer page size.`);
+    if (!Number.isInteger(top) || top < 1)
+      throw new BadRequest(`top="${topText}" must be a positive integer page size.`);
     const tokenHeader = req.headers['x-ms-continuation-token'];
     const token = Array.isArray(tokenHeader) ? tokenHeader[0] : tokenHeader;
     let after: { createdTime: number; instanceId: string } | undefined;
@@ -197,7 +229,9 @@ export class DurableHttpApi {
     const headers: Record<string, string> = {};
     if (rows.length > top) {
       const last = rows[top - 1];
-      headers['x-ms-continuation-token'] = Buffer.from(JSON.stringify({ createdTime: last.createdTime, instanceId: last.instanceId })).toString('base64url');
+      headers['x-ms-continuation-token'] = Buffer.from(
+        JSON.stringify({ createdTime: last.createdTime, instanceId: last.instanceId }),
+      ).toString('base64url');
     }
     return { status: 200, headers, body: page };
   }
@@ -205,7 +239,9 @@ export class DurableHttpApi {
   private async purgeBy(req: ApiRequest): Promise<ApiResponse> {
     const filters = this.filters(req);
     if (filters.createdTimeFrom === undefined && !filters.statuses && !filters.instanceIdPrefix) {
-      throw new BadRequest('Purging by filter needs createdTimeFrom (and optionally createdTimeTo, runtimeStatus); refusing to purge everything.');
+      throw new BadRequest(
+        'Purging by filter needs createdTimeFrom (and optionally createdTimeTo, runtimeStatus); refusing to purge everything.',
+      );
     }
     const n = await this.engine.purgeBy(filters);
     return n ? { status: 200, body: { instancesDeleted: n } } : error(404, 'No instances matched the filter.');

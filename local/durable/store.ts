@@ -4,13 +4,7 @@ import * as path from 'node:path';
 import type { HistoryEvent } from './historyEvents';
 
 export type RuntimeStatus =
-  | 'Pending'
-  | 'Running'
-  | 'Completed'
-  | 'ContinuedAsNew'
-  | 'Failed'
-  | 'Terminated'
-  | 'Suspended';
+  'Pending' | 'Running' | 'Completed' | 'ContinuedAsNew' | 'Failed' | 'Terminated' | 'Suspended';
 
 export const TERMINAL_STATUSES: ReadonlySet<RuntimeStatus> = new Set(['Completed', 'Failed', 'Terminated']);
 
@@ -84,7 +78,8 @@ export class DurableStore {
   private readonly stmts;
 
   constructor(readonly options: StoreOptions) {
-    if (options.location !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(options.location)), { recursive: true });
+    if (options.location !== ':memory:')
+      fs.mkdirSync(path.dirname(path.resolve(options.location)), { recursive: true });
     this.db = new Database(options.location);
     if (options.location !== ':memory:') this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
@@ -200,10 +195,14 @@ export class DurableStore {
   queryInstances(q: InstanceQuery): InstanceRow[] {
     const where: string[] = [];
     const args: unknown[] = [];
-    if (q.createdTimeFrom !== undefined) (where.push('created_time >= ?'), args.push(q.createdTimeFrom));
-    if (q.createdTimeTo !== undefined) (where.push('created_time <= ?'), args.push(q.createdTimeTo));
-    if (q.statuses?.length) (where.push(`status IN (${q.statuses.map(() => '?').join(',')})`), args.push(...q.statuses));
-    if (q.instanceIdPrefix) (where.push("instance_id >= ? AND instance_id < ? || char(1114111)"), args.push(q.instanceIdPrefix, q.instanceIdPrefix));
+    const add = (clause: string, ...values: unknown[]): void => {
+      where.push(clause);
+      args.push(...values);
+    };
+    if (q.createdTimeFrom !== undefined) add('created_time >= ?', q.createdTimeFrom);
+    if (q.createdTimeTo !== undefined) add('created_time <= ?', q.createdTimeTo);
+    if (q.statuses?.length) add(`status IN (${q.statuses.map(() => '?').join(',')})`, ...q.statuses);
+    if (q.instanceIdPrefix) add('substr(instance_id, 1, ?) = ?', q.instanceIdPrefix.length, q.instanceIdPrefix);
     if (q.after) {
       where.push('(created_time > ? OR (created_time = ? AND instance_id > ?))');
       args.push(q.after.createdTime, q.after.createdTime, q.after.instanceId);
@@ -213,9 +212,17 @@ export class DurableStore {
     return (this.db.prepare(sql).all(...args) as Record<string, unknown>[]).map(toInstanceRow);
   }
   loadMessages(): MessageRow[] {
-    return (this.db.prepare('SELECT id, instance_id, due_at, body FROM messages ORDER BY id').all() as Record<string, unknown>[]).map(
-      (r) => ({ id: r.id as number, instanceId: r.instance_id as string, dueAt: r.due_at as number, body: r.body as string }),
-    );
+    return (
+      this.db.prepare('SELECT id, instance_id, due_at, body FROM messages ORDER BY id').all() as Record<
+        string,
+        unknown
+      >[]
+    ).map((r) => ({
+      id: r.id as number,
+      instanceId: r.instance_id as string,
+      dueAt: r.due_at as number,
+      body: r.body as string,
+    }));
   }
   loadActivities(): ActivityRow[] {
     return (this.db.prepare('SELECT * FROM activities ORDER BY id').all() as Record<string, unknown>[]).map((r) => ({
@@ -229,7 +236,9 @@ export class DurableStore {
   }
   loadActiveInstances(): InstanceRow[] {
     return (
-      this.db.prepare("SELECT * FROM instances WHERE status NOT IN ('Completed','Failed','Terminated')").all() as Record<string, unknown>[]
+      this.db
+        .prepare("SELECT * FROM instances WHERE status NOT IN ('Completed','Failed','Terminated')")
+        .all() as Record<string, unknown>[]
     ).map(toInstanceRow);
   }
   maxIds(): { message: number; activity: number } {

@@ -35,7 +35,10 @@ export function loadApp(appRoot: string): Promise<FunctionRegistry> {
 
 async function load(root: string): Promise<FunctionRegistry> {
   const pkgPath = path.join(root, 'package.json');
-  if (!fs.existsSync(pkgPath)) throw new AppLoadError(`No package.json in ${root}: the app root must hold package.json with "main" naming its entry files.`);
+  if (!fs.existsSync(pkgPath))
+    throw new AppLoadError(
+      `No package.json in ${root}: the app root must hold package.json with "main" naming its entry files.`,
+    );
   const pkg = JSON.parse(fs.readFileSync(pkgPath, 'utf8')) as { main?: string; type?: string };
   const main = pkg.main ?? 'index.js';
   const files = resolveEntryFiles(root, main);

@@ -32,7 +32,10 @@ export interface RpcTypedData {
 
 export interface CoreInvocationContext {
   invocationId: string;
-  request: { inputData?: { name: string; data: RpcTypedData | null }[]; triggerMetadata?: Record<string, RpcTypedData> };
+  request: {
+    inputData?: { name: string; data: RpcTypedData | null }[];
+    triggerMetadata?: Record<string, RpcTypedData>;
+  };
   metadata: FunctionMetadata;
   state?: string;
   log(level: string, category: string, message: string): void;
@@ -41,7 +44,10 @@ export interface CoreInvocationContext {
 export interface InvocationModel {
   getArguments(): Promise<{ context: { functionName?: string }; inputs: unknown[] }>;
   invokeFunction(context: unknown, inputs: unknown[], handler: FunctionCallback): Promise<unknown>;
-  getResponse(context: unknown, result: unknown): Promise<{ returnValue?: RpcTypedData | null; outputData?: { name: string; data: RpcTypedData | null }[] }>;
+  getResponse(
+    context: unknown,
+    result: unknown,
+  ): Promise<{ returnValue?: RpcTypedData | null; outputData?: { name: string; data: RpcTypedData | null }[] }>;
 }
 
 export interface ProgrammingModel {
@@ -77,7 +83,10 @@ export function currentProgrammingModel(): ProgrammingModel | undefined {
 
 const coreModule = {
   registerFunction(metadata: FunctionMetadata, handler: FunctionCallback): Disposable {
-    if (!sink) throw new Error('A function was registered outside app loading; register functions at the top level of your entry files.');
+    if (!sink)
+      throw new Error(
+        'A function was registered outside app loading; register functions at the top level of your entry files.',
+      );
     sink.registerFunction(metadata, handler);
     return { dispose: () => undefined };
   },

@@ -29,7 +29,10 @@ function expandBraces(pattern: string): string[] {
 }
 
 function segmentRegex(segment: string): RegExp {
-  const re = segment.replace(/[.+^$()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
+  const re = segment
+    .replace(/[.+^$()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '[^/]*')
+    .replace(/\?/g, '[^/]');
   return new RegExp(`^${re}$`);
 }
 
@@ -71,7 +74,11 @@ function safeReaddir(dir: string): fs.Dirent[] {
 export function resolveEntryFiles(appRoot: string, main: string): string[] {
   const out = new Set<string>();
   for (const pattern of expandBraces(main.replace(/^\.\//, ''))) {
-    walk(appRoot, pattern.split('/').filter((s) => s !== '' && s !== '.'), out);
+    walk(
+      appRoot,
+      pattern.split('/').filter((s) => s !== '' && s !== '.'),
+      out,
+    );
   }
   return [...out].sort();
 }

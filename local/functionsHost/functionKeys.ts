@@ -19,7 +19,11 @@ function same(a: string, b: string): boolean {
  * Checks the `code` query parameter or `x-functions-key` header as the Functions host does. With no keys
  * configured the platform behaves like `func start`, which does not enforce keys locally.
  */
-export function authorize(level: AuthLevel, keys: KeySettings, presented: string | undefined): { ok: true } | { ok: false; message: string } {
+export function authorize(
+  level: AuthLevel,
+  keys: KeySettings,
+  presented: string | undefined,
+): { ok: true } | { ok: false; message: string } {
   if (level === 'anonymous') return { ok: true };
   const accepted = level === 'admin' ? [keys.masterKey] : [...keys.functionKeys, keys.masterKey];
   const configured = accepted.filter((k): k is string => !!k);

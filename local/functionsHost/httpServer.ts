@@ -71,8 +71,12 @@ export class HttpHost {
   async listen(): Promise<string> {
     const server = http.createServer((req, res) => {
       this.handle(req, res).catch((e) => {
-        this.options.log('error', `HTTP ${req.method} ${req.url} failed inside the platform: ${(e as Error).stack ?? e}`);
-        if (!res.headersSent) json(res, 500, { error: 'The local platform failed to handle this request; see its log.' });
+        this.options.log(
+          'error',
+          `HTTP ${req.method} ${req.url} failed inside the platform: ${(e as Error).stack ?? e}`,
+        );
+        if (!res.headersSent)
+          json(res, 500, { error: 'The local platform failed to handle this request; see its log.' });
         else res.end();
       });
     });
@@ -81,7 +85,9 @@ export class HttpHost {
       server.once('error', (e: NodeJS.ErrnoException) =>
         reject(
           e.code === 'EADDRINUSE'
-            ? new Error(`Port ${this.options.port} on ${this.options.host} is in use. Stop the other process or set LOCAL_HTTP_PORT (0 picks a free port).`)
+            ? new Error(
+                `Port ${this.options.port} on ${this.options.host} is in use. Stop the other process or set LOCAL_HTTP_PORT (0 picks a free port).`,
+              )
             : e,
         ),
       );
@@ -116,7 +122,9 @@ export class HttpHost {
       body = await readBody(req, this.options.maxBodyBytes);
     } catch (e) {
       if (e instanceof BodyTooLarge) {
-        json(res, 413, { error: `Request body exceeds ${this.options.maxBodyBytes} bytes (the Functions host limit is 100 MB; set LOCAL_HTTP_MAX_BODY_BYTES to change it here).` });
+        json(res, 413, {
+          error: `Request body exceeds ${this.options.maxBodyBytes} bytes (the Functions host limit is 100 MB; set LOCAL_HTTP_MAX_BODY_BYTES to change it here).`,
+        });
         return;
       }
       throw e;
@@ -129,14 +137,34 @@ export class HttpHost {
     }
 
     for (const mount of this.options.mounts) {
-      if (path === mount.prefix.replace(/\/$/, '') || path.startsWith(mount.prefix.endsWith('/') ? mount.prefix : `${mount.prefix}/`)) {
+      if (
+        path === mount.prefix.replace(/\/$/, '') ||
+        path.startsWith(mount.prefix.endsWith('/') ? mount.prefix : `${mount.prefix}/`)
+      ) {
         if (mount.authLevel !== 'anonymous') {
-          const keys = mount.authLevel === 'system' ? { functionKeys: this.options.keys.systemKey ? [this.options.keys.systemKey] : [], masterKey: this.options.keys.masterKey } : this.options.keys;
-          const auth = authorize(mount.authLevel === 'system' ? 'function' : 'admin', keys, this.presentedKey(req, url));
+          const keys =
+            mount.authLevel === 'system'
+              ? {
+                  functionKeys: this.options.keys.systemKey ? [this.options.keys.systemKey] : [],
+                  masterKey: this.options.keys.masterKey,
+                }
+              : this.options.keys;
+          const auth = authorize(
+            mount.authLevel === 'system' ? 'function' : 'admin',
+            keys,
+            this.presentedKey(req, url),
+          );
           if (!auth.ok) return json(res, 401, { error: auth.message });
         }
         const sub = url.pathname.slice(mount.prefix.replace(/\/$/, '').length).replace(/^\//, '');
-        const answer = await mount.handle({ method, path: sub, query: url.searchParams, headers: req.headers, body, origin });
+        const answer = await mount.handle({
+          method,
+          path: sub,
+          query: url.searchParams,
+          headers: req.headers,
+          body,
+          origin,
+        });
         return json(res, answer.status, answer.body, answer.headers);
       }
     }
@@ -154,7 +182,12 @@ export class HttpHost {
       });
     }
     if ('methodNotAllowed' in match) {
-      return json(res, 405, { error: `${method} is not allowed on ${url.pathname}; allowed: ${match.methodNotAllowed.join(', ')}.` }, { allow: match.methodNotAllowed.join(', ') });
+      return json(
+        res,
+        405,
+        { error: `${method} is not allowed on ${url.pathname}; allowed: ${match.methodNotAllowed.join(', ')}.` },
+        { allow: match.methodNotAllowed.join(', ') },
+      );
     }
     const auth = authorize(match.route.authLevel, this.options.keys, this.presentedKey(req, url));
     if (!auth.ok) return json(res, 401, { error: auth.message });

@@ -25,7 +25,8 @@ export function buildHttpRoutes(functions: RegisteredFunction[]): HttpRoute[] {
   return routes.sort((a, b) => compareRoutes(a.route, b.route));
 }
 
-export type RouteMatch = { route: HttpRoute; params: Record<string, string> } | { methodNotAllowed: string[] } | undefined;
+export type RouteMatch =
+  { route: HttpRoute; params: Record<string, string> } | { methodNotAllowed: string[] } | undefined;
 
 export function matchRoute(routes: HttpRoute[], method: string, path: string): RouteMatch {
   const allowed: string[] = [];
@@ -42,7 +43,12 @@ export function matchRoute(routes: HttpRoute[], method: string, path: string): R
 }
 
 /** The RPC shape of an HTTP request, which the app's programming model turns into an HttpRequest. */
-export function toRpcHttpRequest(req: IncomingMessage, url: URL, body: Buffer, params: Record<string, string>): RpcTypedData {
+export function toRpcHttpRequest(
+  req: IncomingMessage,
+  url: URL,
+  body: Buffer,
+  params: Record<string, string>,
+): RpcTypedData {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) {
     if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
@@ -104,11 +110,18 @@ function cookieHeader(c: RpcCookie): string {
 
 /** Turns the function's RPC HTTP response back into status, headers and body. */
 export function fromRpcHttpResponse(data: RpcTypedData | null | undefined): HttpAnswer {
-  const http = data?.http as { statusCode?: string; headers?: Record<string, string>; cookies?: RpcCookie[]; body?: RpcTypedData } | undefined;
+  const http = data?.http as
+    { statusCode?: string; headers?: Record<string, string>; cookies?: RpcCookie[]; body?: RpcTypedData } | undefined;
   if (!http) return { status: 204, headers: [], body: Buffer.alloc(0) };
   const headers: [string, string][] = Object.entries(http.headers ?? {});
   for (const c of http.cookies ?? []) headers.push(['set-cookie', cookieHeader(c)]);
   const b = http.body;
-  const body = b?.bytes ? Buffer.from(b.bytes) : b?.string != null ? Buffer.from(b.string) : b?.json != null ? Buffer.from(b.json) : Buffer.alloc(0);
+  const body = b?.bytes
+    ? Buffer.from(b.bytes)
+    : b?.string != null
+      ? Buffer.from(b.string)
+      : b?.json != null
+        ? Buffer.from(b.json)
+        : Buffer.alloc(0);
   return { status: Number(http.statusCode ?? 200) || 200, headers, body };
 }

@@ -47,7 +47,13 @@ export class FunctionInvoker {
     const invocationModel = model.getInvocationModel(coreCtx);
     const { context, inputs } = await invocationModel.getArguments();
     const hookData: Record<string, unknown> = {};
-    const pre = { hookData, appHookData: this.appHookData, invocationContext: context, inputs, functionCallback: fn.handler };
+    const pre = {
+      hookData,
+      appHookData: this.appHookData,
+      invocationContext: context,
+      inputs,
+      functionCallback: fn.handler,
+    };
     await this.runHooks('preInvocation', pre);
     coreCtx.state = 'invocation';
     let result: unknown;
@@ -58,7 +64,14 @@ export class FunctionInvoker {
       error = e;
     }
     coreCtx.state = 'postInvocationHooks';
-    const post = { hookData, appHookData: this.appHookData, invocationContext: context, inputs: pre.inputs, result, error };
+    const post = {
+      hookData,
+      appHookData: this.appHookData,
+      invocationContext: context,
+      inputs: pre.inputs,
+      result,
+      error,
+    };
     await this.runHooks('postInvocation', post);
     if (post.error !== undefined) throw post.error;
     const response = await invocationModel.getResponse(context, post.result);

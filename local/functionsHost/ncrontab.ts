@@ -156,7 +156,6 @@ class CronSchedule implements Schedule {
     // `0 0 0 13 * Fri` fires only on Friday the 13th in Azure, so it must here too.
     return this.fields.day.allows[dayOfMonth] && this.fields.dayOfWeek.allows[dayOfWeek];
   }
-
 }
 
 function parseCron(expression: string, text: string): CronFields {

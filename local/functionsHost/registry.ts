@@ -1,4 +1,11 @@
-import type { BindingMetadata, FunctionCallback, FunctionMetadata, HookCallback, ProgrammingModel, RegistrationSink } from './coreApi';
+import type {
+  BindingMetadata,
+  FunctionCallback,
+  FunctionMetadata,
+  HookCallback,
+  ProgrammingModel,
+  RegistrationSink,
+} from './coreApi';
 
 export interface RegisteredFunction {
   name: string;
@@ -10,7 +17,9 @@ export interface RegisteredFunction {
 
 export class DuplicateFunctionError extends Error {
   constructor(name: string) {
-    super(`Two functions are registered with the name "${name}". Function names must be unique (case-insensitive) within an app.`);
+    super(
+      `Two functions are registered with the name "${name}". Function names must be unique (case-insensitive) within an app.`,
+    );
     this.name = 'DuplicateFunctionError';
   }
 }
@@ -25,11 +34,21 @@ export class FunctionRegistry implements RegistrationSink {
   registerFunction(metadata: FunctionMetadata, handler: FunctionCallback): void {
     const key = metadata.name.toLowerCase();
     if (this.functions.has(key)) throw new DuplicateFunctionError(metadata.name);
-    const entry = Object.entries(metadata.bindings).find(([, b]) => b.direction === 'in' && b.type.toLowerCase().endsWith('trigger'));
+    const entry = Object.entries(metadata.bindings).find(
+      ([, b]) => b.direction === 'in' && b.type.toLowerCase().endsWith('trigger'),
+    );
     if (!entry) {
-      throw new Error(`Function "${metadata.name}" has no trigger binding. Every function needs exactly one trigger (app.http, app.timer, df.app.orchestration, ...).`);
+      throw new Error(
+        `Function "${metadata.name}" has no trigger binding. Every function needs exactly one trigger (app.http, app.timer, df.app.orchestration, ...).`,
+      );
     }
-    this.functions.set(key, { name: metadata.name, metadata, handler, triggerBindingName: entry[0], trigger: entry[1] });
+    this.functions.set(key, {
+      name: metadata.name,
+      metadata,
+      handler,
+      triggerBindingName: entry[0],
+      trigger: entry[1],
+    });
   }
 
   setProgrammingModel(model: ProgrammingModel): void {

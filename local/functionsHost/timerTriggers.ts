@@ -13,11 +13,14 @@ export interface TimerFunction {
 export function buildTimers(functions: RegisteredFunction[], resolve: (text: string) => string): TimerFunction[] {
   return functions.map((fn) => {
     const raw = fn.trigger.schedule;
-    if (typeof raw !== 'string') throw new Error(`Timer function '${fn.name}' has no schedule; give app.timer a schedule such as '0 */5 * * * *'.`);
+    if (typeof raw !== 'string')
+      throw new Error(
+        `Timer function '${fn.name}' has no schedule; give app.timer a schedule such as '0 */5 * * * *'.`,
+      );
     try {
       return { fn, schedule: parseSchedule(resolve(raw)), runOnStartup: fn.trigger.runOnStartup === true };
     } catch (e) {
-      throw new Error(`Timer function '${fn.name}': ${(e as Error).message}`);
+      throw new Error(`Timer function '${fn.name}': ${(e as Error).message}`, { cause: e });
     }
   });
 }
@@ -68,7 +71,11 @@ export class TimerHost {
     // PascalCase as the host sends it; the programming model camel-cases timer payloads.
     const payload = {
       Schedule: { AdjustForDST: true },
-      ScheduleStatus: { Last: new Date(due).toISOString(), Next: new Date(next).toISOString(), LastUpdated: new Date(now).toISOString() },
+      ScheduleStatus: {
+        Last: new Date(due).toISOString(),
+        Next: new Date(next).toISOString(),
+        LastUpdated: new Date(now).toISOString(),
+      },
       IsPastDue: now - due > 1000,
     };
     try {

@@ -170,13 +170,12 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     routePrefix,
     routes: buildHttpRoutes(registry.byTrigger('httpTrigger')),
     mounts: [
-      { prefix: RPC_BASE, authLevel: 'anonymous', handle: (r) => durableApi.handle(r) },
+      { prefix: RPC_BASE, authLevel: 'loopback', handle: (r) => durableApi.handle(r) },
       { prefix: WEBHOOK_BASE, authLevel: 'system', handle: (r) => durableApi.handle(r) },
     ],
     keys: {
-      functionKeys: [settings.LOCAL_FUNCTION_KEY].filter((k): k is string => !!k && !k.startsWith('<')),
-      masterKey:
-        settings.LOCAL_MASTER_KEY && !settings.LOCAL_MASTER_KEY.startsWith('<') ? settings.LOCAL_MASTER_KEY : undefined,
+      functionKeys: [settings.LOCAL_FUNCTION_KEY].filter((k): k is string => !!k),
+      masterKey: settings.LOCAL_MASTER_KEY || undefined,
       systemKey,
     },
     invoker,

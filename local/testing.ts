@@ -13,6 +13,8 @@ export interface TestPlatformOptions extends Partial<Omit<PlatformOptions, 'cloc
   clock?: 'virtual' | 'real';
   /** Start of virtual time, epoch ms. */
   startTime?: number;
+  /** Print platform errors to stderr as they happen (default true); they are always kept in `logs`. */
+  printErrors?: boolean;
 }
 
 export interface TestPlatform {
@@ -30,6 +32,8 @@ export interface TestPlatform {
     timeoutMs?: number,
   ): Promise<InstanceStatus>;
   history(instanceId: string): HistoryEvent[];
+  /** Everything the platform logged, as `level: message`. */
+  logs: string[];
   stop(): Promise<void>;
 }
 
@@ -45,7 +49,7 @@ export async function startTestPlatform(options: TestPlatformOptions): Promise<T
     store: 'memory',
     log: (level, message) => {
       logs.push(`${level}: ${message}`);
-      if (level === 'error' && process.env.LOCAL_TEST_LOG !== 'quiet') console.error(message);
+      if (level === 'error' && options.printErrors !== false) console.error(message);
     },
     ...options,
     appRoot,
@@ -109,6 +113,7 @@ export async function startTestPlatform(options: TestPlatformOptions): Promise<T
     },
     waitForStatus,
     history: (id) => platform.engine.getHistory(id) ?? [],
+    logs,
     stop: () => platform.stop(),
   };
 }

@@ -38,7 +38,9 @@ describe('npm start (the CLI on the project app)', () => {
     cli = await startCli();
     const out = cli.output();
     expect(out).toContain('Functions:');
-    expect(out).toMatch(/startOrchestration: \[POST\] http:\/\/127\.0\.0\.1:\d+\/api\/orchestrators\/\{orchestratorName\}/);
+    expect(out).toMatch(
+      /startOrchestration: \[POST\] http:\/\/127\.0\.0\.1:\d+\/api\/orchestrators\/\{orchestratorName\}/,
+    );
     expect(out).toContain('helloSequence: orchestrationTrigger');
     expect(out).toContain('sayHello: activityTrigger');
 

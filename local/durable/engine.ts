@@ -434,7 +434,7 @@ export class DurableEngine extends EventEmitter {
   }
 
   private kick(inst: LiveInstance): void {
-    if (inst.busy || inst.inbox.length === 0 || this.stopped) return;
+    if (inst.busy || this.stopped || !hasRunnableMessage(inst)) return;
     inst.busy = true;
     void this.track(this.runEpisode(inst))
       .catch((e) =>
@@ -512,11 +512,12 @@ export class DurableEngine extends EventEmitter {
         keep.push(msg);
         continue;
       }
-      if (trigger) continuation = body.event;
       const stamped: HistoryEvent = {
         ...body.event,
         Timestamp: body.event.EventType === EventType.TimerFired ? isoTime(now) : body.event.Timestamp,
       };
+      // planEpisode recognises the continuation by identity: it must be the very object put in the batch.
+      if (trigger) continuation = stamped;
       if (stamped.EventType === EventType.ExecutionStarted && inst.history.length) {
         consumed.push(msg); // a duplicate start of a running execution
         continue;
@@ -953,6 +954,12 @@ function errorText(e: unknown): string {
 function failureOf(e: unknown): FailureDetails {
   if (e instanceof Error) return { ErrorType: e.name || 'Error', ErrorMessage: e.message, StackTrace: e.stack };
   return { ErrorType: 'Error', ErrorMessage: typeof e === 'string' ? e : (JSON.stringify(e) ?? String(e)) };
+}
+
+/** A suspended instance holds its events until resumed; only control messages can run then. */
+function hasRunnableMessage(inst: LiveInstance): boolean {
+  if (inst.row.status !== 'Suspended') return inst.inbox.length > 0;
+  return inst.inbox.some((m) => m.body.kind !== 'event');
 }
 
 function played(e: HistoryEvent): HistoryEvent {

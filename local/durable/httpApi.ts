@@ -112,7 +112,13 @@ export class DurableHttpApi {
     const segs = req.path
       .split('/')
       .filter((s, i, all) => s !== '' || i < all.length - 1)
-      .map((s) => decodeURIComponent(s));
+      .map((s) => {
+        try {
+          return decodeURIComponent(s);
+        } catch {
+          return s; // a malformed escape is part of the name; it will simply not be found
+        }
+      });
     const [head, a, b, c] = segs;
     const method = req.method.toUpperCase();
 

@@ -9,8 +9,11 @@ import type { RegisteredFunction } from './registry';
 /** A sub-API mounted at a path prefix (the Durable HTTP API). */
 export interface MountedApi {
   prefix: string;
-  /** Key level the mount requires (the Durable webhooks need the system key; the rpc base needs none). */
-  authLevel: 'anonymous' | 'admin' | 'system';
+  /**
+   * Who may call the mount: the Durable webhooks need the system key; the rpc base, which the durable client
+   * calls without keys, answers only callers on this machine (the extension serves it on localhost only).
+   */
+  authLevel: 'loopback' | 'admin' | 'system';
   handle(req: {
     method: string;
     path: string;
@@ -33,6 +36,15 @@ export interface HttpHostOptions {
   extraInputs(fn: RegisteredFunction, origin: string): Record<string, RpcTypedData>;
   maxBodyBytes: number;
   log(level: 'info' | 'warn' | 'error', message: string): void;
+}
+
+/** Percent-decoding that leaves malformed escapes as written (as Kestrel does) instead of throwing. */
+function safeDecode(text: string): string {
+  try {
+    return decodeURI(text);
+  } catch {
+    return text;
+  }
 }
 
 function json(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -129,7 +141,7 @@ export class HttpHost {
       }
       throw e;
     }
-    const path = decodeURI(url.pathname);
+    const path = safeDecode(url.pathname);
 
     if (path === '/admin/host/status') {
       json(res, 200, { state: 'Running', version: 'embedded', processUptime: Math.round(process.uptime() * 1000) });
@@ -141,19 +153,24 @@ export class HttpHost {
         path === mount.prefix.replace(/\/$/, '') ||
         path.startsWith(mount.prefix.endsWith('/') ? mount.prefix : `${mount.prefix}/`)
       ) {
-        if (mount.authLevel !== 'anonymous') {
-          const keys =
-            mount.authLevel === 'system'
-              ? {
-                  functionKeys: this.options.keys.systemKey ? [this.options.keys.systemKey] : [],
-                  masterKey: this.options.keys.masterKey,
-                }
-              : this.options.keys;
-          const auth = authorize(
-            mount.authLevel === 'system' ? 'function' : 'admin',
-            keys,
-            this.presentedKey(req, url),
-          );
+        if (mount.authLevel === 'loopback') {
+          const remote = req.socket.remoteAddress ?? '';
+          if (!/^(127\.|::1$|::ffff:127\.)/.test(remote)) {
+            return json(res, 403, {
+              error: `${mount.prefix} answers only callers on this machine; use /runtime/webhooks/durabletask with the system key.`,
+            });
+          }
+        } else if (mount.authLevel === 'system') {
+          const systemKey = this.options.keys.systemKey;
+          const keys = { functionKeys: systemKey ? [systemKey] : [], masterKey: this.options.keys.masterKey };
+          if (!authorize('function', keys, this.presentedKey(req, url)).ok) {
+            return json(res, 401, {
+              error:
+                'The Durable HTTP API needs the system key: pass ?code=<LOCAL_DURABLE_SYSTEM_KEY> (the URLs from createCheckStatusResponse include it).',
+            });
+          }
+        } else {
+          const auth = authorize('admin', this.options.keys, this.presentedKey(req, url));
           if (!auth.ok) return json(res, 401, { error: auth.message });
         }
         const sub = url.pathname.slice(mount.prefix.replace(/\/$/, '').length).replace(/^\//, '');
@@ -170,7 +187,9 @@ export class HttpHost {
     }
 
     const prefix = this.options.routePrefix ? `/${this.options.routePrefix}/` : '/';
-    if (!url.pathname.startsWith(prefix) && url.pathname !== prefix.replace(/\/$/, '')) {
+    // Routing ignores case, the route prefix included, as ASP.NET Core's does.
+    const lowerPath = url.pathname.toLowerCase();
+    if (!lowerPath.startsWith(prefix.toLowerCase()) && lowerPath !== prefix.replace(/\/$/, '').toLowerCase()) {
       return json(res, 404, { error: `Nothing is served at ${url.pathname}. HTTP functions live under ${prefix}.` });
     }
     const relative = url.pathname.slice(prefix.length);

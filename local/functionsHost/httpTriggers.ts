@@ -54,7 +54,8 @@ export function toRpcHttpRequest(
     if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
   }
   const query: Record<string, string> = {};
-  for (const [k, v] of url.searchParams) query[k] = v;
+  // The host joins repeated keys with commas (?tag=x&tag=y → 'x,y').
+  for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
   return {
     http: {
       method: req.method ?? 'GET',
@@ -102,9 +103,13 @@ function cookieHeader(c: RpcCookie): string {
   if (maxAge !== undefined) parts.push(`Max-Age=${maxAge}`);
   if (unwrap(c.secure)) parts.push('Secure');
   if (unwrap(c.httpOnly)) parts.push('HttpOnly');
-  const sameSite = typeof c.sameSite === 'number' ? ['', 'Lax', 'Strict', 'None'][c.sameSite] : c.sameSite;
-  if (sameSite && sameSite !== 'None' && sameSite !== '') parts.push(`SameSite=${sameSite}`);
-  if (sameSite === 'None' || c.sameSite === 'ExplicitNone') parts.push('SameSite=None');
+  // @azure/functions sends 'none' for "not specified" and 'explicitNone' for SameSite=None.
+  const sameSite = String(
+    typeof c.sameSite === 'number' ? ['none', 'lax', 'strict', 'explicitNone'][c.sameSite] : (c.sameSite ?? 'none'),
+  ).toLowerCase();
+  if (sameSite === 'lax') parts.push('SameSite=Lax');
+  else if (sameSite === 'strict') parts.push('SameSite=Strict');
+  else if (sameSite === 'explicitnone') parts.push('SameSite=None');
   return parts.join('; ');
 }
 

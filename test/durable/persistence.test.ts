@@ -45,7 +45,9 @@ describe('a platform restart on a file store', () => {
 
     // Each activity ran once per TaskCompleted in history: nothing completed before the restart ran again.
     expect(calls().sort()).toEqual(['approved:ops', 't1:after', 't1:before', 't2:after', 't2:before']);
-    const completed = ['timer-1', 'timer-2', 'approval-1'].flatMap((id) => second!.history(id).filter((e) => e.EventType === EventType.TaskCompleted));
+    const completed = ['timer-1', 'timer-2', 'approval-1'].flatMap((id) =>
+      second!.history(id).filter((e) => e.EventType === EventType.TaskCompleted),
+    );
     expect(completed).toHaveLength(5);
   });
 });

@@ -1,0 +1,196 @@
+// Static checks of the project's Functions configuration, and the project app itself loaded on the embedded
+// platform from its compiled output (the test run builds first: npm test = tsc && vitest).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveEntryFiles } from '../local/functionsHost/entryGlob';
+import { startTestPlatform, TestPlatform } from '../local/testing';
+
+const root = path.resolve(__dirname, '..');
+const SOURCE_DIRS = ['local', 'orchestrations', 'activities', 'triggers'];
+const APP_DIRS = ['orchestrations', 'activities', 'triggers'];
+
+const readJson = <T = Record<string, unknown>>(file: string): T =>
+  JSON.parse(fs.readFileSync(path.join(root, file), 'utf8')) as T;
+
+interface HostJson {
+  version?: string;
+  extensionBundle?: { id?: string; version?: string };
+  extensions?: { durableTask?: { hubName?: string } };
+}
+
+interface SettingsFile {
+  IsEncrypted?: boolean;
+  Values: Record<string, string>;
+}
+
+/** Every .ts/.js/.mjs/.cjs source file under a folder (no node_modules, no declaration files). */
+function sourceFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    if (!fs.existsSync(d)) return;
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== 'node_modules') walk(full);
+      } else if (/\.(ts|js|mjs|cjs)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) {
+        out.push(full);
+      }
+    }
+  };
+  walk(path.join(root, dir));
+  return out.sort();
+}
+
+/** `name -> ["file:line", ...]` for every match of `re` (group 1 = the name) in the sources. */
+function findReads(re: RegExp): Map<string, string[]> {
+  const found = new Map<string, string[]>();
+  for (const dir of SOURCE_DIRS) {
+    for (const file of sourceFiles(dir)) {
+      const lines = fs.readFileSync(file, 'utf8').split('\n');
+      lines.forEach((line, i) => {
+        for (const m of line.matchAll(re)) {
+          const where = `${path.relative(root, file)}:${i + 1}`;
+          found.set(m[1], [...(found.get(m[1]) ?? []), where]);
+        }
+      });
+    }
+  }
+  return found;
+}
+
+const isPlatformSetting = (name: string): boolean => name.startsWith('LOCAL_') || name.startsWith('TASKHUB');
+
+function missingFromSample(reads: Map<string, string[]>, sample: SettingsFile): string[] {
+  return [...reads.entries()]
+    .filter(([name]) => isPlatformSetting(name) && !(name in sample.Values))
+    .map(([name, where]) => `${name} (read at ${[...new Set(where)].join(', ')})`)
+    .sort();
+}
+
+describe('host.json', () => {
+  const host = readJson<HostJson>('host.json');
+
+  it('is a version 2.0 host.json', () => {
+    expect(host.version).toBe('2.0');
+  });
+
+  it('uses the v4 extension bundle', () => {
+    expect(host.extensionBundle).toEqual({ id: 'Microsoft.Azure.Functions.ExtensionBundle', version: '[4.*, 5.0.0)' });
+  });
+
+  it('names the durable task hub', () => {
+    expect(typeof host.extensions?.durableTask?.hubName).toBe('string');
+    expect(host.extensions!.durableTask!.hubName!.length).toBeGreaterThan(0);
+  });
+});
+
+describe('local.settings.sample.json', () => {
+  const sample = readJson<SettingsFile>('local.settings.sample.json');
+
+  it('configures the Node.js worker and storage', () => {
+    expect(sample.IsEncrypted).toBe(false);
+    expect(sample.Values.FUNCTIONS_WORKER_RUNTIME).toBe('node');
+    expect(typeof sample.Values.AzureWebJobsStorage).toBe('string');
+    expect(sample.Values.AzureWebJobsStorage.length).toBeGreaterThan(0);
+    for (const [k, v] of Object.entries(sample.Values)) expect(typeof v, `Values.${k} must be a string`).toBe('string');
+  });
+
+  it('defines every %NAME% that host.json refers to', () => {
+    const text = fs.readFileSync(path.join(root, 'host.json'), 'utf8');
+    const refs = [...text.matchAll(/%([^%\s"]+)%/g)].map((m) => m[1]);
+    expect(refs).toContain('TASKHUB_NAME');
+    for (const name of refs) expect(sample.Values, `host.json uses %${name}%`).toHaveProperty(name);
+  });
+
+  it('lists every LOCAL_*/TASKHUB* variable the sources read from process.env', () => {
+    const reads = findReads(/process\.env\.([A-Za-z_][A-Za-z0-9_]*)/g);
+    for (const [name, where] of findReads(/process\.env\[\s*['"]([^'"]+)['"]\s*\]/g))
+      reads.set(name, [...(reads.get(name) ?? []), ...where]);
+    expect(missingFromSample(reads, sample)).toEqual([]);
+  });
+
+  it('lists every LOCAL_* app setting the platform reads from its merged settings', () => {
+    const reads = findReads(/\bsettings(?:\.|\[\s*['"]|,\s*['"])(LOCAL_[A-Z0-9_]+)/g);
+    expect(reads.size, 'the grep found no settings reads at all').toBeGreaterThan(0);
+    expect(missingFromSample(reads, sample)).toEqual([]);
+  });
+});
+
+describe('package.json main', () => {
+  const pkg = readJson<{ main: string }>('package.json');
+
+  it("resolves (with the loader's own glob) to compiled app files in dist/, one for every source file", () => {
+    expect(pkg.main.startsWith('dist/')).toBe(true);
+    const files = resolveEntryFiles(root, pkg.main).map((f) => path.relative(root, f).split(path.sep).join('/'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) {
+      expect(f, 'entry files are compiled JavaScript under dist/').toMatch(
+        /^dist\/(orchestrations|activities|triggers)\/.+\.js$/,
+      );
+      expect(fs.existsSync(path.join(root, f))).toBe(true);
+    }
+    const expected = APP_DIRS.flatMap((dir) => sourceFiles(dir))
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => `dist/${path.relative(root, f).split(path.sep).join('/').replace(/\.ts$/, '.js')}`);
+    expect(expected.length).toBeGreaterThan(0);
+    for (const f of expected) expect(files, `${f} (built from its .ts source) is not loaded by main`).toContain(f);
+  });
+});
+
+describe('the project app on the embedded platform', () => {
+  const FUNCTION_KEY = 'project-test-function-key';
+  const envBefore = { ...process.env };
+  let t: TestPlatform;
+
+  beforeAll(async () => {
+    t = await startTestPlatform({ appRoot: root, settings: { LOCAL_FUNCTION_KEY: FUNCTION_KEY } });
+  });
+
+  afterAll(async () => {
+    await t?.stop();
+    for (const k of Object.keys(process.env)) if (!(k in envBefore)) delete process.env[k];
+    Object.assign(process.env, envBefore);
+  });
+
+  it('registers helloSequence, sayHello and startOrchestration with their triggers', () => {
+    const trigger = (name: string): string | undefined => t.platform.registry.get(name)?.trigger.type;
+    expect(trigger('helloSequence')).toBe('orchestrationTrigger');
+    expect(trigger('sayHello')).toBe('activityTrigger');
+    expect(trigger('startOrchestration')).toBe('httpTrigger');
+    expect(t.platform.taskHub).toBe(t.platform.settings.TASKHUB_NAME);
+    const lines = t.platform.describeFunctions();
+    expect(lines).toContain(
+      `startOrchestration: [POST] ${t.baseUrl}/api/orchestrators/{orchestratorName}/{instanceId?}`,
+    );
+  });
+
+  it('POST /api/orchestrators/helloSequence with ["A","B"] completes with the greetings (following statusQueryGetUri)', async () => {
+    const url = `${t.baseUrl}/api/orchestrators/helloSequence`;
+    const unauthorised = await fetch(url, { method: 'POST', body: '["A","B"]' });
+    expect(unauthorised.status, "startOrchestration has authLevel 'function'").toBe(401);
+
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-functions-key': FUNCTION_KEY },
+      body: JSON.stringify(['A', 'B']),
+    });
+    expect(res.status, await res.clone().text()).toBe(202);
+    const payload = (await res.json()) as { id: string; statusQueryGetUri: string };
+    expect(
+      payload.statusQueryGetUri.startsWith(`${t.baseUrl}/runtime/webhooks/durabletask/instances/${payload.id}`),
+    ).toBe(true);
+
+    let status: { runtimeStatus: string; output: unknown; input: unknown } | undefined;
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const s = await fetch(payload.statusQueryGetUri);
+      expect([200, 202]).toContain(s.status);
+      status = (await s.json()) as typeof status;
+      if (s.status === 200) break;
+      if (Date.now() > deadline) throw new Error(`helloSequence still ${status?.runtimeStatus} after 10 s`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(status).toMatchObject({ runtimeStatus: 'Completed', input: ['A', 'B'], output: ['Hello, A!', 'Hello, B!'] });
+  });
+});

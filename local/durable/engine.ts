@@ -2,14 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Clock, ScheduledWake } from '../clock';
 import { isContinuation, OrchestratorOutcome, planEpisode, TimerSettings, Work } from './episode';
+import { planRewind } from './rewind';
 import {
   DurableEngineError,
   InstanceAlreadyExistsError,
+  InstanceNotFailedError,
   InstanceNotFoundError,
   InstanceNotRunningError,
   OrchestratorNotFoundError,
 } from './errors';
-import { EventType, FailureDetails, HistoryEvent, isoTime } from './historyEvents';
+import { completionTaskId, EventType, FailureDetails, HistoryEvent, isoTime } from './historyEvents';
 import { Semaphore } from './semaphore';
 import { DurableStore, InstanceQuery, InstanceRow, RuntimeStatus, TERMINAL_STATUSES, Write } from './store';
 import { newTracker, Tracker } from './tracker';
@@ -402,6 +404,141 @@ export class DurableEngine extends EventEmitter {
     this.deliver(inst, msg);
   }
 
+  private payload(row: InstanceRow, history: HistoryEvent[], isReplaying: boolean): OrchestratorPayload {
+    return {
+      history,
+      instanceId: row.instanceId,
+      isReplaying,
+      upperSchemaVersion: 1,
+      upperSchemaVersionNew: 3,
+      input: parseJson(row.input),
+      parentInstanceId: row.parentInstanceId,
+      longRunningTimerIntervalDuration: timeSpan(this.timers.longTimerIntervalMs),
+      maximumShortTimerDuration: timeSpan(this.timers.maxShortTimerMs),
+      defaultHttpAsyncRequestSleepTimeMillseconds: 30000,
+    };
+  }
+
+  /**
+   * Puts a Failed instance back to Running: history is cut before the failure entered (see `planRewind`),
+   * failed activities and sub-orchestrations run again, calls that had completed are not repeated.
+   */
+  async rewind(instanceId: string, reason: string): Promise<void> {
+    await this.track(this.rewindInstance(instanceId, reason));
+  }
+
+  private async rewindInstance(instanceId: string, reason: string): Promise<void> {
+    if (this.live.has(instanceId)) throw new InstanceNotFailedError(instanceId, this.live.get(instanceId)!.row.status);
+    const stored = this.store.getInstance(instanceId);
+    if (!stored) throw new InstanceNotFoundError(instanceId);
+    if (stored.status !== 'Failed') throw new InstanceNotFailedError(instanceId, stored.status);
+    const row: InstanceRow = { ...stored };
+    const plan = planRewind(this.store.getHistory(instanceId));
+
+    // The host's bookkeeping for the kept history: replay it episode by episode, as it was first built.
+    const tracker = newTracker();
+    const replayed: HistoryEvent[] = [];
+    for (const ep of plan.episodes) {
+      const events = plan.keep.slice(ep.start, ep.end);
+      if (!ep.control) {
+        const newEvents = [events[0], ...ep.incoming];
+        const outcome = await this.worker.callOrchestrator(
+          row.name,
+          this.payload(row, [...replayed, ...newEvents], true),
+        );
+        const first = ep.incoming[0];
+        planEpisode(
+          {
+            instanceId,
+            now: Date.parse(events[0].Timestamp),
+            tracker,
+            timers: this.timers,
+            continuationEvent: first && isContinuation(tracker, first) ? first : undefined,
+          },
+          newEvents,
+          outcome,
+        );
+      }
+      replayed.push(...events);
+    }
+
+    const now = this.clock.now();
+    const writes: Write[] = [];
+    const after: (() => void)[] = [];
+    const inst = this.makeLive(row, [], tracker);
+    const answered = new Set(plan.redeliver.map(completionTaskId).filter((id) => id !== undefined));
+    const messages: Message[] = plan.redeliver.map((event) => ({
+      id: ++this.nextMessageId,
+      dueAt: now,
+      body: { kind: 'event', executionId: row.executionId, event: { ...event, IsPlayed: false } },
+    }));
+    const scheduledEvent = (id: number): HistoryEvent | undefined =>
+      plan.keep.find((e) => e.EventId === id && e.EventType !== EventType.OrchestratorStarted && e.EventId >= 0);
+    for (const [key, task] of Object.entries(tracker.open)) {
+      const id = Number(key);
+      if (answered.has(id)) continue;
+      const scheduled = scheduledEvent(id);
+      if (task.kind === 'activity') {
+        this.planWork(
+          inst,
+          { kind: 'activity', taskId: id, name: task.name, input: scheduled?.Input ?? null },
+          writes,
+          after,
+          now,
+        );
+      } else if (task.kind === 'timer' || task.kind === 'retryTimer') {
+        const fireAt = scheduled?.FireAt ? Date.parse(scheduled.FireAt) : now;
+        this.planWork(inst, { kind: 'timer', timerId: id, fireAt }, writes, after, now);
+      } else {
+        const child = this.store.getInstance(task.instanceId);
+        if (plan.rerun.includes(id) || !child) {
+          this.planChild(
+            inst,
+            {
+              kind: 'startChild',
+              taskId: id,
+              name: task.name,
+              instanceId: task.instanceId,
+              input: scheduled?.Input ?? null,
+            },
+            writes,
+            after,
+            now,
+          );
+        } else if (TERMINAL_STATUSES.has(child.status)) {
+          // The child finished while this instance was failed, so its answer was dropped: give it again.
+          this.notifyParent(child, { status: child.status, output: child.output }, writes, after, now, inst);
+        }
+      }
+    }
+    const marker: HistoryEvent = {
+      EventType: EventType.GenericEvent,
+      EventId: -1,
+      IsPlayed: true,
+      Timestamp: isoTime(now),
+      Name: 'Rewound',
+      Input: JSON.stringify(reason),
+    };
+    inst.history = [...plan.keep, marker];
+    row.status = plan.keep.length ? 'Running' : 'Pending';
+    row.output = null;
+    row.lastUpdatedTime = now;
+    row.tracker = JSON.stringify(tracker);
+    writes.push(
+      this.store.resetHistory(instanceId),
+      this.store.appendHistory(instanceId, 0, inst.history),
+      this.store.putInstance({ ...row }),
+    );
+    for (const m of messages) {
+      writes.push(this.store.addMessage({ id: m.id, instanceId, dueAt: m.dueAt, body: JSON.stringify(m.body) }));
+    }
+    await this.store.commit(writes);
+    this.live.set(instanceId, inst);
+    this.emit('instance', { ...row });
+    for (const m of messages) this.deliver(inst, m);
+    for (const f of after) f();
+  }
+
   // ---------------------------------------------------------------- scheduling
 
   private makeLive(row: InstanceRow, history: HistoryEvent[], tracker: Tracker): LiveInstance {
@@ -563,18 +700,7 @@ export class DurableEngine extends EventEmitter {
       const history = [...inst.history, ...newEvents];
       let outcome: OrchestratorOutcome;
       try {
-        outcome = await this.worker.callOrchestrator(row.name, {
-          history,
-          instanceId: row.instanceId,
-          isReplaying: inst.history.length > 0,
-          upperSchemaVersion: 1,
-          upperSchemaVersionNew: 3,
-          input: parseJson(row.input),
-          parentInstanceId: row.parentInstanceId,
-          longRunningTimerIntervalDuration: timeSpan(this.timers.longTimerIntervalMs),
-          maximumShortTimerDuration: timeSpan(this.timers.maxShortTimerMs),
-          defaultHttpAsyncRequestSleepTimeMillseconds: 30000,
-        });
+        outcome = await this.worker.callOrchestrator(row.name, this.payload(row, history, inst.history.length > 0));
       } catch (e) {
         outcome = { isDone: false, actions: [], error: errorText(e), failureDetails: failureOf(e) };
       }
@@ -689,9 +815,10 @@ export class DurableEngine extends EventEmitter {
     writes: Write[],
     after: (() => void)[],
     now: number,
+    parentInstance?: LiveInstance,
   ): void {
     if (!row.parentInstanceId || row.parentTaskId === null) return;
-    const parent = this.live.get(row.parentInstanceId);
+    const parent = parentInstance ?? this.live.get(row.parentInstanceId);
     if (!parent) return;
     const event: HistoryEvent =
       finished.status === 'Completed'

@@ -73,3 +73,14 @@ export class UnsupportedActionError extends DurableEngineError {
     );
   }
 }
+
+export class InstanceNotFailedError extends DurableEngineError {
+  constructor(
+    readonly instanceId: string,
+    readonly status: string,
+  ) {
+    super(
+      `Cannot rewind instance "${instanceId}": it is ${status}; only Failed instances can be rewound (restart it instead).`,
+    );
+  }
+}

@@ -3,6 +3,7 @@ import type { DurableEngine, InstanceStatus } from './engine';
 import {
   DurableEngineError,
   InstanceAlreadyExistsError,
+  InstanceNotFailedError,
   InstanceNotFoundError,
   InstanceNotRunningError,
   OrchestratorNotFoundError,
@@ -93,6 +94,7 @@ export class DurableHttpApi {
       if (e instanceof BadRequest) return error(400, e.message);
       if (e instanceof OrchestratorNotFoundError || e instanceof InstanceNotFoundError) return error(404, e.message);
       if (e instanceof InstanceAlreadyExistsError) return error(409, e.message);
+      if (e instanceof InstanceNotFailedError) return error(412, e.message);
       if (e instanceof InstanceNotRunningError) return error(410, e.message);
       if (e instanceof DurableEngineError) return error(400, e.message);
       throw e;
@@ -162,17 +164,9 @@ export class DurableHttpApi {
             const id = await this.engine.restart(a, { newInstanceId: fresh });
             return this.accepted(req, id);
           }
-          case 'rewind': {
-            const status = this.engine.getStatus(a);
-            if (!status) return error(404, new InstanceNotFoundError(a).message);
-            if (status.runtimeStatus !== 'Failed') {
-              return error(412, `Instance "${a}" is ${status.runtimeStatus}; only Failed instances can be rewound.`);
-            }
-            return error(
-              501,
-              'Rewind is not supported by the embedded durable engine yet; restart the instance instead (POST .../restart).',
-            );
-          }
+          case 'rewind':
+            await this.engine.rewind(a, reason);
+            return { status: 202 };
         }
       }
     }

@@ -130,6 +130,12 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       intSetting(settings, 'LOCAL_MAX_CONCURRENT_ACTIVITIES') ??
       (hostSetting(hostJson, 'extensions', 'durableTask', 'maxConcurrentActivityFunctions') as number | undefined) ??
       100,
+    limits: {
+      maxPayloadBytes: intSetting(settings, 'LOCAL_DURABLE_MAX_PAYLOAD_BYTES'),
+      maxCustomStatusBytes: intSetting(settings, 'LOCAL_DURABLE_MAX_CUSTOM_STATUS_BYTES'),
+      maxHistoryEvents: intSetting(settings, 'LOCAL_DURABLE_MAX_HISTORY_EVENTS'),
+      warnHistoryEvents: intSetting(settings, 'LOCAL_DURABLE_WARN_HISTORY_EVENTS'),
+    },
     log,
   });
 

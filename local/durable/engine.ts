@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import type { Clock, ScheduledWake } from '../clock';
 import { isContinuation, OrchestratorOutcome, planEpisode, TimerSettings, Work } from './episode';
 import { planRewind } from './rewind';
+import { checkEpisode, checkPayload, DurableLimits, resolveLimits } from './limits';
 import {
   DurableEngineError,
   InstanceAlreadyExistsError,
@@ -48,6 +49,7 @@ export interface EngineOptions {
   maxConcurrentOrchestrations?: number;
   maxConcurrentActivities?: number;
   timers?: Partial<TimerSettings>;
+  limits?: Partial<DurableLimits>;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
@@ -111,6 +113,7 @@ export class DurableEngine extends EventEmitter {
   private readonly clock: Clock;
   private readonly worker: DurableWorker;
   private readonly timers: TimerSettings;
+  private readonly limits: DurableLimits;
   private readonly orchestrations: Semaphore;
   private readonly activities: Semaphore;
   private readonly live = new Map<string, LiveInstance>();
@@ -128,6 +131,7 @@ export class DurableEngine extends EventEmitter {
     this.clock = options.clock;
     this.worker = options.worker;
     this.timers = { ...DEFAULT_TIMERS, ...options.timers };
+    this.limits = resolveLimits(options.limits);
     this.orchestrations = new Semaphore(options.maxConcurrentOrchestrations ?? 100);
     this.activities = new Semaphore(options.maxConcurrentActivities ?? 100);
     this.log = options.log ?? (() => undefined);
@@ -196,6 +200,7 @@ export class DurableEngine extends EventEmitter {
     if (!canonical) throw new OrchestratorNotFoundError(name, this.worker.orchestratorNames());
     const instanceId = options.instanceId || randomUUID().replace(/-/g, '');
     validateInstanceId(instanceId);
+    checkPayload(`The input of orchestration '${canonical}'`, options.input, this.limits);
     const existing = this.live.get(instanceId)?.row ?? this.store.getInstance(instanceId);
     if (existing && !TERMINAL_STATUSES.has(existing.status))
       throw new InstanceAlreadyExistsError(instanceId, existing.status);
@@ -275,6 +280,7 @@ export class DurableEngine extends EventEmitter {
 
   async raiseEvent(instanceId: string, eventName: string, input: string | null): Promise<void> {
     const inst = this.requireActive(instanceId, 'raise an event to');
+    checkPayload(`The data of event '${eventName}' for instance "${instanceId}"`, input, this.limits);
     await this.track(this.send(inst, { kind: 'event', event: this.eventRaised(eventName, input) }));
   }
 
@@ -713,6 +719,14 @@ export class DurableEngine extends EventEmitter {
           newEvents,
           outcome,
         );
+        const length = inst.history.length + newEvents.length + plan.appended.length;
+        checkEpisode(row.instanceId, row.name, length, plan, this.limits);
+        if (length > this.limits.warnHistoryEvents && inst.history.length <= this.limits.warnHistoryEvents) {
+          this.log(
+            'warn',
+            `Instance "${row.instanceId}" (${row.name}) has ${length} history events; it fails at ${this.limits.maxHistoryEvents}. Consider continueAsNew.`,
+          );
+        }
       } catch (e) {
         if (!(e instanceof DurableEngineError)) throw e;
         plan = planEpisode({ instanceId: row.instanceId, now, tracker: newTracker(), timers: this.timers }, newEvents, {
@@ -1018,14 +1032,19 @@ export class DurableEngine extends EventEmitter {
           `The function '${name}' doesn't exist, is disabled, or is not an activity function. Registered activities: ${this.worker.activityNames().join(', ') || '(none)'}.`,
         );
       }
-      const result = await this.worker.callActivity(canonical, parseJson(input));
+      const result = resultText(await this.worker.callActivity(canonical, parseJson(input)));
+      checkPayload(
+        `The result of activity '${name}' (task #${taskId} of instance "${instanceId}")`,
+        result,
+        this.limits,
+      );
       event = {
         EventType: EventType.TaskCompleted,
         EventId: -1,
         IsPlayed: false,
         Timestamp: isoTime(this.clock.now()),
         TaskScheduledId: taskId,
-        Result: resultText(name, result),
+        Result: result,
       };
     } catch (e) {
       const failure = failureOf(e);
@@ -1057,21 +1076,9 @@ export class DurableEngine extends EventEmitter {
   }
 }
 
-class ActivityResultError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ActivityResultError';
-  }
-}
-
-function resultText(name: string, value: unknown): string {
-  try {
-    return JSON.stringify(value === undefined ? null : value) ?? 'null';
-  } catch (e) {
-    throw new ActivityResultError(
-      `Activity '${name}' returned a value JSON cannot hold (${(e as Error).message}). Return plain data: no BigInt, functions or circular references.`,
-    );
-  }
+/** TaskCompleted.Result: JSON text, "null" for undefined. The invoker already refused what JSON cannot hold. */
+function resultText(value: unknown): string {
+  return JSON.stringify(value === undefined ? null : value) ?? 'null';
 }
 
 function errorText(e: unknown): string {

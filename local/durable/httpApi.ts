@@ -8,6 +8,7 @@ import {
   InstanceNotRunningError,
   OrchestratorNotFoundError,
 } from './errors';
+import { PayloadTooLargeError } from './limits';
 import { RuntimeStatus, TERMINAL_STATUSES } from './store';
 
 export interface ApiRequest {
@@ -95,6 +96,7 @@ export class DurableHttpApi {
       if (e instanceof OrchestratorNotFoundError || e instanceof InstanceNotFoundError) return error(404, e.message);
       if (e instanceof InstanceAlreadyExistsError) return error(409, e.message);
       if (e instanceof InstanceNotFailedError) return error(412, e.message);
+      if (e instanceof PayloadTooLargeError) return error(413, e.message);
       if (e instanceof InstanceNotRunningError) return error(410, e.message);
       if (e instanceof DurableEngineError) return error(400, e.message);
       throw e;

@@ -16,6 +16,13 @@ export interface InvocationResult {
   outputs: Record<string, RpcTypedData | null>;
 }
 
+export class ResultConversionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ResultConversionError';
+  }
+}
+
 export type HostLog = (level: string, category: string, functionName: string, message: string) => void;
 
 /**
@@ -74,7 +81,16 @@ export class FunctionInvoker {
     };
     await this.runHooks('postInvocation', post);
     if (post.error !== undefined) throw post.error;
-    const response = await invocationModel.getResponse(context, post.result);
+    let response: Awaited<ReturnType<typeof invocationModel.getResponse>>;
+    try {
+      response = await invocationModel.getResponse(context, post.result);
+    } catch (e) {
+      // The worker serialises results as JSON; BigInt or a cycle cannot cross, which is the function's fault.
+      const kind = fn.trigger.type === 'activityTrigger' ? 'Activity' : 'Function';
+      throw new ResultConversionError(
+        `${kind} '${fn.name}' returned a value JSON cannot hold (${(e as Error).message}). Return plain data: no BigInt, functions or circular references.`,
+      );
+    }
     const outputs: Record<string, RpcTypedData | null> = {};
     for (const o of response.outputData ?? []) outputs[o.name] = o.data;
     return { result: post.result, returnValue: response.returnValue, outputs };

@@ -1,7 +1,7 @@
 import type { FunctionInvoker } from '../functionsHost/invoker';
 import type { FunctionRegistry } from '../functionsHost/registry';
 import type { Action } from './actions';
-import type { DurableWorker, OrchestratorPayload } from './engine';
+import type { DurableWorker } from './engine';
 import type { OrchestratorOutcome } from './episode';
 import type { FailureDetails } from './historyEvents';
 
@@ -52,11 +52,11 @@ export class RegistryDurableWorker implements DurableWorker {
     return fn && fn.trigger.type === 'activityTrigger' ? fn.name : undefined;
   }
 
-  async callOrchestrator(name: string, payload: OrchestratorPayload): Promise<OrchestratorOutcome> {
+  async callOrchestrator(name: string, payloadJson: string): Promise<OrchestratorOutcome> {
     const fn = this.registry.get(name);
     if (!fn) throw new Error(`Orchestrator "${name}" is not registered.`);
     try {
-      const { returnValue } = await this.invoker.invoke(fn, { trigger: { json: JSON.stringify(payload) } });
+      const { returnValue } = await this.invoker.invoke(fn, { trigger: { json: payloadJson } });
       // The worker sends the state over the wire as JSON; parsing it here gives the same shapes (dates as text).
       const text = returnValue?.json ?? returnValue?.string;
       if (!text)
@@ -75,10 +75,12 @@ export class RegistryDurableWorker implements DurableWorker {
     }
   }
 
-  async callActivity(name: string, input: unknown): Promise<unknown> {
+  async callActivity(name: string, inputJson: string | null): Promise<string> {
     const fn = this.registry.get(name);
     if (!fn) throw new Error(`Activity "${name}" is not registered.`);
-    const { result } = await this.invoker.invoke(fn, { trigger: { json: JSON.stringify(input ?? null) } });
-    return result;
+    const { result, returnValue } = await this.invoker.invoke(fn, { trigger: { json: inputJson ?? 'null' } });
+    // The worker already serialised objects for the wire; reuse that text instead of serialising twice.
+    if (returnValue?.json != null) return returnValue.json;
+    return JSON.stringify(result === undefined ? null : result) ?? 'null';
   }
 }

@@ -156,9 +156,13 @@ export class DurableStore {
   putInstance(row: InstanceRow): Write {
     return () => this.stmts.upsertInstance.run(row);
   }
-  appendHistory(instanceId: string, fromSeq: number, events: readonly HistoryEvent[]): Write {
-    const texts = events.map((e) => JSON.stringify(e));
-    return () => texts.forEach((t, i) => this.stmts.insertHistory.run(instanceId, fromSeq + i, t));
+  /**
+   * One row per episode (keyed by the position of its first event), holding the episode's events as a JSON
+   * array: a single insert per episode instead of one per event.
+   */
+  appendHistory(instanceId: string, fromSeq: number, eventTexts: readonly string[]): Write {
+    const text = `[${eventTexts.join(',')}]`;
+    return () => this.stmts.insertHistory.run(instanceId, fromSeq, text);
   }
   resetHistory(instanceId: string): Write {
     return () => this.stmts.deleteHistory.run(instanceId);
@@ -190,7 +194,9 @@ export class DurableStore {
     return r ? toInstanceRow(r) : undefined;
   }
   getHistory(instanceId: string): HistoryEvent[] {
-    return (this.stmts.getHistory.all(instanceId) as { event: string }[]).map((r) => JSON.parse(r.event));
+    return (this.stmts.getHistory.all(instanceId) as { event: string }[]).flatMap(
+      (r) => JSON.parse(r.event) as HistoryEvent[],
+    );
   }
   queryInstances(q: InstanceQuery): InstanceRow[] {
     const where: string[] = [];

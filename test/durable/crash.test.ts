@@ -55,8 +55,10 @@ function committedSteps(): Set<string> {
     }[];
     const scheduled = new Map<string, string>();
     const done = new Set<string>();
-    for (const r of rows) {
-      const e = JSON.parse(r.event) as { EventType: number; EventId: number; Input?: string; TaskScheduledId?: number };
+    type Event = { EventType: number; EventId: number; Input?: string; TaskScheduledId?: number };
+    // A row holds one episode's events as a JSON array.
+    for (const r of rows.flatMap((row) => (JSON.parse(row.event) as Event[]).map((event) => ({ ...row, event })))) {
+      const e = r.event;
       if (e.EventType === 4)
         scheduled.set(`${r.instance_id}#${e.EventId}`, (JSON.parse(e.Input!) as { step: string }).step);
       if (e.EventType === 5) done.add(`${r.instance_id}|${scheduled.get(`${r.instance_id}#${e.TaskScheduledId}`)}`);

@@ -13,3 +13,10 @@ df.app.orchestration('benchSaga', function* (context) {
   }
   return results.length;
 });
+
+// Replay cost: one long chain, so each episode replays a longer history.
+df.app.orchestration('longSequence', function* (context) {
+  const n = Number(context.df.getInput());
+  for (let i = 0; i < n; i++) yield context.df.callActivity('reserveInventory', { orderId: `step-${i}` });
+  return n;
+});

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventType, HistoryEvent } from '../../local/durable/historyEvents';
 import { startTestPlatform, TestPlatform } from '../../local/testing';
+import { json, ofType } from '../fixtures/history';
 
 interface FixtureState {
   calls: { seq: number; name: string; input: unknown }[];
@@ -13,9 +14,6 @@ interface FixtureState {
 }
 const fixture = (): FixtureState => (globalThis as unknown as { __durableFixture: FixtureState }).__durableFixture;
 
-const ofType = (h: HistoryEvent[], type: EventType): HistoryEvent[] => h.filter((e) => e.EventType === type);
-const json = (text: string | null | undefined): unknown =>
-  text === null || text === undefined ? undefined : JSON.parse(text);
 const SCHEDULING = new Set([
   EventType.TaskScheduled,
   EventType.TimerCreated,

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventType, HistoryEvent } from '../../local/durable/historyEvents';
 import { startTestPlatform, TestPlatform } from '../../local/testing';
+import { ofType } from '../fixtures/history';
 
 interface FixtureState {
   calls: { seq: number; name: string; input: unknown }[];
@@ -14,7 +15,6 @@ interface FixtureState {
 }
 const fixture = (): FixtureState => (globalThis as unknown as { __durableFixture: FixtureState }).__durableFixture;
 
-const ofType = (h: HistoryEvent[], type: EventType): HistoryEvent[] => h.filter((e) => e.EventType === type);
 const ms = (iso: string | undefined): number => Date.parse(iso as string);
 const SCHEDULING = new Set([
   EventType.TaskScheduled,

@@ -4,29 +4,15 @@
  */
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EventType, HistoryEvent } from '../../local/durable/historyEvents';
+import { EventType } from '../../local/durable/historyEvents';
 import { startTestPlatform, TestPlatform } from '../../local/testing';
+import { json, ofType, until } from '../fixtures/history';
 
 interface FixtureState {
   calls: { seq: number; name: string; input: unknown }[];
   gates: Record<string, { input: unknown; settle(): void }>;
 }
 const fixture = (): FixtureState => (globalThis as unknown as { __durableFixture: FixtureState }).__durableFixture;
-
-const ofType = (h: HistoryEvent[], type: EventType): HistoryEvent[] => h.filter((e) => e.EventType === type);
-const json = (text: string | null | undefined): unknown =>
-  text === null || text === undefined ? undefined : JSON.parse(text);
-
-/** Polls (real time) until `check` returns something truthy. */
-async function until<T>(what: string, check: () => T, timeoutMs = 5000): Promise<NonNullable<T>> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = check();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 let t: TestPlatform;
 const status = (id: string): string | undefined => t.platform.engine.getStatus(id)?.runtimeStatus;

@@ -6,14 +6,12 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventType, HistoryEvent } from '../../local/durable/historyEvents';
 import { startTestPlatform, TestPlatform } from '../../local/testing';
+import { json, ofType } from '../fixtures/history';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-const ofType = (h: HistoryEvent[], type: EventType): HistoryEvent[] => h.filter((e) => e.EventType === type);
 const ms = (iso: string | undefined): number => Date.parse(iso as string);
-const json = (text: string | null | undefined): unknown =>
-  text === null || text === undefined ? undefined : JSON.parse(text);
 
 let t: TestPlatform;
 const status = (id: string): string | undefined => t.platform.engine.getStatus(id)?.runtimeStatus;

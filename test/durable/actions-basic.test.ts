@@ -7,12 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventType, HistoryEvent } from '../../local/durable/historyEvents';
 import { startTestPlatform, TestPlatform } from '../../local/testing';
 import { json, ofType } from '../fixtures/history';
-
-interface FixtureState {
-  calls: { seq: number; name: string; input: unknown }[];
-  attempts: Record<string, number>;
-}
-const fixture = (): FixtureState => (globalThis as unknown as { __durableFixture: FixtureState }).__durableFixture;
+import { fixture } from '../fixtures/durableAppState';
 
 const SCHEDULING = new Set([
   EventType.TaskScheduled,

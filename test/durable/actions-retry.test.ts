@@ -8,12 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventType, HistoryEvent } from '../../local/durable/historyEvents';
 import { startTestPlatform, TestPlatform } from '../../local/testing';
 import { ofType } from '../fixtures/history';
-
-interface FixtureState {
-  calls: { seq: number; name: string; input: unknown }[];
-  attempts: Record<string, number>;
-}
-const fixture = (): FixtureState => (globalThis as unknown as { __durableFixture: FixtureState }).__durableFixture;
+import { fixture } from '../fixtures/durableAppState';
 
 const ms = (iso: string | undefined): number => Date.parse(iso as string);
 const SCHEDULING = new Set([

@@ -7,12 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventType } from '../../local/durable/historyEvents';
 import { startTestPlatform, TestPlatform } from '../../local/testing';
 import { json, ofType, until } from '../fixtures/history';
-
-interface FixtureState {
-  calls: { seq: number; name: string; input: unknown }[];
-  gates: Record<string, { input: unknown; settle(): void }>;
-}
-const fixture = (): FixtureState => (globalThis as unknown as { __durableFixture: FixtureState }).__durableFixture;
+import { fixture } from '../fixtures/durableAppState';
 
 let t: TestPlatform;
 const status = (id: string): string | undefined => t.platform.engine.getStatus(id)?.runtimeStatus;

@@ -14,7 +14,15 @@ import {
 } from './errors';
 import { completionTaskId, EventType, FailureDetails, HistoryEvent, isoTime } from './historyEvents';
 import { Semaphore } from './semaphore';
-import { DurableStore, InstanceQuery, InstanceRow, RuntimeStatus, TERMINAL_STATUSES, Write } from './store';
+import {
+  ActivityRow,
+  DurableStore,
+  InstanceQuery,
+  InstanceRow,
+  RuntimeStatus,
+  TERMINAL_STATUSES,
+  Write,
+} from './store';
 import { newTracker, Tracker } from './tracker';
 
 /** The payload the durable-functions library expects as an orchestration trigger (durable-host-contract §2). */
@@ -163,8 +171,7 @@ export class DurableEngine extends EventEmitter {
     const staleActivities: number[] = [];
     for (const a of this.store.loadActivities()) {
       const inst = this.live.get(a.instanceId);
-      if (inst && inst.row.executionId === a.executionId)
-        this.runActivity(a.instanceId, a.executionId, a.id, a.taskId, a.name, a.input);
+      if (inst && inst.row.executionId === a.executionId) this.runActivity(a);
       else staleActivities.push(a.id);
     }
     if (stale.length || staleActivities.length) {
@@ -923,18 +930,16 @@ export class DurableEngine extends EventEmitter {
     const executionId = row.executionId;
     switch (w.kind) {
       case 'activity': {
-        const id = ++this.nextActivityId;
-        writes.push(
-          this.store.addActivity({
-            id,
-            instanceId: row.instanceId,
-            executionId,
-            taskId: w.taskId,
-            name: w.name,
-            input: w.input,
-          }),
-        );
-        after.push(() => this.runActivity(row.instanceId, executionId, id, w.taskId, w.name, w.input));
+        const activity: ActivityRow = {
+          id: ++this.nextActivityId,
+          instanceId: row.instanceId,
+          executionId,
+          taskId: w.taskId,
+          name: w.name,
+          input: w.input,
+        };
+        writes.push(this.store.addActivity(activity));
+        after.push(() => this.runActivity(activity));
         return;
       }
       case 'timer': {
@@ -1044,15 +1049,10 @@ export class DurableEngine extends EventEmitter {
 
   // ---------------------------------------------------------------- activities
 
-  private runActivity(
-    instanceId: string,
-    executionId: string,
-    activityId: number,
-    taskId: number,
-    name: string,
-    input: string | null,
-  ): void {
-    void this.track(this.activity(instanceId, executionId, activityId, taskId, name, input)).catch((e) =>
+  /** Runs an activity row (persisted before this call); its result is delivered to the instance in memory. */
+  private runActivity(row: ActivityRow): void {
+    const { instanceId, name } = row;
+    void this.track(this.activity(row)).catch((e) =>
       this.log(
         'error',
         `Activity "${name}" of instance "${instanceId}" could not be saved: ${(e as Error).stack ?? e}`,
@@ -1060,14 +1060,7 @@ export class DurableEngine extends EventEmitter {
     );
   }
 
-  private async activity(
-    instanceId: string,
-    executionId: string,
-    activityId: number,
-    taskId: number,
-    name: string,
-    input: string | null,
-  ): Promise<void> {
+  private async activity({ id: activityId, instanceId, executionId, taskId, name, input }: ActivityRow): Promise<void> {
     await this.activities.acquire();
     let event: HistoryEvent;
     try {

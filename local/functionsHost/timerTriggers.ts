@@ -29,7 +29,6 @@ export function buildTimers(functions: RegisteredFunction[], resolve: (text: str
 export class TimerHost {
   private wakes = new Map<string, ScheduledWake>();
   private stopped = false;
-  readonly fired: { name: string; at: number }[] = [];
 
   constructor(
     private readonly timers: TimerFunction[],
@@ -66,7 +65,6 @@ export class TimerHost {
   }
 
   private async fire(t: TimerFunction, due: number, next: number): Promise<void> {
-    this.fired.push({ name: t.fn.name, at: due });
     const now = this.clock.now();
     // PascalCase as the host sends it; the programming model camel-cases timer payloads.
     const payload = {

@@ -1,0 +1,27 @@
+import * as df from 'durable-functions';
+import { toMinorUnits } from '../saga/domain/order';
+import type { StepInput, StepResult } from '../saga/domain/saga';
+import type { Charge, PaymentPort } from '../saga/ports';
+import { appPorts } from '../adapters/appPorts';
+
+export const chargeKey = (orderId: string): string => `${orderId}:chargePayment`;
+
+/**
+ * Charges the order total. The idempotency key is the order and step, so every retry, redelivery or second start
+ * of the same order reaches the gateway's first answer: one charge at most.
+ */
+export async function chargePayment(input: StepInput, payments: PaymentPort): Promise<StepResult<Charge>> {
+  const { order } = input;
+  const result = await payments.charge({
+    orderId: order.orderId,
+    amountMinor: toMinorUnits(order.total),
+    currency: order.currency,
+    paymentMethod: order.paymentMethod,
+    idempotencyKey: chargeKey(order.orderId),
+  });
+  if (result.ok && result.data.status === 'failed')
+    return { ok: false, code: 'PaymentFailed', reason: `charge ${result.data.chargeId} failed` };
+  return result;
+}
+
+df.app.activity('chargePayment', { handler: (input: StepInput) => chargePayment(input, appPorts().payments) });

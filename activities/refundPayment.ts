@@ -1,0 +1,33 @@
+import * as df from 'durable-functions';
+import type { StepInput, StepResult } from '../saga/domain/saga';
+import type { Charge, PaymentPort } from '../saga/ports';
+import { appPorts } from '../adapters/appPorts';
+
+export const refundKey = (orderId: string, chargeId: string): string => `${orderId}:refundPayment:${chargeId}`;
+
+/**
+ * Compensation of chargePayment. When the charge step's answer was lost (timeout, retries exhausted) there is no
+ * charge id in the saga, so the gateway is asked which charges the order has and each live one is refunded.
+ */
+export async function refundPayment(
+  input: StepInput,
+  payments: PaymentPort,
+): Promise<StepResult<{ refunds: { chargeId: string; amountMinor: number }[] }>> {
+  const { orderId } = input.order;
+  const known = input.results.chargePayment as Charge | undefined;
+  const charges = known ? [known] : await payments.chargesForOrder(orderId);
+  const refunds: { chargeId: string; amountMinor: number }[] = [];
+  for (const charge of charges) {
+    if (charge.status === 'failed' || charge.status === 'refunded') continue;
+    const result = await payments.refund({
+      chargeId: charge.chargeId,
+      idempotencyKey: refundKey(orderId, charge.chargeId),
+      reason: input.outcome?.reason ?? 'order compensated',
+    });
+    if (!result.ok) return result;
+    refunds.push({ chargeId: charge.chargeId, amountMinor: result.data.amountMinor });
+  }
+  return { ok: true, data: { refunds } };
+}
+
+df.app.activity('refundPayment', { handler: (input: StepInput) => refundPayment(input, appPorts().payments) });

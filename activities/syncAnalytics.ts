@@ -1,0 +1,76 @@
+import * as df from 'durable-functions';
+import { createEvent, IntegrationEvent } from '../saga/domain/events';
+import type { StepInput, StepResult } from '../saga/domain/saga';
+import type { AnalyticsStore, Charge, EventPublisher, OrderFact } from '../saga/ports';
+import { appPorts } from '../adapters/appPorts';
+
+/** The event announcing how the saga ended; none while it waits for an operator. */
+export function outcomeEvent(input: StepInput, now: Date): IntegrationEvent | undefined {
+  const { order } = input;
+  const outcome = input.outcome?.outcome ?? 'Completed';
+  // A deterministic id: a retried publish is a duplicate Service Bus drops, not a second event.
+  const meta = (type: string) => ({ id: `${order.orderId}:${type}`, time: now.toISOString(), subject: order.orderId });
+  if (outcome === 'Completed') {
+    const charge = input.results.chargePayment as Charge | undefined;
+    return createEvent(
+      'OrderCompleted',
+      {
+        orderId: order.orderId,
+        customerId: order.customer.id,
+        total: order.total,
+        currency: order.currency,
+        chargeId: charge?.chargeId ?? '',
+        warnings: input.warnings ?? [],
+      },
+      meta('OrderCompleted'),
+    );
+  }
+  if (outcome === 'Compensated')
+    return createEvent(
+      'OrderCompensated',
+      {
+        orderId: order.orderId,
+        customerId: order.customer.id,
+        total: order.total,
+        currency: order.currency,
+        failedStep: input.outcome?.failedStep ?? '',
+        reason: input.outcome?.reason ?? '',
+        compensations: (input.outcome?.compensations ?? []).map((c) => ({
+          step: c.step,
+          activity: c.activity,
+          status: c.status,
+        })),
+      },
+      meta('OrderCompensated'),
+    );
+  return undefined;
+}
+
+/** Records the order's outcome in the analytics container and announces it on Service Bus. */
+export async function syncAnalytics(
+  input: StepInput,
+  analytics: AnalyticsStore,
+  events: EventPublisher,
+  now: Date = new Date(),
+): Promise<StepResult<{ event?: string }>> {
+  const { order } = input;
+  const fact: OrderFact = {
+    id: order.orderId,
+    orderId: order.orderId,
+    customerId: order.customer.id,
+    outcome: input.outcome?.outcome ?? 'Completed',
+    total: order.total,
+    currency: order.currency,
+    lines: order.lines.length,
+    units: order.lines.reduce((n, l) => n + l.qty, 0),
+    ...(input.outcome?.failedStep ? { failedStep: input.outcome.failedStep, reason: input.outcome.reason } : {}),
+  };
+  await analytics.upsertOrderFact(fact);
+  const event = outcomeEvent(input, now);
+  if (event) await events.publish([event]);
+  return { ok: true, data: { event: event?.type } };
+}
+
+df.app.activity('syncAnalytics', {
+  handler: (input: StepInput) => syncAnalytics(input, appPorts().analytics, appPorts().events),
+});

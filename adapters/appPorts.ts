@@ -1,0 +1,76 @@
+import type {
+  AnalyticsStore,
+  EmailSender,
+  EventPublisher,
+  InventoryPort,
+  NotificationOutbox,
+  OrderRepository,
+  PaymentPort,
+} from '../saga/ports';
+import { CosmosAnalyticsStore } from './cosmos/analyticsStore';
+import { CosmosInventory } from './cosmos/inventoryStore';
+import { CosmosNotificationOutbox } from './cosmos/notificationOutbox';
+import { CosmosOrderRepository } from './cosmos/orderRepository';
+import { AcsEmailSender } from './emailService';
+import { HttpPaymentGateway } from './paymentGateway';
+import { ServiceBusEventPublisher } from './serviceBus/eventPublisher';
+import type { MessageSender } from './serviceBus/messageSender';
+import { RestMessageSender } from './serviceBus/restSender';
+import { SdkMessageSender } from './serviceBus/sdkSender';
+import { ConfigurationError, optionalSetting } from './settings';
+
+export interface AppPorts {
+  inventory: InventoryPort;
+  payments: PaymentPort;
+  outbox: NotificationOutbox;
+  email: EmailSender;
+  analytics: AnalyticsStore;
+  events: EventPublisher;
+  orders: OrderRepository;
+  messages: () => MessageSender;
+}
+
+let sender: { key: string; value: MessageSender } | undefined;
+
+/**
+ * The Service Bus sender from settings: SERVICEBUS_REST_ENDPOINT (the REST protocol; the embedded platform sets
+ * it to its emulation) or else the ServiceBusConnection connection string (AMQP via @azure/service-bus).
+ */
+export function messageSender(): MessageSender {
+  const rest = process.env.SERVICEBUS_REST_ENDPOINT;
+  const connection = process.env.ServiceBusConnection;
+  const key = `${rest ?? ''}\n${connection ?? ''}`;
+  if (sender?.key === key) return sender.value;
+  let value: MessageSender;
+  if (rest) {
+    const keyName = process.env.SERVICEBUS_SAS_KEY_NAME;
+    const sasKey = process.env.SERVICEBUS_SAS_KEY;
+    value = new RestMessageSender(rest, keyName && sasKey ? { keyName, key: sasKey } : undefined);
+  } else if (connection) {
+    value = new SdkMessageSender(connection);
+  } else {
+    throw new ConfigurationError(
+      'No Service Bus is configured: set ServiceBusConnection (a namespace connection string) or SERVICEBUS_REST_ENDPOINT.',
+    );
+  }
+  void sender?.value.close();
+  sender = { key, value };
+  return value;
+}
+
+let ports: AppPorts | undefined;
+
+/** The adapters behind the ports, built once; each reads its settings when it is used. */
+export function appPorts(): AppPorts {
+  ports ??= {
+    inventory: new CosmosInventory(),
+    payments: new HttpPaymentGateway(),
+    outbox: new CosmosNotificationOutbox(),
+    email: new AcsEmailSender(),
+    analytics: new CosmosAnalyticsStore(),
+    events: new ServiceBusEventPublisher(messageSender, () => optionalSetting('ORDER_EVENTS_TOPIC', 'orders')),
+    orders: new CosmosOrderRepository(),
+    messages: messageSender,
+  };
+  return ports;
+}

@@ -1,0 +1,45 @@
+import * as https from 'node:https';
+import { Container, CosmosClient } from '@azure/cosmos';
+import { optionalSetting, requiredSetting } from '../settings';
+
+export const CONTAINERS = {
+  orders: 'orders',
+  inventory: 'inventory',
+  outbox: 'outbox',
+  analytics: 'analytics',
+} as const;
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+const clients = new Map<string, CosmosClient>();
+
+/**
+ * The container, from the COSMOS_* settings. A local endpoint (the emulator, @vercel/cosmosdb-server) serves a
+ * self-signed certificate, so certificate checks are relaxed for loopback hosts only — never for a remote one.
+ */
+export function cosmosContainer(name: keyof typeof CONTAINERS): Container {
+  const endpoint = requiredSetting('COSMOS_ENDPOINT', 'Cosmos DB (orders, inventory, outbox, analytics)');
+  const key = requiredSetting('COSMOS_KEY', 'Cosmos DB authentication');
+  const cacheKey = `${endpoint}\n${key}`;
+  let client = clients.get(cacheKey);
+  if (!client) {
+    const local = LOOPBACK.has(new URL(endpoint).hostname);
+    client = new CosmosClient({
+      endpoint,
+      key,
+      ...(local
+        ? {
+            agent: new https.Agent({ rejectUnauthorized: false, keepAlive: true }),
+            connectionPolicy: { enableEndpointDiscovery: false },
+          }
+        : {}),
+    });
+    clients.set(cacheKey, client);
+  }
+  return client.database(optionalSetting('COSMOS_DATABASE', 'orders')).container(CONTAINERS[name]);
+}
+
+/** Cosmos answers failed conditions with HTTP status codes on `code`. */
+export function cosmosStatus(error: unknown): number | undefined {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'number' ? code : undefined;
+}

@@ -1,0 +1,43 @@
+import { ServiceBusClient, ServiceBusSender } from '@azure/service-bus';
+import type { MessageSender } from './messageSender';
+import type { OutboundMessage } from './outboundMessage';
+
+/** `@azure/service-bus` over AMQP, for a real namespace (connection string from the ServiceBusConnection setting). */
+export class SdkMessageSender implements MessageSender {
+  private readonly client: ServiceBusClient;
+  private readonly senders = new Map<string, ServiceBusSender>();
+
+  constructor(connectionString: string) {
+    this.client = new ServiceBusClient(connectionString);
+  }
+
+  async send(entity: string, messages: OutboundMessage[]): Promise<void> {
+    let sender = this.senders.get(entity);
+    if (!sender) {
+      sender = this.client.createSender(entity);
+      this.senders.set(entity, sender);
+    }
+    let batch = await sender.createMessageBatch();
+    for (const m of messages) {
+      const message = {
+        body: m.body,
+        contentType: m.contentType,
+        messageId: m.messageId,
+        subject: m.subject,
+        correlationId: m.correlationId,
+        applicationProperties: m.applicationProperties,
+      };
+      if (!batch.tryAddMessage(message)) {
+        await sender.sendMessages(batch);
+        batch = await sender.createMessageBatch();
+        if (!batch.tryAddMessage(message))
+          throw new Error(`Message ${m.messageId} for '${entity}' is larger than a Service Bus batch allows.`);
+      }
+    }
+    if (batch.count) await sender.sendMessages(batch);
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}

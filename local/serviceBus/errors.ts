@@ -1,0 +1,140 @@
+/**
+ * Typed errors of the embedded Service Bus. Each carries the Service Bus-style `code` and the HTTP status the
+ * REST API answers with, so the REST layer maps errors without string matching and callers can branch on type.
+ */
+export abstract class ServiceBusError extends Error {
+  abstract readonly code: string;
+  abstract readonly httpStatus: number;
+}
+
+export class ServiceBusConfigError extends ServiceBusError {
+  readonly code = 'InvalidConfiguration';
+  readonly httpStatus = 500;
+  /**
+   * @param source the config file (or a label for in-memory JSON)
+   * @param where the JSON location, e.g. `Queues[2] 'orders'.Properties.LockDuration`
+   */
+  constructor(
+    readonly source: string,
+    readonly where: string,
+    detail: string,
+  ) {
+    super(`Service Bus config ${source}: ${where}: ${detail}`);
+    this.name = 'ServiceBusConfigError';
+  }
+}
+
+export class EntityNotFoundError extends ServiceBusError {
+  readonly code = 'EntityNotFound';
+  readonly httpStatus = 404;
+  constructor(
+    readonly entity: string,
+    readonly known: string[],
+    hint = 'Add it to the Service Bus config file (UserConfig.Namespaces[0].Queues or .Topics) and restart.',
+  ) {
+    super(
+      `The messaging entity '${entity}' does not exist in the local Service Bus namespace. ` +
+        `Known entities: ${known.length ? known.join(', ') : '(none)'}. ${hint}`,
+    );
+    this.name = 'EntityNotFoundError';
+  }
+}
+
+/** An operation the addressed entity cannot do (send to a subscription, receive from a topic, ...). */
+export class InvalidOperationError extends ServiceBusError {
+  readonly code = 'InvalidOperation';
+  readonly httpStatus = 400;
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidOperationError';
+  }
+}
+
+/** A message that Service Bus would refuse for its content (bad id, property type, ...), not its size. */
+export class InvalidMessageError extends ServiceBusError {
+  readonly code = 'InvalidMessage';
+  readonly httpStatus = 400;
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidMessageError';
+  }
+}
+
+/** A malformed REST request: bad BrokerProperties JSON, a wrong field type, an unknown operation. */
+export class BadRequestError extends ServiceBusError {
+  readonly code = 'BadRequest';
+  readonly httpStatus = 400;
+  constructor(message: string) {
+    super(message);
+    this.name = 'BadRequestError';
+  }
+}
+
+export class MessageSizeExceededError extends ServiceBusError {
+  readonly code = 'MessageSizeExceeded';
+  readonly httpStatus = 413;
+  constructor(
+    readonly what: 'message' | 'applicationProperties' | 'batch',
+    readonly actualBytes: number,
+    readonly limitBytes: number,
+    description: string,
+  ) {
+    super(
+      `${description} is ${actualBytes} bytes; Service Bus (Standard tier) allows ${limitBytes} bytes ` +
+        `(${limitBytes / 1024} KB) for ${what === 'applicationProperties' ? 'application properties' : `a ${what}`}. ` +
+        'Send large payloads by reference (store the data, send its id) or split the batch.',
+    );
+    this.name = 'MessageSizeExceededError';
+  }
+}
+
+export class MessageLockLostError extends ServiceBusError {
+  readonly code = 'MessageLockLost';
+  readonly httpStatus = 410;
+  constructor(
+    readonly entity: string,
+    readonly lockToken: string,
+  ) {
+    super(
+      `The lock ${lockToken} on entity '${entity}' is not held: it expired (the entity's LockDuration passed; ` +
+        'renew the lock for long work) or the message was already completed, abandoned or dead-lettered.',
+    );
+    this.name = 'MessageLockLostError';
+  }
+}
+
+export class MessageNotFoundError extends ServiceBusError {
+  readonly code = 'MessageNotFound';
+  readonly httpStatus = 404;
+  constructor(message: string) {
+    super(message);
+    this.name = 'MessageNotFoundError';
+  }
+}
+
+export class ServiceBusAuthError extends ServiceBusError {
+  readonly code = 'Unauthorized';
+  readonly httpStatus = 401;
+  constructor(message: string) {
+    super(message);
+    this.name = 'ServiceBusAuthError';
+  }
+}
+
+/** A SQL filter (or rule) expression that does not parse or type-check; `position` is a 0-based offset. */
+export class SqlFilterError extends ServiceBusError {
+  readonly code = 'InvalidSqlFilter';
+  readonly httpStatus = 400;
+  constructor(
+    readonly expression: string,
+    readonly position: number,
+    readonly token: string,
+    detail: string,
+  ) {
+    super(
+      `SQL filter error at position ${position} (near ${token ? `'${token}'` : 'the end'}): ${detail}\n` +
+        `  ${expression}\n  ${' '.repeat(Math.max(0, Math.min(position, expression.length)))}^`,
+    );
+    this.name = 'SqlFilterError';
+  }
+}

@@ -1,0 +1,570 @@
+import { EventEmitter } from 'node:events';
+import type { Clock, ScheduledWake } from '../clock';
+import { loadServiceBusConfig, QueueConfig, ServiceBusConfig, SubscriptionConfig, TopicConfig } from './config';
+import { DuplicateDetector } from './duplicateDetection';
+import { EntityCounts, MessageEntity, ReceiveMode } from './entity';
+import { deadLetterPath, pathKey, subscriptionPath } from './entityPath';
+import { EntityNotFoundError, InvalidOperationError, MessageNotFoundError } from './errors';
+import { filterView } from './filters';
+import {
+  checkSizes,
+  copyContent,
+  DEFAULT_LIMITS,
+  MessageContent,
+  MessageLimits,
+  messageSize,
+  normaliseMessage,
+  PropertyValue,
+  ReceivedMessage,
+  ServiceBusMessageInput,
+  snapshot,
+  StoredMessage,
+} from './message';
+
+export interface ServiceBusNamespaceOptions {
+  /** Message size limits (Standard tier by default); `{ enforce: false }` turns the checks off. */
+  limits?: Partial<MessageLimits>;
+}
+
+export interface SendReceipt {
+  messageId: string;
+  /** Assigned by the queue or topic; undefined for a dropped duplicate. */
+  sequenceNumber?: number;
+  /** True when duplicate detection dropped the message (the send still succeeds, as in Azure). */
+  duplicate: boolean;
+  scheduled: boolean;
+}
+
+export interface NamespaceEntityCounts extends EntityCounts {
+  scheduled: number;
+  deadLetter: number;
+  /** Sends dropped by duplicate detection (queues and topics). */
+  duplicatesDropped: number;
+  /** Topic messages no subscription rule matched (dropped, as Service Bus does). */
+  unrouted: number;
+}
+
+export interface EntityInfo {
+  path: string;
+  kind: 'queue' | 'topic' | 'subscription' | 'deadLetterQueue';
+  counts: NamespaceEntityCounts;
+  lockDurationMs?: number;
+  maxDeliveryCount?: number;
+  /** Subscription rules, as configured. */
+  rules?: { name: string; filter: string }[];
+}
+
+export interface ServiceBusNamespaceEvents {
+  /** Messages became receivable on this entity path (fired once per burst, after the operation returns). */
+  available: [entityPath: string];
+  duplicate: [info: { entity: string; messageId: string }];
+  deadLettered: [info: { entity: string; message: ReceivedMessage; reason: string; description: string }];
+  dropped: [info: { entity: string; messageId: string; reason: 'expired' | 'noMatchingSubscription' }];
+}
+
+interface SendTarget {
+  sequence: number;
+  duplicates?: DuplicateDetector;
+  scheduled: Map<number, { message: StoredMessage; wake: ScheduledWake }>;
+}
+
+interface QueueNode {
+  kind: 'queue';
+  config: QueueConfig;
+  target: SendTarget;
+  entity: MessageEntity;
+  dlq: MessageEntity;
+}
+
+interface TopicNode {
+  kind: 'topic';
+  config: TopicConfig;
+  target: SendTarget;
+  subscriptions: SubscriptionNode[];
+  unrouted: number;
+}
+
+interface SubscriptionNode {
+  kind: 'subscription';
+  config: SubscriptionConfig;
+  topic: TopicNode;
+  entity: MessageEntity;
+  dlq: MessageEntity;
+}
+
+type Receiver = QueueNode | SubscriptionNode;
+
+/** Service Bus auto-forwarding gives up after four hops. */
+const MAX_HOPS = 4;
+
+/**
+ * The in-process Service Bus namespace: queues, topics with filtered subscriptions, dead-letter sub-queues,
+ * peek-lock, scheduling, duplicate detection, TTL and auto-forwarding, all timed by the platform clock so a
+ * virtual clock drives lock expiry and schedules in tests. Operations are synchronous; `available` events let
+ * consumers (the trigger host, long-polling REST receivers) react without polling.
+ */
+export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents> {
+  readonly name: string;
+  readonly limits: MessageLimits;
+  private readonly queues = new Map<string, QueueNode>();
+  private readonly topics = new Map<string, TopicNode>();
+  /** Every receivable path (queues, subscriptions, their dead-letter queues) by lookup key. */
+  private readonly receivables = new Map<string, MessageEntity>();
+  private readonly owners = new Map<MessageEntity, Receiver>();
+  private readonly pendingAvailable = new Set<string>();
+  private flushQueued = false;
+  private closed = false;
+
+  constructor(
+    readonly config: ServiceBusConfig,
+    readonly clock: Clock,
+    options: ServiceBusNamespaceOptions = {},
+  ) {
+    super();
+    this.name = config.namespace;
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    for (const q of config.queues) {
+      const node = { kind: 'queue', config: q, target: this.newTarget(q) } as QueueNode;
+      node.entity = this.newEntity(q.name, q, node);
+      node.dlq = this.newDeadLetterQueue(q.name, node);
+      this.queues.set(pathKey(q.name), node);
+    }
+    for (const t of config.topics) {
+      const topic: TopicNode = { kind: 'topic', config: t, target: this.newTarget(t), subscriptions: [], unrouted: 0 };
+      for (const s of t.subscriptions) {
+        const path = subscriptionPath(t.name, s.name);
+        const node = { kind: 'subscription', config: s, topic } as SubscriptionNode;
+        node.entity = this.newEntity(path, s, node);
+        node.dlq = this.newDeadLetterQueue(path, node);
+        topic.subscriptions.push(node);
+      }
+      this.topics.set(pathKey(t.name), topic);
+    }
+  }
+
+  /** Loads an emulator-format Config.json and builds the namespace from it. */
+  static fromConfigFile(file: string, clock: Clock, options?: ServiceBusNamespaceOptions): ServiceBusNamespace {
+    return new ServiceBusNamespace(loadServiceBusConfig(file), clock, options);
+  }
+
+  /** Queues, topics and subscriptions (`topic/Subscriptions/sub`), without dead-letter queues. */
+  entityNames(): string[] {
+    return [
+      ...[...this.queues.values()].map((q) => q.config.name),
+      ...[...this.topics.values()].flatMap((t) => [t.config.name, ...t.subscriptions.map((s) => s.entity.path)]),
+    ];
+  }
+
+  /** Every entity with its counts, for operators and the REST listing. */
+  entities(): EntityInfo[] {
+    const out: EntityInfo[] = [];
+    for (const q of this.queues.values()) out.push(this.info(q.config.name));
+    for (const t of this.topics.values()) {
+      out.push(this.info(t.config.name));
+      for (const s of t.subscriptions) out.push(this.info(s.entity.path));
+    }
+    return out;
+  }
+
+  info(entityPath: string): EntityInfo {
+    const key = pathKey(entityPath);
+    const topic = this.topics.get(key);
+    if (topic) {
+      return {
+        path: topic.config.name,
+        kind: 'topic',
+        counts: {
+          active: 0,
+          locked: 0,
+          deferred: 0,
+          scheduled: topic.target.scheduled.size,
+          deadLetter: 0,
+          duplicatesDropped: topic.target.duplicates?.dropped ?? 0,
+          unrouted: topic.unrouted,
+        },
+      };
+    }
+    const entity = this.receivable(entityPath);
+    const owner = this.owners.get(entity)!;
+    const isDlq = entity.isDeadLetterQueue;
+    return {
+      path: entity.path,
+      kind: isDlq ? 'deadLetterQueue' : owner.kind,
+      counts: {
+        ...entity.counts(),
+        scheduled: !isDlq && owner.kind === 'queue' ? owner.target.scheduled.size : 0,
+        deadLetter: isDlq ? 0 : owner.dlq.counts().active,
+        duplicatesDropped: !isDlq && owner.kind === 'queue' ? (owner.target.duplicates?.dropped ?? 0) : 0,
+        unrouted: 0,
+      },
+      lockDurationMs: entity.settings.lockDurationMs,
+      maxDeliveryCount: isDlq ? undefined : entity.settings.maxDeliveryCount,
+      rules:
+        !isDlq && owner.kind === 'subscription'
+          ? owner.config.rules.map((r) => ({ name: r.name, filter: r.description }))
+          : undefined,
+    };
+  }
+
+  counts(entityPath: string): NamespaceEntityCounts {
+    return this.info(entityPath).counts;
+  }
+
+  /**
+   * The canonical path of a receivable entity (queue, subscription, or dead-letter queue); throws
+   * EntityNotFoundError / InvalidOperationError naming what exists.
+   */
+  resolveReceivable(entityPath: string): string {
+    return this.receivable(entityPath).path;
+  }
+
+  /**
+   * Sends to a queue or topic. A topic copies the message to every subscription with a matching rule.
+   * Validates everything (ids, property types, sizes) before anything is enqueued.
+   */
+  send(entityPath: string, messages: ServiceBusMessageInput | ServiceBusMessageInput[]): SendReceipt[] {
+    const node = this.sendTarget(entityPath);
+    const name = node.config.name;
+    const list = (Array.isArray(messages) ? messages : [messages]).map(normaliseMessage);
+    checkSizes(list, name, this.limits);
+    const now = this.clock.now();
+    return list.map((content) => {
+      if (node.target.duplicates?.check(content.messageId, now)) {
+        this.emit('duplicate', { entity: name, messageId: content.messageId });
+        return { messageId: content.messageId, duplicate: true, scheduled: false };
+      }
+      const sequenceNumber = ++node.target.sequence;
+      const due = content.scheduledEnqueueTime;
+      if (due !== undefined && due > now) {
+        this.schedule(node, content, sequenceNumber, due);
+        return { messageId: content.messageId, sequenceNumber, duplicate: false, scheduled: true };
+      }
+      this.deliver(node, content, sequenceNumber, 0, undefined);
+      return { messageId: content.messageId, sequenceNumber, duplicate: false, scheduled: false };
+    });
+  }
+
+  /** Schedules messages for `enqueueTime` and returns their sequence numbers (for cancelScheduled). */
+  scheduleMessages(
+    entityPath: string,
+    messages: ServiceBusMessageInput | ServiceBusMessageInput[],
+    enqueueTime: Date | number,
+  ): number[] {
+    const list = Array.isArray(messages) ? messages : [messages];
+    const receipts = this.send(
+      entityPath,
+      list.map((m) => ({ ...m, scheduledEnqueueTime: enqueueTime })),
+    );
+    return receipts.filter((r) => r.sequenceNumber !== undefined).map((r) => r.sequenceNumber!);
+  }
+
+  cancelScheduled(entityPath: string, sequenceNumbers: number | number[]): void {
+    const node = this.sendTarget(entityPath);
+    const seqs = Array.isArray(sequenceNumbers) ? sequenceNumbers : [sequenceNumbers];
+    const missing = seqs.filter((s) => !node.target.scheduled.has(s));
+    if (missing.length)
+      throw new MessageNotFoundError(
+        `No scheduled message with sequence number ${missing.join(', ')} on '${node.config.name}'; it was never scheduled there or is already enqueued.`,
+      );
+    for (const s of seqs) {
+      node.target.scheduled.get(s)!.wake.cancel();
+      node.target.scheduled.delete(s);
+    }
+  }
+
+  receive(entityPath: string, options: { maxMessages?: number; mode?: ReceiveMode } = {}): ReceivedMessage[] {
+    return this.receivable(entityPath).receive(options.maxMessages ?? 1, options.mode ?? 'peekLock');
+  }
+
+  receiveDeferred(entityPath: string, sequenceNumbers: number[]): ReceivedMessage[] {
+    return this.receivable(entityPath).receiveDeferred(sequenceNumbers);
+  }
+
+  complete(entityPath: string, lockToken: string): void {
+    this.receivable(entityPath).complete(lockToken);
+  }
+
+  abandon(entityPath: string, lockToken: string, propertiesToModify?: Record<string, PropertyValue>): void {
+    this.receivable(entityPath).abandon(lockToken, propertiesToModify);
+  }
+
+  deadLetter(
+    entityPath: string,
+    lockToken: string,
+    options?: { reason?: string; description?: string; propertiesToModify?: Record<string, PropertyValue> },
+  ): void {
+    this.receivable(entityPath).deadLetter(lockToken, options);
+  }
+
+  defer(entityPath: string, lockToken: string, propertiesToModify?: Record<string, PropertyValue>): void {
+    this.receivable(entityPath).defer(lockToken, propertiesToModify);
+  }
+
+  renewLock(entityPath: string, lockToken: string): Date {
+    return this.receivable(entityPath).renewLock(lockToken);
+  }
+
+  /** Browses without locking; queues also show their scheduled messages (state 'scheduled'). */
+  peek(entityPath: string, options: { maxMessages?: number; fromSequenceNumber?: number } = {}): ReceivedMessage[] {
+    const entity = this.receivable(entityPath);
+    const max = options.maxMessages ?? Infinity;
+    const from = options.fromSequenceNumber ?? 0;
+    const owner = this.owners.get(entity)!;
+    const messages = entity.peek(Infinity, from);
+    if (owner.kind === 'queue' && !entity.isDeadLetterQueue) {
+      for (const { message } of owner.target.scheduled.values())
+        if (message.sequenceNumber >= from) messages.push(snapshot(message, entity.path));
+      messages.sort((a, b) => a.sequenceNumber - b.sequenceNumber);
+    }
+    return messages.slice(0, max);
+  }
+
+  hasAvailable(entityPath: string): boolean {
+    return this.receivable(entityPath).hasAvailable();
+  }
+
+  /** Cancels every clock wake (locks, schedules, expiry) so a real clock does not keep the process alive. */
+  close(): void {
+    this.closed = true;
+    for (const entity of this.receivables.values()) entity.close();
+    for (const node of [...this.queues.values(), ...this.topics.values()]) {
+      for (const { wake } of node.target.scheduled.values()) wake.cancel();
+      node.target.scheduled.clear();
+    }
+  }
+
+  private newTarget(settings: { requiresDuplicateDetection: boolean; duplicateDetectionWindowMs: number }): SendTarget {
+    return {
+      sequence: 0,
+      duplicates: settings.requiresDuplicateDetection
+        ? new DuplicateDetector(settings.duplicateDetectionWindowMs)
+        : undefined,
+      scheduled: new Map(),
+    };
+  }
+
+  private newEntity(path: string, settings: QueueConfig | SubscriptionConfig, owner: Receiver): MessageEntity {
+    const entity = new MessageEntity(
+      path,
+      {
+        lockDurationMs: settings.lockDurationMs,
+        maxDeliveryCount: settings.maxDeliveryCount,
+        deadLetteringOnMessageExpiration: settings.deadLetteringOnMessageExpiration,
+        enforceTimeToLive: true,
+      },
+      {
+        clock: this.clock,
+        available: (e) => this.notifyAvailable(e.path),
+        deadLetter: (e, message, reason, description) => this.moveToDeadLetter(e, message, reason, description),
+        dropped: (e, message, reason) => this.emit('dropped', { entity: e.path, messageId: message.messageId, reason }),
+      },
+    );
+    this.receivables.set(pathKey(path), entity);
+    this.owners.set(entity, owner);
+    return entity;
+  }
+
+  private newDeadLetterQueue(path: string, owner: Receiver): MessageEntity {
+    const source = owner.config;
+    const dlq = new MessageEntity(
+      deadLetterPath(path),
+      {
+        lockDurationMs: source.lockDurationMs,
+        maxDeliveryCount: Infinity,
+        deadLetteringOnMessageExpiration: false,
+        enforceTimeToLive: false,
+      },
+      {
+        clock: this.clock,
+        available: (e) => this.notifyAvailable(e.path),
+        dropped: () => undefined,
+      },
+    );
+    this.receivables.set(pathKey(dlq.path), dlq);
+    this.owners.set(dlq, owner);
+    return dlq;
+  }
+
+  private notifyAvailable(path: string): void {
+    if (this.closed) return;
+    this.pendingAvailable.add(path);
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    // After the current operation: listeners then never run inside a send/settle call.
+    queueMicrotask(() => {
+      this.flushQueued = false;
+      const paths = [...this.pendingAvailable];
+      this.pendingAvailable.clear();
+      for (const p of paths) this.emit('available', p);
+    });
+  }
+
+  private knownForHint(): string[] {
+    return this.entityNames();
+  }
+
+  private receivable(entityPath: string): MessageEntity {
+    const key = pathKey(entityPath);
+    const entity = this.receivables.get(key);
+    if (entity) return entity;
+    const topic = this.topics.get(key);
+    if (topic)
+      throw new InvalidOperationError(
+        `'${topic.config.name}' is a topic; receive from one of its subscriptions: ${
+          topic.subscriptions.map((s) => s.entity.path).join(', ') || '(it has none; add one to the config file)'
+        }.`,
+      );
+    throw new EntityNotFoundError(
+      entityPath,
+      this.knownForHint(),
+      'Receive from a queue, a topic subscription (<topic>/Subscriptions/<name>) or a dead-letter queue (<entity>/$DeadLetterQueue); add missing entities to the Service Bus config file.',
+    );
+  }
+
+  private sendTarget(entityPath: string): QueueNode | TopicNode {
+    const key = pathKey(entityPath);
+    const node = this.queues.get(key) ?? this.topics.get(key);
+    if (node) return node;
+    const entity = this.receivables.get(key);
+    if (entity) {
+      const owner = this.owners.get(entity)!;
+      throw new InvalidOperationError(
+        entity.isDeadLetterQueue
+          ? `'${entity.path}' is a dead-letter queue; Service Bus does not accept sends to it. Send to '${owner.kind === 'queue' ? owner.config.name : owner.topic.config.name}' instead.`
+          : `'${entity.path}' is a subscription; send to its topic '${(owner as SubscriptionNode).topic.config.name}' instead.`,
+      );
+    }
+    throw new EntityNotFoundError(entityPath, [
+      ...[...this.queues.values()].map((q) => q.config.name),
+      ...[...this.topics.values()].map((t) => t.config.name),
+    ]);
+  }
+
+  private schedule(node: QueueNode | TopicNode, content: MessageContent, sequenceNumber: number, due: number): void {
+    const message = this.stored(content, sequenceNumber, due, node.config.defaultMessageTimeToLiveMs, 0);
+    message.state = 'scheduled';
+    const wake = this.clock.schedule(due, () => {
+      if (!node.target.scheduled.delete(sequenceNumber)) return;
+      this.deliver(node, content, sequenceNumber, 0, undefined);
+    });
+    node.target.scheduled.set(sequenceNumber, { message, wake });
+  }
+
+  private stored(
+    content: MessageContent,
+    sequenceNumber: number,
+    enqueuedTime: number,
+    entityTtl: number,
+    hops: number,
+    deadLetterSource?: string,
+  ): StoredMessage {
+    // The entity's DefaultMessageTimeToLive caps what the sender asked for, as the broker does.
+    const ttl = Math.min(content.timeToLive ?? Infinity, entityTtl);
+    return {
+      ...copyContent(content),
+      sequenceNumber,
+      enqueuedTime,
+      effectiveTimeToLive: ttl,
+      expiresAt: enqueuedTime + ttl,
+      deliveryCount: 0,
+      state: 'active',
+      deadLetterSource,
+      hops,
+    };
+  }
+
+  /** Puts a message that is due now into a queue, or fans it out over a topic's subscriptions. */
+  private deliver(
+    node: QueueNode | TopicNode,
+    content: MessageContent,
+    sequenceNumber: number,
+    hops: number,
+    deadLetterSource: string | undefined,
+  ): void {
+    const now = this.clock.now();
+    if (node.kind === 'queue') {
+      this.enqueueOrForward(
+        node,
+        this.stored(content, sequenceNumber, now, node.config.defaultMessageTimeToLiveMs, hops, deadLetterSource),
+      );
+      return;
+    }
+    const atTopic = this.stored(
+      content,
+      sequenceNumber,
+      now,
+      node.config.defaultMessageTimeToLiveMs,
+      hops,
+      deadLetterSource,
+    );
+    const view = filterView(atTopic, messageSize(atTopic));
+    let routed = false;
+    for (const sub of node.subscriptions) {
+      if (!sub.config.rules.some((r) => r.filter.matches(view))) continue;
+      routed = true;
+      const ttl = Math.min(atTopic.effectiveTimeToLive, sub.config.defaultMessageTimeToLiveMs);
+      this.enqueueOrForward(sub, {
+        ...atTopic,
+        ...copyContent(atTopic),
+        effectiveTimeToLive: ttl,
+        expiresAt: now + ttl,
+      });
+    }
+    if (!routed) {
+      node.unrouted++;
+      this.emit('dropped', {
+        entity: node.config.name,
+        messageId: content.messageId,
+        reason: 'noMatchingSubscription',
+      });
+    }
+  }
+
+  private enqueueOrForward(receiver: Receiver, message: StoredMessage): void {
+    const forwardTo = receiver.config.forwardTo;
+    if (!forwardTo) {
+      receiver.entity.enqueue(message);
+      return;
+    }
+    if (message.hops >= MAX_HOPS) {
+      this.moveToDeadLetter(
+        receiver.entity,
+        message,
+        'MaxTransferHopCountExceeded',
+        `The message was auto-forwarded ${message.hops} times; Service Bus allows ${MAX_HOPS} hops.`,
+      );
+      return;
+    }
+    this.forward(forwardTo, message, message.hops + 1, message.deadLetterSource);
+  }
+
+  private forward(
+    targetName: string,
+    message: StoredMessage,
+    hops: number,
+    deadLetterSource: string | undefined,
+  ): void {
+    const target = this.sendTarget(targetName);
+    this.deliver(target, copyContent(message), ++target.target.sequence, hops, deadLetterSource);
+  }
+
+  private moveToDeadLetter(from: MessageEntity, message: StoredMessage, reason: string, description: string): void {
+    const owner = this.owners.get(from)!;
+    // Service Bus records the reason as application properties of the dead-lettered message.
+    if (reason) message.applicationProperties.DeadLetterReason = reason;
+    if (description) message.applicationProperties.DeadLetterErrorDescription = description;
+    message.state = 'active';
+    this.emit('deadLettered', {
+      entity: from.path,
+      message: snapshot(message, deadLetterPath(from.path)),
+      reason,
+      description,
+    });
+    const forwardTo = owner.config.forwardDeadLetteredMessagesTo;
+    if (forwardTo) {
+      this.forward(forwardTo, message, message.hops + 1, from.path);
+      return;
+    }
+    owner.dlq.enqueue(message);
+  }
+}

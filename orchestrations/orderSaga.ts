@@ -1,0 +1,11 @@
+import * as df from 'durable-functions';
+import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
+import { orderSaga } from '../saga/definition/orderSaga';
+import { runSaga } from './sagaRunner';
+
+/** order → inventory → payment (+ confirmation) → notification → analytics, compensated on failure. */
+const handler: OrchestrationHandler = function* (context: OrchestrationContext) {
+  return yield* runSaga(context, orderSaga);
+};
+
+df.app.orchestration(orderSaga.orchestrator, handler);

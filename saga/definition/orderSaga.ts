@@ -1,0 +1,76 @@
+import type { SagaDefinition } from './types';
+
+const second = 1000;
+const minute = 60 * second;
+
+/**
+ * The order saga. Single source of truth for the Durable orchestrator (orchestrations/orderSaga.ts) and the
+ * generated Step Functions state machine.
+ */
+export const orderSaga: SagaDefinition = {
+  name: 'order',
+  orchestrator: 'orderSaga',
+  steps: [
+    {
+      name: 'reserveInventory',
+      activity: 'reserveInventory',
+      compensation: 'releaseInventory',
+      critical: true,
+      retry: {
+        maxAttempts: 3,
+        firstRetryIntervalMs: 1 * second,
+        backoffCoefficient: 2,
+        maxRetryIntervalMs: 10 * second,
+      },
+      timeoutMs: 1 * minute,
+    },
+    {
+      name: 'chargePayment',
+      activity: 'chargePayment',
+      compensation: 'refundPayment',
+      critical: true,
+      retry: {
+        maxAttempts: 4,
+        firstRetryIntervalMs: 2 * second,
+        backoffCoefficient: 2,
+        maxRetryIntervalMs: 30 * second,
+      },
+      timeoutMs: 3 * minute,
+      awaitEvent: { event: 'PaymentConfirmed', timeoutMs: 15 * minute },
+      compensateWhenUncertain: true,
+    },
+    {
+      name: 'sendNotification',
+      activity: 'sendNotification',
+      critical: false,
+      retry: {
+        maxAttempts: 3,
+        firstRetryIntervalMs: 5 * second,
+        backoffCoefficient: 2,
+        maxRetryIntervalMs: 1 * minute,
+      },
+      timeoutMs: 5 * minute,
+    },
+    {
+      name: 'syncAnalytics',
+      activity: 'syncAnalytics',
+      critical: false,
+      retry: {
+        maxAttempts: 3,
+        firstRetryIntervalMs: 5 * second,
+        backoffCoefficient: 2,
+        maxRetryIntervalMs: 1 * minute,
+      },
+      timeoutMs: 5 * minute,
+      runs: 'always',
+    },
+  ],
+  compensationRetry: {
+    maxAttempts: 5,
+    firstRetryIntervalMs: 2 * second,
+    backoffCoefficient: 2,
+    maxRetryIntervalMs: 1 * minute,
+  },
+  compensationTimeoutMs: 10 * minute,
+  park: { event: 'OperatorDecision', timeoutMs: 7 * 24 * 60 * minute },
+};

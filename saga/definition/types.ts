@@ -1,0 +1,51 @@
+/**
+ * The shape of a saga definition: data, not code paths. The Durable orchestrator walks it and the Step Functions
+ * generator translates it, so everything a step does must be expressible here.
+ */
+
+export interface RetryPolicy {
+  /** Total attempts, the first included (Durable's maxNumberOfAttempts; ASL MaxAttempts + 1). */
+  maxAttempts: number;
+  firstRetryIntervalMs: number;
+  backoffCoefficient: number;
+  maxRetryIntervalMs: number;
+}
+
+export interface AwaitEvent {
+  /** The external event (Durable) / task-token callback (Step Functions) the step waits for. */
+  event: string;
+  timeoutMs: number;
+}
+
+export interface SagaStep {
+  name: string;
+  /** The activity that performs the step; it returns a StepResult or throws a retriable error. */
+  activity: string;
+  /** The activity that undoes the step, run in reverse order when a later critical step fails. */
+  compensation?: string;
+  /** A failed critical step compensates the saga; a failed best-effort step is recorded and the saga goes on. */
+  critical: boolean;
+  retry: RetryPolicy;
+  /** Deadline for the step's activity, all retries included. */
+  timeoutMs: number;
+  /** After the activity succeeds, wait for a confirmation event or time out (a critical failure). */
+  awaitEvent?: AwaitEvent;
+  /**
+   * When the step fails without a definite answer (retries exhausted, timeout), its side effect may still have
+   * happened (a charge whose response was lost), so its own compensation runs as well.
+   */
+  compensateWhenUncertain?: boolean;
+  /** 'success' (default): only while the saga is succeeding. 'always': also after compensation, with the outcome. */
+  runs?: 'success' | 'always';
+}
+
+export interface SagaDefinition {
+  name: string;
+  /** The orchestrator (Durable) / state machine (Step Functions) name. */
+  orchestrator: string;
+  steps: SagaStep[];
+  compensationRetry: RetryPolicy;
+  compensationTimeoutMs: number;
+  /** When a compensation fails after its retries the saga parks, waiting this long for an operator. */
+  park: { event: string; timeoutMs: number };
+}

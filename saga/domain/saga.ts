@@ -1,0 +1,67 @@
+import type { Order } from './order';
+
+/**
+ * What an activity returns. A business refusal (out of stock, card declined) is a result, not an exception:
+ * retrying cannot change it. Exceptions mean "try again" and are retried by the step's policy.
+ */
+export type StepResult<T = unknown> = { ok: true; data: T } | { ok: false; code: string; reason: string };
+
+export type SagaOutcome = 'Completed' | 'Compensated' | 'NeedsAttention';
+
+/** The input every saga activity receives. */
+export interface StepInput {
+  order: Order;
+  /** Data returned by the steps done so far, by step name (e.g. the charge id for the refund). */
+  results: Record<string, unknown>;
+  /** For steps that run after compensation ('always'), how the saga ended. */
+  outcome?: { outcome: SagaOutcome; failedStep?: string; reason?: string; compensations?: CompensationRecord[] };
+  /** Best-effort steps that failed so far. */
+  warnings?: { step: string; reason: string }[];
+}
+
+export interface StepRecord {
+  step: string;
+  activity: string;
+  status: 'done' | 'rejected' | 'failed' | 'timedOut';
+  reason?: string;
+}
+
+export interface CompensationRecord {
+  step: string;
+  activity: string;
+  status: 'done' | 'failed';
+  reason?: string;
+}
+
+export interface SagaResult {
+  orderId: string;
+  outcome: SagaOutcome;
+  failedStep?: string;
+  reason?: string;
+  steps: StepRecord[];
+  compensations: CompensationRecord[];
+  /** Best-effort steps that failed; the saga went on. */
+  warnings: { step: string; reason: string }[];
+  /** Activities and waits in the order they happened; the AWS mirror must produce the same list. */
+  trace: string[];
+  /** Set when an operator decided about a parked saga. */
+  resolution?: { action: string; by?: string; note?: string };
+}
+
+/** Custom status, visible in GET /api/orders/{id} and the Durable status API while the saga runs. */
+export interface SagaStatus {
+  orderId: string;
+  phase: 'running' | 'awaiting' | 'compensating' | 'parked' | 'done';
+  step?: string;
+  outcome?: SagaOutcome;
+  failedStep?: string;
+  reason?: string;
+  failedCompensations?: CompensationRecord[];
+}
+
+/** An operator's answer to a parked saga (raised as the definition's park event). */
+export interface OperatorDecision {
+  action: 'retryCompensation' | 'markResolved';
+  by?: string;
+  note?: string;
+}

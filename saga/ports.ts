@@ -1,0 +1,112 @@
+import type { IntegrationEvent } from './domain/events';
+import type { Order, OrderLine } from './domain/order';
+import type { StepResult } from './domain/saga';
+
+/** Interfaces the activities need; adapters/ implements them over Cosmos DB, HTTP and Service Bus. */
+
+export interface Reservation {
+  orderId: string;
+  lines: { sku: string; qty: number }[];
+}
+
+export interface InventoryPort {
+  /** Holds stock for every line or none; a repeat for the same order is a no-op. */
+  reserve(orderId: string, lines: Pick<OrderLine, 'sku' | 'qty'>[]): Promise<StepResult<Reservation>>;
+  /** Returns the order's held stock; releasing twice (or what was never held) is a no-op. */
+  release(orderId: string, skus: string[]): Promise<{ released: { sku: string; qty: number }[] }>;
+}
+
+export interface ChargeRequest {
+  orderId: string;
+  amountMinor: number;
+  currency: string;
+  paymentMethod: string;
+  idempotencyKey: string;
+}
+
+export interface Charge {
+  chargeId: string;
+  status: 'pending' | 'succeeded' | 'failed' | 'refunded';
+  amountMinor: number;
+  amountRefundedMinor: number;
+  currency: string;
+}
+
+export interface PaymentPort {
+  charge(request: ChargeRequest): Promise<StepResult<Charge>>;
+  /** Refunds what is left of a charge; `idempotencyKey` makes a repeat a no-op. */
+  refund(request: {
+    chargeId: string;
+    idempotencyKey: string;
+    reason: string;
+  }): Promise<StepResult<{ refundId?: string; amountMinor: number }>>;
+  chargesForOrder(orderId: string): Promise<Charge[]>;
+}
+
+export type NotificationKind = 'orderConfirmed';
+
+export interface OutboxEntry {
+  id: string;
+  orderId: string;
+  kind: NotificationKind;
+  to: string;
+  subject: string;
+  body: string;
+  status: 'pending' | 'sent' | 'failed';
+  attempts: number;
+  lastError?: string;
+  providerMessageId?: string;
+}
+
+export interface NotificationOutbox {
+  /** Creates the entry unless one exists for (orderId, kind); returns the stored entry either way. */
+  claim(entry: Omit<OutboxEntry, 'id' | 'status' | 'attempts'>): Promise<OutboxEntry>;
+  record(entry: OutboxEntry): Promise<void>;
+}
+
+export interface EmailSender {
+  /** `idempotencyKey` makes the provider send at most once per key. */
+  send(message: {
+    to: string;
+    subject: string;
+    body: string;
+    idempotencyKey: string;
+  }): Promise<StepResult<{ messageId: string }>>;
+}
+
+export interface OrderFact {
+  id: string;
+  orderId: string;
+  customerId: string;
+  outcome: string;
+  total: number;
+  currency: string;
+  lines: number;
+  units: number;
+  failedStep?: string;
+  reason?: string;
+}
+
+export interface AnalyticsStore {
+  upsertOrderFact(fact: OrderFact): Promise<void>;
+}
+
+export interface EventPublisher {
+  /** Sends events with messageId = event id, so Service Bus duplicate detection absorbs repeats. */
+  publish(events: IntegrationEvent[]): Promise<void>;
+}
+
+export interface OrderRecord {
+  id: string;
+  orderId: string;
+  order: Order;
+  receivedAt: string;
+  /** How the order arrived: 'http' or 'servicebus:<messageId>'. */
+  via: string;
+}
+
+export interface OrderRepository {
+  /** Stores the order unless it exists; `created` says which. */
+  saveIfAbsent(record: OrderRecord): Promise<{ created: boolean; record: OrderRecord }>;
+  get(orderId: string): Promise<OrderRecord | undefined>;
+}

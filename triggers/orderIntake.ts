@@ -1,0 +1,73 @@
+import type { DurableClient, DurableOrchestrationStatus } from 'durable-functions';
+import { orderSaga } from '../saga/definition/orderSaga';
+import type { Order } from '../saga/domain/order';
+import type { OrderRepository } from '../saga/ports';
+
+export type IntakeResult =
+  | { kind: 'started' }
+  | { kind: 'alreadyRunning'; runtimeStatus: string }
+  | { kind: 'alreadyFinished'; runtimeStatus: string }
+  | { kind: 'conflict'; message: string };
+
+const FINISHED = new Set(['Completed', 'Failed', 'Terminated', 'Canceled']);
+
+/** The saga's status, or undefined when no instance with that id exists. */
+export async function findSaga(
+  client: DurableClient,
+  orderId: string,
+): Promise<DurableOrchestrationStatus | undefined> {
+  try {
+    return await client.getStatus(orderId);
+  } catch (e) {
+    if (/HTTP 404/.test((e as Error).message)) return undefined;
+    throw e;
+  }
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object')
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(value);
+}
+
+/**
+ * Starts the order's saga unless it runs or ran already: the instance id is the order id, so however many routes
+ * and redeliveries bring the same order, one saga handles it. The order record is written first, so a crash
+ * between the two steps is repaired by the next delivery.
+ */
+export async function acceptOrder(
+  client: DurableClient,
+  orders: OrderRepository,
+  order: Order,
+  via: string,
+): Promise<IntakeResult> {
+  const saved = await orders.saveIfAbsent({
+    id: order.orderId,
+    orderId: order.orderId,
+    order,
+    receivedAt: new Date().toISOString(),
+    via,
+  });
+  if (!saved.created && canonical(saved.record.order) !== canonical(order))
+    return {
+      kind: 'conflict',
+      message: `Order id ${order.orderId} is already used by a different order (received ${saved.record.receivedAt} via ${saved.record.via}). Use a new order id.`,
+    };
+  const existing = await findSaga(client, order.orderId);
+  if (existing)
+    return FINISHED.has(existing.runtimeStatus)
+      ? { kind: 'alreadyFinished', runtimeStatus: existing.runtimeStatus }
+      : { kind: 'alreadyRunning', runtimeStatus: existing.runtimeStatus };
+  try {
+    await client.startNew(orderSaga.orchestrator, { instanceId: order.orderId, input: order });
+    return { kind: 'started' };
+  } catch (e) {
+    // Another route started it between our check and our start.
+    if (/status code: 409/.test((e as Error).message)) return { kind: 'alreadyRunning', runtimeStatus: 'Running' };
+    throw e;
+  }
+}

@@ -1,0 +1,55 @@
+import { app, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
+import { OrderSchema } from '../saga/domain/order';
+import { parseOrThrow, ValidationError } from '../saga/domain/validation';
+import { appPorts } from '../adapters/appPorts';
+import { acceptOrder } from './orderIntake';
+
+function error(status: number, code: string, message: string, extra: Record<string, unknown> = {}): HttpResponseInit {
+  return { status, jsonBody: { error: { code, message, ...extra } } };
+}
+
+/** POST /api/orders: validates the order, starts its saga, answers 202 with where to follow it. */
+export async function placeOrder(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  const text = await request.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (e) {
+    return error(
+      400,
+      'InvalidJson',
+      `The request body is not valid JSON: ${(e as Error).message}. Send the order as JSON.`,
+    );
+  }
+  let order;
+  try {
+    order = parseOrThrow(OrderSchema, body, 'order');
+  } catch (e) {
+    if (e instanceof ValidationError) return error(400, 'InvalidOrder', e.message, { issues: e.issues });
+    throw e;
+  }
+  const client = df.getClient(context);
+  const result = await acceptOrder(client, appPorts().orders, order, 'http');
+  if (result.kind === 'conflict') return error(409, 'OrderIdInUse', result.message);
+  const orderUri = new URL(`/api/orders/${encodeURIComponent(order.orderId)}`, request.url).toString();
+  const links = { orderId: order.orderId, orderUri, ...client.createHttpManagementPayload(order.orderId) };
+  if (result.kind === 'started') {
+    context.log(`Order ${order.orderId} accepted; saga started.`);
+    return { status: 202, headers: { location: orderUri }, jsonBody: { status: 'Accepted', ...links } };
+  }
+  context.log(`Order ${order.orderId} was placed before; its saga is ${result.runtimeStatus}. Nothing started.`);
+  return {
+    status: result.kind === 'alreadyRunning' ? 202 : 200,
+    headers: { location: orderUri },
+    jsonBody: { status: result.runtimeStatus, duplicate: true, ...links },
+  };
+}
+
+app.http('placeOrder', {
+  route: 'orders',
+  methods: ['POST'],
+  authLevel: 'function',
+  extraInputs: [df.input.durableClient()],
+  handler: placeOrder,
+});

@@ -1,0 +1,192 @@
+import { randomBytes } from 'node:crypto';
+import type { Clock, ScheduledWake } from '../clock';
+import { ApiError, CardError, InvalidRequestError, ResourceMissingError } from './errors';
+import { AMOUNT_LIMIT, failureModeOf, refundsFail } from './failureModes';
+import type { ChargeRequest, RefundRequest } from './validation';
+import type { WebhookEvent } from './webhook';
+
+export type ChargeStatus = 'pending' | 'succeeded' | 'failed' | 'refunded';
+
+export interface Charge {
+  id: string;
+  object: 'charge';
+  status: ChargeStatus;
+  amount: number;
+  /** Lower case. */
+  currency: string;
+  paymentMethod: string;
+  orderId: string;
+  /** Unix seconds. */
+  created: number;
+  amountRefunded: number;
+  description?: string;
+  /** Set when the charge failed asynchronously. */
+  failureCode?: string;
+}
+
+export interface Refund {
+  id: string;
+  object: 'refund';
+  charge: string;
+  amount: number;
+  status: 'succeeded';
+  created: number;
+  reason?: string;
+}
+
+export interface GatewayStateOptions {
+  clock: Clock;
+  confirmDelayMs: number;
+  /** Called when a charge settles (succeeded or failed) with the event to deliver. */
+  onSettled: (event: WebhookEvent) => void;
+  log: (level: 'info' | 'warn' | 'error', message: string) => void;
+}
+
+/** Stripe-like opaque ids; random so ids never collide across restarts of the platform. */
+export const newId = (prefix: string): string => `${prefix}_${randomBytes(12).toString('hex')}`;
+
+/** The gateway's charges and refunds and the rules that change them; knows nothing of HTTP or idempotency. */
+export class GatewayState {
+  private readonly charges = new Map<string, Charge>();
+  private readonly refunds: Refund[] = [];
+  private readonly confirmations = new Map<string, ScheduledWake>();
+  private stopped = false;
+
+  constructor(private readonly options: GatewayStateOptions) {}
+
+  private seconds(): number {
+    return Math.floor(this.options.clock.now() / 1000);
+  }
+
+  createCharge(request: ChargeRequest): Charge {
+    const mode = failureModeOf(request.paymentMethod);
+    if (request.amount >= AMOUNT_LIMIT)
+      throw new CardError('amount_too_large', `The amount must be below ${AMOUNT_LIMIT} minor units.`, 'amount');
+    if (mode.kind === 'declined')
+      throw new CardError(
+        mode.code,
+        mode.code === 'insufficient_funds' ? 'Your card has insufficient funds.' : 'Your card was declined.',
+      );
+    const charge: Charge = {
+      id: newId('ch'),
+      object: 'charge',
+      status: 'pending',
+      amount: request.amount,
+      currency: request.currency,
+      paymentMethod: request.paymentMethod,
+      orderId: request.orderId,
+      created: this.seconds(),
+      amountRefunded: 0,
+      ...(request.description !== undefined ? { description: request.description } : {}),
+    };
+    this.charges.set(charge.id, charge);
+    this.options.log(
+      'info',
+      `Payment gateway: charge ${charge.id} for order ${charge.orderId}: ${charge.amount} ${charge.currency} (${charge.paymentMethod}), pending.`,
+    );
+    // no_confirm models a gateway that never calls back, so the saga's confirmation timeout must fire.
+    if (mode.kind !== 'noConfirm' && !this.stopped) {
+      const wake = this.options.clock.schedule(this.options.clock.now() + this.options.confirmDelayMs, () => {
+        this.confirmations.delete(charge.id);
+        this.settle(charge, mode.kind === 'failsAsync' ? 'failed' : 'succeeded');
+      });
+      this.confirmations.set(charge.id, wake);
+    }
+    return { ...charge };
+  }
+
+  private settle(charge: Charge, outcome: 'succeeded' | 'failed'): void {
+    // A charge refunded in full while pending was cancelled before it settled: nothing left to confirm.
+    if (charge.status !== 'pending') {
+      this.options.log('info', `Payment gateway: charge ${charge.id} is ${charge.status}; no confirmation sent.`);
+      return;
+    }
+    charge.status = outcome;
+    if (outcome === 'failed') charge.failureCode = 'card_declined';
+    this.options.onSettled({
+      id: newId('evt'),
+      type: outcome === 'failed' ? 'charge.failed' : 'charge.succeeded',
+      created: this.seconds(),
+      data: {
+        chargeId: charge.id,
+        orderId: charge.orderId,
+        amount: charge.amount,
+        currency: charge.currency,
+        status: charge.status,
+      },
+    });
+  }
+
+  getCharge(id: string): Charge {
+    const charge = this.charges.get(id);
+    if (!charge) throw new ResourceMissingError('charge', id, 'id');
+    return { ...charge };
+  }
+
+  listCharges(orderId?: string): Charge[] {
+    return [...this.charges.values()]
+      .filter((c) => orderId === undefined || c.orderId === orderId)
+      .map((c) => ({ ...c }));
+  }
+
+  /**
+   * Refunds part or all of what is left of a charge. Pending charges are refundable (a saga that times out
+   * waiting for confirmation compensates by refunding); failed ones are not, as no money moved.
+   */
+  refund(request: RefundRequest): Refund {
+    const charge = this.charges.get(request.charge);
+    if (!charge) throw new ResourceMissingError('charge', request.charge, 'charge');
+    if (refundsFail(charge.paymentMethod))
+      throw new ApiError('refund_unavailable', 'Refunds are temporarily unavailable for this charge; retry later.');
+    if (charge.status === 'failed')
+      throw new InvalidRequestError(
+        'charge_not_refundable',
+        `Charge ${charge.id} failed, so there is nothing to refund.`,
+        'charge',
+      );
+    const remaining = charge.amount - charge.amountRefunded;
+    if (remaining === 0)
+      throw new InvalidRequestError(
+        'charge_already_refunded',
+        `Charge ${charge.id} has already been refunded in full.`,
+        'charge',
+      );
+    const amount = request.amount ?? remaining;
+    if (amount > remaining)
+      throw new InvalidRequestError(
+        'amount_too_large',
+        `Refund amount ${amount} is greater than the unrefunded amount ${remaining} of charge ${charge.id}.`,
+        'amount',
+      );
+    charge.amountRefunded += amount;
+    if (charge.amountRefunded === charge.amount) charge.status = 'refunded';
+    const refund: Refund = {
+      id: newId('re'),
+      object: 'refund',
+      charge: charge.id,
+      amount,
+      status: 'succeeded',
+      created: this.seconds(),
+      ...(request.reason !== undefined ? { reason: request.reason } : {}),
+    };
+    this.refunds.push(refund);
+    this.options.log('info', `Payment gateway: refund ${refund.id} of ${amount} ${charge.currency} on ${charge.id}.`);
+    return { ...refund };
+  }
+
+  getRefund(id: string): Refund {
+    const refund = this.refunds.find((r) => r.id === id);
+    if (!refund) throw new ResourceMissingError('refund', id, 'id');
+    return { ...refund };
+  }
+
+  listRefunds(chargeId?: string): Refund[] {
+    return this.refunds.filter((r) => chargeId === undefined || r.charge === chargeId).map((r) => ({ ...r }));
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const w of this.confirmations.values()) w.cancel();
+    this.confirmations.clear();
+  }
+}

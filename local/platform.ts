@@ -11,7 +11,14 @@ import { buildHttpRoutes } from './functionsHost/httpTriggers';
 import { HttpHost } from './functionsHost/httpServer';
 import { FunctionInvoker } from './functionsHost/invoker';
 import type { FunctionRegistry, RegisteredFunction } from './functionsHost/registry';
+import {
+  buildServiceBusTriggers,
+  describeServiceBusTrigger,
+  ServiceBusTriggerHost,
+} from './functionsHost/serviceBusTriggers';
 import { buildTimers, TimerHost } from './functionsHost/timerTriggers';
+import { LocalClouds, startLocalClouds } from './localClouds';
+import { parseServiceBusConfig, ServiceBusNamespace, ServiceBusRestApi } from './serviceBus';
 import { intSetting, loadSettings, readHostJson, resolveSettingRefs } from './settings';
 
 export type LogLevel = 'info' | 'warn' | 'error';
@@ -41,6 +48,10 @@ export interface Platform {
   store: DurableStore;
   registry: FunctionRegistry;
   settings: Record<string, string>;
+  /** The emulated Service Bus namespace (entities from LOCAL_SERVICEBUS_CONFIG). */
+  serviceBus: ServiceBusNamespace;
+  /** Cosmos DB (when LOCAL_COSMOS_CONFIG is set), the payment gateway and the e-mail service. */
+  clouds: LocalClouds;
   /** The lines `func start` would print: each function and how it is triggered. */
   describeFunctions(): string[];
   /** The durableClient input value, as a function with a durableClient binding receives it. */
@@ -51,7 +62,15 @@ export interface Platform {
 }
 
 /** Trigger types the embedded platform serves; anything else stops start-up with a clear error. */
-const SUPPORTED_TRIGGERS = new Set(['httptrigger', 'timertrigger', 'orchestrationtrigger', 'activitytrigger']);
+const SUPPORTED_TRIGGERS = new Set([
+  'httptrigger',
+  'timertrigger',
+  'servicebustrigger',
+  'orchestrationtrigger',
+  'activitytrigger',
+]);
+
+export const SERVICEBUS_PREFIX = '/servicebus';
 
 export class UnsupportedTriggerError extends Error {
   constructor(functions: RegisteredFunction[]) {
@@ -170,6 +189,38 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     track,
   );
 
+  const serviceBus = settings.LOCAL_SERVICEBUS_CONFIG
+    ? ServiceBusNamespace.fromConfigFile(path.resolve(appRoot, settings.LOCAL_SERVICEBUS_CONFIG), clock)
+    : new ServiceBusNamespace(
+        parseServiceBusConfig({ UserConfig: { Namespaces: [{ Name: 'local', Queues: [], Topics: [] }] } }, 'defaults'),
+        clock,
+      );
+  const serviceBusTriggers = buildServiceBusTriggers(registry.byTrigger('serviceBusTrigger'), serviceBus, (text) =>
+    resolveSettingRefs(text, settings, 'Service Bus trigger'),
+  );
+  const serviceBusHost = new ServiceBusTriggerHost(
+    serviceBusTriggers,
+    serviceBus,
+    clock,
+    (fn, input) => invoker.invoke(fn, { ...input, inputs: extraInputs(fn, baseUrl) }),
+    log,
+    track,
+    {
+      maxConcurrentCalls: hostSetting(hostJson, 'extensions', 'serviceBus', 'maxConcurrentCalls') as number | undefined,
+      maxMessageBatchSize: hostSetting(hostJson, 'extensions', 'serviceBus', 'maxMessageBatchSize') as
+        number | undefined,
+    },
+  );
+  const serviceBusApi = new ServiceBusRestApi(serviceBus, { mountPrefix: SERVICEBUS_PREFIX });
+  let clouds: LocalClouds;
+  try {
+    clouds = await startLocalClouds(appRoot, settings, clock, log);
+  } catch (e) {
+    serviceBus.close();
+    await store.close();
+    throw e;
+  }
+
   const httpHost = new HttpHost({
     host: options.host ?? settings.LOCAL_HTTP_HOST ?? '127.0.0.1',
     port: options.port ?? intSetting(settings, 'LOCAL_HTTP_PORT') ?? 7071,
@@ -178,6 +229,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     mounts: [
       { prefix: RPC_BASE, authLevel: 'loopback', handle: (r) => durableApi.handle(r) },
       { prefix: WEBHOOK_BASE, authLevel: 'system', handle: (r) => durableApi.handle(r) },
+      { prefix: SERVICEBUS_PREFIX, authLevel: 'loopback', handle: (r) => serviceBusApi.handle(r) },
+      ...clouds.mounts,
     ],
     keys: {
       functionKeys: [settings.LOCAL_FUNCTION_KEY].filter((k): k is string => !!k),
@@ -192,8 +245,16 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   try {
     baseUrl = await httpHost.listen();
   } catch (e) {
+    await clouds.stop();
+    serviceBus.close();
     await store.close();
     throw e;
+  }
+  clouds.connect(baseUrl, settings);
+  // The app's Service Bus sender speaks the REST protocol to the emulation unless told otherwise.
+  if (!settings.SERVICEBUS_REST_ENDPOINT && !settings.ServiceBusConnection) {
+    settings.SERVICEBUS_REST_ENDPOINT = `${baseUrl}${SERVICEBUS_PREFIX}`;
+    process.env.SERVICEBUS_REST_ENDPOINT = settings.SERVICEBUS_REST_ENDPOINT;
   }
   // The durable client rewrites management URLs to localhost:7071 unless the host name is known.
   if (!process.env.WEBSITE_HOSTNAME) process.env.WEBSITE_HOSTNAME = new URL(baseUrl).host;
@@ -201,6 +262,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   await invoker.runHooks('appStart', { hookData: {}, appHookData: {}, functionAppDirectory: appRoot });
   engine.start();
   timerHost.start();
+  serviceBusHost.start();
 
   const describeFunctions = (): string[] =>
     [...registry.functions.values()].map((f) => {
@@ -210,15 +272,17 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         return `${f.name}: [${methods}] ${baseUrl}/${routePrefix ? `${routePrefix}/` : ''}${(f.trigger.route as string | undefined) ?? f.name}`;
       }
       if (t === 'timerTrigger') return `${f.name}: timerTrigger (${String(f.trigger.schedule)})`;
+      const sb = serviceBusTriggers.find((x) => x.fn === f);
+      if (sb) return describeServiceBusTrigger(sb);
       return `${f.name}: ${t}`;
     });
 
   const whenIdle = async (): Promise<void> => {
     for (;;) {
       await engine.whenIdle();
-      if (inFlight === 0) {
+      if (inFlight === 0 && clouds.inFlight() === 0) {
         await new Promise((r) => setImmediate(r));
-        if (inFlight === 0) return;
+        if (inFlight === 0 && clouds.inFlight() === 0 && engine.isIdle()) return;
       } else {
         await new Promise((r) => setTimeout(r, 1));
       }
@@ -235,15 +299,22 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     store,
     registry,
     settings,
+    serviceBus,
+    clouds,
     describeFunctions,
     durableClientInput: () => durableClientInput(baseUrl),
     whenIdle,
     async stop() {
       timerHost.stop();
+      await serviceBusHost.stop();
       await httpHost.close();
       await engine.stop();
       await invoker.runHooks('appTerminate', { hookData: {}, appHookData: {} });
       await store.close();
+      serviceBus.close();
+      await clouds.stop();
+      if (process.env.SERVICEBUS_REST_ENDPOINT === `${baseUrl}${SERVICEBUS_PREFIX}`)
+        delete process.env.SERVICEBUS_REST_ENDPOINT;
     },
   };
 }

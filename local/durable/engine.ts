@@ -188,6 +188,10 @@ export class DurableEngine extends EventEmitter {
     await this.whenIdle();
   }
 
+  isIdle(): boolean {
+    return this.inFlight === 0;
+  }
+
   /** Resolves when no episode, activity or commit is in progress (timers may still be pending). */
   whenIdle(): Promise<void> {
     if (this.inFlight === 0)

@@ -51,7 +51,9 @@ export class LocalEmailService {
     return [...this.emails];
   }
 
-  async handle(req: ApiRequest): Promise<ApiResponse> {
+  async handle(request: ApiRequest): Promise<ApiResponse> {
+    // The platform's host hands over the path after the mount prefix without its leading slash.
+    const req = { ...request, path: `/${request.path.replace(/^\//, '')}` };
     if (req.method === 'GET' && req.path === '/emails') return { status: 200, body: { value: this.sent() } };
     if (req.path !== '/emails:send')
       return error(

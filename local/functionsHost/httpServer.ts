@@ -157,7 +157,7 @@ export class HttpHost {
           const remote = req.socket.remoteAddress ?? '';
           if (!/^(127\.|::1$|::ffff:127\.)/.test(remote)) {
             return json(res, 403, {
-              error: `${mount.prefix} answers only callers on this machine; use /runtime/webhooks/durabletask with the system key.`,
+              error: `${mount.prefix} answers only callers on this machine.`,
             });
           }
         } else if (mount.authLevel === 'system') {
@@ -182,6 +182,11 @@ export class HttpHost {
           body,
           origin,
         });
+        if (Buffer.isBuffer(answer.body)) {
+          // A raw body (a Service Bus message as received): the mount set its content-type.
+          res.writeHead(answer.status, answer.headers);
+          return void res.end(answer.body);
+        }
         return json(res, answer.status, answer.body, answer.headers);
       }
     }

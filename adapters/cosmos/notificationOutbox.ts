@@ -13,7 +13,10 @@ export class CosmosNotificationOutbox implements NotificationOutbox {
     } catch (e) {
       if (cosmosStatus(e) !== 409) throw e;
       const { resource } = await container.item(id, entry.orderId).read<OutboxEntry>();
-      if (!resource) throw new Error(`Outbox entry ${id} was reported as existing but cannot be read; try again.`);
+      if (!resource)
+        throw new Error(`Outbox entry ${id} was reported as existing but cannot be read; try again.`, {
+          cause: e,
+        });
       return resource;
     }
   }

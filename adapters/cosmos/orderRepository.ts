@@ -10,7 +10,10 @@ export class CosmosOrderRepository implements OrderRepository {
     } catch (e) {
       if (cosmosStatus(e) !== 409) throw e;
       const existing = await this.get(record.orderId);
-      if (!existing) throw new Error(`Order ${record.orderId} was reported as existing but cannot be read; try again.`);
+      if (!existing)
+        throw new Error(`Order ${record.orderId} was reported as existing but cannot be read; try again.`, {
+          cause: e,
+        });
       return { created: false, record: existing };
     }
   }

@@ -20,10 +20,11 @@ export class RestMessageSender implements MessageSender {
 
   async send(entity: string, messages: OutboundMessage[]): Promise<void> {
     if (!messages.length) return;
-    const url = `${this.endpoint.replace(/\/$/, '')}/${encodeURIComponent(entity)}/messages`;
+    const entityUri = `${this.endpoint.replace(/\/$/, '')}/${encodeURIComponent(entity)}`;
+    const url = `${entityUri}/messages`;
     const headers: Record<string, string> = { 'content-type': 'application/vnd.microsoft.servicebus.json' };
     if (this.sas)
-      headers.authorization = sasToken(url, this.sas.keyName, this.sas.key, Math.floor(Date.now() / 1000) + 300);
+      headers.authorization = sasToken(entityUri, this.sas.keyName, this.sas.key, Math.floor(Date.now() / 1000) + 300);
     const body = messages.map((m) => ({
       Body: m.body,
       BrokerProperties: {

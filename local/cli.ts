@@ -25,6 +25,13 @@ async function main(): Promise<void> {
     `\nAzure Functions app ${appRoot} on the embedded platform (durable task hub ${platform.taskHub}).\n\nFunctions:\n`,
   );
   for (const line of platform.describeFunctions()) console.log(`        ${line}\n`);
+  console.log('Local services:');
+  console.log(
+    `        Service Bus (REST):  ${platform.url}/servicebus  [${platform.serviceBus.entityNames().join(', ')}]`,
+  );
+  if (platform.clouds.cosmos) console.log(`        Cosmos DB:           ${platform.clouds.cosmos.endpoint}`);
+  console.log(`        Payment gateway:     ${platform.url}/payment-gateway/v1`);
+  console.log(`        E-mail service:      ${platform.url}/email/emails  (what was sent)`);
   console.log(`Durable HTTP API: ${platform.url}/runtime/webhooks/durabletask/instances`);
   console.log('Press Ctrl+C to stop.');
   let stopping = false;

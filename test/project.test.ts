@@ -7,7 +7,7 @@ import { resolveEntryFiles } from '../local/functionsHost/entryGlob';
 import { startTestPlatform, TestPlatform } from '../local/testing';
 
 const root = path.resolve(__dirname, '..');
-const SOURCE_DIRS = ['local', 'orchestrations', 'activities', 'triggers'];
+const SOURCE_DIRS = ['local', 'orchestrations', 'activities', 'triggers', 'adapters', 'saga'];
 const APP_DIRS = ['orchestrations', 'activities', 'triggers'];
 
 const readJson = <T = Record<string, unknown>>(file: string): T =>
@@ -108,6 +108,17 @@ describe('local.settings.sample.json', () => {
     for (const [name, where] of findReads(/process\.env\[\s*['"]([^'"]+)['"]\s*\]/g))
       reads.set(name, [...(reads.get(name) ?? []), ...where]);
     expect(missingFromSample(reads, sample)).toEqual([]);
+  });
+
+  it('lists every app setting the adapters and triggers read (requiredSetting, optionalSetting, process.env)', () => {
+    const reads = findReads(/\b(?:requiredSetting|optionalSetting|intSettingOr)\(\s*'([A-Za-z_][A-Za-z0-9_]*)'/g);
+    for (const [name, where] of findReads(/process\.env\.([A-Za-z_][A-Za-z0-9_]*)/g))
+      if (where.some((w) => /^(adapters|triggers|activities)\//.test(w))) reads.set(name, where);
+    expect(reads.size, 'the grep found no settings reads at all').toBeGreaterThan(5);
+    const missing = [...reads.entries()]
+      .filter(([name]) => !(name in sample.Values))
+      .map(([name, where]) => `${name} (read at ${[...new Set(where)].join(', ')})`);
+    expect(missing).toEqual([]);
   });
 
   it('lists every LOCAL_* app setting the platform reads from its merged settings', () => {

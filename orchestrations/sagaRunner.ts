@@ -90,7 +90,7 @@ export function* runSaga(
 
   function* runStep(step: SagaStep, outcome?: StepInput['outcome']): Generator<Task, Failure | undefined, unknown> {
     ran.add(step.name);
-    status({ phase: outcome ? 'done' : 'running', step: step.name, outcome: outcome?.outcome });
+    status({ phase: 'running', step: step.name, outcome: outcome?.outcome });
     const called = yield* call(step.activity, step.retry, step.timeoutMs, {
       order,
       results,

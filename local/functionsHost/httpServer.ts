@@ -14,14 +14,19 @@ export interface MountedApi {
    * calls without keys, answers only callers on this machine (the extension serves it on localhost only).
    */
   authLevel: 'loopback' | 'admin' | 'system';
-  handle(req: {
-    method: string;
-    path: string;
-    query: URLSearchParams;
-    headers: http.IncomingHttpHeaders;
-    body: Buffer;
-    origin: string;
-  }): Promise<{ status: number; headers?: Record<string, string>; body?: unknown }>;
+  handle(req: MountRequest): Promise<{ status: number; headers?: Record<string, string>; body?: unknown }>;
+}
+
+/** What a mounted API receives: the request with the path below the mount prefix (no leading slash). */
+export interface MountRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: http.IncomingHttpHeaders;
+  /** Header names as sent (Node lower-cases `headers`); Service Bus custom properties keep their case. */
+  rawHeaders?: string[];
+  body: Buffer;
+  origin: string;
 }
 
 export interface HttpHostOptions {
@@ -179,6 +184,7 @@ export class HttpHost {
           path: sub,
           query: url.searchParams,
           headers: req.headers,
+          rawHeaders: req.rawHeaders,
           body,
           origin,
         });

@@ -1,3 +1,4 @@
+import type { MountRequest } from '../functionsHost/httpServer';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ActivityTracker } from './activity';
@@ -7,16 +8,8 @@ import type { GatewayState } from './gateway';
 import { IdempotencyStore, requestFingerprint } from './idempotency';
 import { parseChargeRequest, parseRefundRequest } from './validation';
 
-/** What the platform's HTTP host hands a mounted API (local/functionsHost/httpServer.ts MountedApi). */
-export interface GatewayRequest {
-  method: string;
-  /** Path below the mount prefix, e.g. `/v1/charges` (a missing leading slash is tolerated). */
-  path: string;
-  query: URLSearchParams;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-  origin: string;
-}
+/** What the platform's HTTP host hands a mounted API. */
+export type GatewayRequest = MountRequest;
 
 export interface GatewayResponse {
   status: number;

@@ -1,3 +1,4 @@
+import type { MountRequest } from '../functionsHost/httpServer';
 import type { IncomingHttpHeaders } from 'node:http';
 import {
   brokerPropertiesHeader,
@@ -11,17 +12,7 @@ import type { PropertyValue, ReceivedMessage, ServiceBusMessageInput } from './m
 import type { ServiceBusNamespace } from './namespace';
 import { verifySasToken } from './sasAuth';
 
-export interface RestRequest {
-  method: string;
-  /** The path after the mount prefix (with or without its leading '/', percent-encoded or not). */
-  path: string;
-  query: URLSearchParams;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-  origin: string;
-  /** Node's rawHeaders, when the host passes them: custom property names then keep their case. */
-  rawHeaders?: string[];
-}
+export type RestRequest = MountRequest;
 
 export interface RestResponse {
   status: number;

@@ -129,26 +129,31 @@ export function* runSaga(
   }
 
   function* awaitConfirmation(step: SagaStep): Generator<Task, Failure | undefined, unknown> {
-    const { event, timeoutMs } = step.awaitEvent!;
+    const { event, timeoutMs, correlateOn, successWhen } = step.awaitEvent!;
     status({ phase: 'awaiting', step: step.name });
     result.trace.push(`await:${event}`);
-    const received = context.df.waitForExternalEvent(event);
+    const expected = (results[step.name] as Record<string, unknown> | undefined)?.[correlateOn];
     const deadline = context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + timeoutMs));
-    const winner = yield context.df.Task.any([received, deadline]);
-    if (winner === deadline) {
-      const reason = `${event} not received within ${formatDuration(timeoutMs)}`;
-      result.steps.push({ step: step.name, activity: `await:${event}`, status: 'timedOut', reason });
-      return { step, reason, uncertain: false };
+    for (;;) {
+      const received = context.df.waitForExternalEvent(event);
+      const winner = yield context.df.Task.any([received, deadline]);
+      if (winner === deadline) {
+        const reason = `${event} not received within ${formatDuration(timeoutMs)}`;
+        result.steps.push({ step: step.name, activity: `await:${event}`, status: 'timedOut', reason });
+        return { step, reason, uncertain: false };
+      }
+      const payload = (received.result ?? {}) as Record<string, unknown>;
+      // A confirmation of something else (an earlier attempt, another charge) is not ours: keep waiting.
+      if (payload[correlateOn] !== expected) continue;
+      deadline.cancel();
+      if (payload[successWhen.field] !== successWhen.equals) {
+        const reason = `${event} reported ${successWhen.field} ${JSON.stringify(payload[successWhen.field])}`;
+        result.steps.push({ step: step.name, activity: `await:${event}`, status: 'rejected', reason });
+        return { step, reason, uncertain: false };
+      }
+      result.steps.push({ step: step.name, activity: `await:${event}`, status: 'done' });
+      return undefined;
     }
-    deadline.cancel();
-    const payload = (received.result ?? {}) as { status?: string; chargeId?: string };
-    if (payload.status !== 'succeeded') {
-      const reason = `${event} reported status ${JSON.stringify(payload.status)}`;
-      result.steps.push({ step: step.name, activity: `await:${event}`, status: 'rejected', reason });
-      return { step, reason, uncertain: false };
-    }
-    result.steps.push({ step: step.name, activity: `await:${event}`, status: 'done' });
-    return undefined;
   }
 
   function* compensate(targets: SagaStep[], failure: Failure): Generator<Task, CompensationRecord[], unknown> {

@@ -18,6 +18,20 @@ function bodyText(message: unknown): string {
   return JSON.stringify(message);
 }
 
+/** The body as received: bytes stay bytes; JSON the worker parsed is serialized again. */
+function rawBody(message: unknown): string | Uint8Array {
+  if (Buffer.isBuffer(message) || message instanceof Uint8Array) return message;
+  return bodyText(message);
+}
+
+function originalProperties(context: InvocationContext): Record<string, string | number | boolean> {
+  const props = (context.triggerMetadata?.applicationProperties ?? {}) as Record<string, unknown>;
+  const kept: Record<string, string | number | boolean> = {};
+  for (const [k, v] of Object.entries(props))
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') kept[k] = v;
+  return kept;
+}
+
 function asEvent(message: unknown): unknown {
   if (typeof message !== 'string' && !Buffer.isBuffer(message) && !(message instanceof Uint8Array)) return message;
   try {
@@ -47,10 +61,12 @@ async function setAside(
     .messages()
     .send(queue, [
       {
-        body: bodyText(message),
+        body: rawBody(message),
         contentType: String(context.triggerMetadata?.contentType ?? 'application/octet-stream'),
         messageId: messageId || `${Date.now()}`,
         applicationProperties: {
+          // Keep the original properties, so a corrected message can be sent back and pass the filters again.
+          ...originalProperties(context),
           DeadLetterReason: reason,
           DeadLetterErrorDescription: description.slice(0, 4096),
           DeadLetterSource: `${ORDERS_TOPIC}/Subscriptions/${ORDER_SAGA_SUBSCRIPTION}`,

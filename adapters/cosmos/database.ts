@@ -43,3 +43,14 @@ export function cosmosStatus(error: unknown): number | undefined {
   const code = (error as { code?: unknown }).code;
   return typeof code === 'number' ? code : undefined;
 }
+
+/** Cosmos errors often carry an empty message; say what was attempted and the status, keeping the original. */
+export function cosmosFailure(error: unknown, what: string): Error {
+  const status = cosmosStatus(error);
+  const detail =
+    (error as Error).message?.split('\n')[0] || (error as { body?: { message?: string } }).body?.message || '';
+  return new Error(
+    `Cosmos DB ${what} failed${status ? ` with ${status}` : ''}${detail ? `: ${detail}` : ''} (database ${optionalSetting('COSMOS_DATABASE', 'orders')} at ${process.env.COSMOS_ENDPOINT ?? '?'}).`,
+    { cause: error },
+  );
+}

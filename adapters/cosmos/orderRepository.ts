@@ -1,5 +1,5 @@
 import type { OrderRecord, OrderRepository } from '../../saga/ports';
-import { cosmosContainer, cosmosStatus } from './database';
+import { cosmosContainer, cosmosFailure, cosmosStatus } from './database';
 
 export class CosmosOrderRepository implements OrderRepository {
   async saveIfAbsent(record: OrderRecord): Promise<{ created: boolean; record: OrderRecord }> {
@@ -8,7 +8,7 @@ export class CosmosOrderRepository implements OrderRepository {
       await container.items.create(record);
       return { created: true, record };
     } catch (e) {
-      if (cosmosStatus(e) !== 409) throw e;
+      if (cosmosStatus(e) !== 409) throw cosmosFailure(e, `storing order ${record.orderId}`);
       const existing = await this.get(record.orderId);
       if (!existing)
         throw new Error(`Order ${record.orderId} was reported as existing but cannot be read; try again.`, {

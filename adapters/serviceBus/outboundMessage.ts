@@ -1,7 +1,8 @@
 import type { IntegrationEvent } from '../../saga/domain/events';
 
 export interface OutboundMessage {
-  body: string;
+  /** Text, or bytes sent unchanged (a message set aside keeps its exact body). */
+  body: string | Uint8Array;
   contentType: string;
   /** Service Bus duplicate detection keys on this. */
   messageId: string;

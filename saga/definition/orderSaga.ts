@@ -36,7 +36,12 @@ export const orderSaga: SagaDefinition = {
         maxRetryIntervalMs: 30 * second,
       },
       timeoutMs: 3 * minute,
-      awaitEvent: { event: 'PaymentConfirmed', timeoutMs: 15 * minute },
+      awaitEvent: {
+        event: 'PaymentConfirmed',
+        timeoutMs: 15 * minute,
+        correlateOn: 'chargeId',
+        successWhen: { field: 'status', equals: 'succeeded' },
+      },
       compensateWhenUncertain: true,
     },
     {

@@ -15,6 +15,10 @@ export interface AwaitEvent {
   /** The external event (Durable) / task-token callback (Step Functions) the step waits for. */
   event: string;
   timeoutMs: number;
+  /** The event belongs to this step only when `event[field]` equals the step result's `[field]`; others are ignored. */
+  correlateOn: string;
+  /** The event confirms the step when `event[field] === equals`; any other value fails the step. */
+  successWhen: { field: string; equals: string };
 }
 
 export interface SagaStep {

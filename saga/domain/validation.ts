@@ -26,8 +26,11 @@ export function formatPath(path: readonly PropertyKey[]): string {
 
 function describe(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type') {
-    const received = (issue as { input?: unknown }).input;
-    return received === undefined ? `is required (${issue.expected})` : `must be ${issue.expected}`;
+    // zod 4 leaves the input out of issues unless asked; its message still says what was received.
+    const received = /received (\w+)/.exec(issue.message)?.[1];
+    return received === 'undefined'
+      ? `is required (${issue.expected})`
+      : `must be ${issue.expected}${received ? ` (got ${received})` : ''}`;
   }
   if (issue.code === 'unrecognized_keys') return `has unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   return issue.message;

@@ -192,14 +192,15 @@ export function* runSaga(
     let failed = yield* compensate(targets, failure);
     while (failed.length) {
       result.outcome = 'NeedsAttention';
+      result.trace.push(`await:${definition.park.event}`);
       status({
         phase: 'parked',
         outcome: 'NeedsAttention',
         failedStep: failure.step.name,
         reason: failure.reason,
         failedCompensations: failed,
+        trace: result.trace,
       });
-      result.trace.push(`await:${definition.park.event}`);
       const decisionTask = context.df.waitForExternalEvent(definition.park.event);
       const deadline = context.df.createTimer(
         new Date(context.df.currentUtcDateTime.getTime() + definition.park.timeoutMs),
@@ -214,7 +215,8 @@ export function* runSaga(
         break;
       }
       if (decision.action !== 'retryCompensation') continue;
-      const retry = definition.steps.filter((s) => failed.some((f) => f.step === s.name));
+      // In the order they failed, which is the reverse order of the steps, as the first round ran them.
+      const retry = failed.map((f) => definition.steps.find((s) => s.name === f.step)!);
       failed = yield* compensate(retry, failure);
       if (!failed.length) result.outcome = 'Compensated';
     }

@@ -57,6 +57,8 @@ export interface SagaStatus {
   failedStep?: string;
   reason?: string;
   failedCompensations?: CompensationRecord[];
+  /** While parked: what the saga did so far, for the operator deciding. */
+  trace?: string[];
 }
 
 /** An operator's answer to a parked saga (raised as the definition's park event). */

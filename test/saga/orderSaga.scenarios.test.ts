@@ -77,6 +77,7 @@ describe.each(ORDER_SCENARIOS.map((s, i) => [s.name, s, i] as const))('order sag
         failedStep: exp.failedStep,
       });
       expect(JSON.stringify(status.customStatus)).toContain(exp.reason!);
+      expect((status.customStatus as { trace?: string[] }).trace).toEqual(exp.trace);
     } else {
       expect(status.runtimeStatus).toBe('Completed');
       expect(result.outcome).toBe(exp.outcome);

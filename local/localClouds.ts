@@ -16,9 +16,10 @@ export interface LocalClouds {
   mounts: MountedApi[];
   /**
    * Points the app's settings at the local services, for each that is empty, once the platform's URL is known.
-   * Returns the names it set, so stop() can take them back.
    */
   connect(baseUrl: string, settings: Record<string, string>): void;
+  /** Sets an app setting that is empty (here and in process.env), to be taken back on stop(). */
+  fill(name: string, value: string, settings: Record<string, string>): void;
   inFlight(): number;
   stop(): Promise<void>;
 }
@@ -64,6 +65,7 @@ export async function startLocalClouds(
     cosmos,
     paymentGateway,
     email,
+    fill,
     mounts: [
       { prefix: PAYMENT_GATEWAY_PREFIX, authLevel: 'loopback', handle: (r) => paymentGateway.handle(r) },
       { prefix: EMAIL_PREFIX, authLevel: 'loopback', handle: (r) => email.handle(r) },

@@ -252,10 +252,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   }
   clouds.connect(baseUrl, settings);
   // The app's Service Bus sender speaks the REST protocol to the emulation unless told otherwise.
-  if (!settings.SERVICEBUS_REST_ENDPOINT && !settings.ServiceBusConnection) {
-    settings.SERVICEBUS_REST_ENDPOINT = `${baseUrl}${SERVICEBUS_PREFIX}`;
-    process.env.SERVICEBUS_REST_ENDPOINT = settings.SERVICEBUS_REST_ENDPOINT;
-  }
+  if (!settings.ServiceBusConnection)
+    clouds.fill('SERVICEBUS_REST_ENDPOINT', `${baseUrl}${SERVICEBUS_PREFIX}`, settings);
   // The durable client rewrites management URLs to localhost:7071 unless the host name is known.
   if (!process.env.WEBSITE_HOSTNAME) process.env.WEBSITE_HOSTNAME = new URL(baseUrl).host;
 
@@ -313,8 +311,6 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       await store.close();
       serviceBus.close();
       await clouds.stop();
-      if (process.env.SERVICEBUS_REST_ENDPOINT === `${baseUrl}${SERVICEBUS_PREFIX}`)
-        delete process.env.SERVICEBUS_REST_ENDPOINT;
     },
   };
 }

@@ -2,24 +2,16 @@ import { app, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 import * as df from 'durable-functions';
 import { ORDER_ID_PATTERN } from '../saga/domain/order';
 import { appPorts } from '../adapters/appPorts';
+import { errorResponse } from './errorResponse';
 import { findSaga } from './orderIntake';
 
 /** GET /api/orders/{id}: the order as received and its saga's status, step and outcome. */
 export async function getOrder(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const orderId = request.params.id;
   if (!ORDER_ID_PATTERN.test(orderId))
-    return {
-      status: 400,
-      jsonBody: {
-        error: {
-          code: 'InvalidOrderId',
-          message: `"${orderId}" is not an order id (1–64 letters, digits, "-" or "_").`,
-        },
-      },
-    };
+    return errorResponse(400, 'InvalidOrderId', `"${orderId}" is not an order id (1–64 letters, digits, "-" or "_").`);
   const [record, saga] = await Promise.all([appPorts().orders.get(orderId), findSaga(df.getClient(context), orderId)]);
-  if (!record && !saga)
-    return { status: 404, jsonBody: { error: { code: 'OrderNotFound', message: `No order ${orderId} was placed.` } } };
+  if (!record && !saga) return errorResponse(404, 'OrderNotFound', `No order ${orderId} was placed.`);
   return {
     status: 200,
     jsonBody: {

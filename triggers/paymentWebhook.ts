@@ -5,13 +5,10 @@ import { PaymentConfirmedSchema } from '../saga/domain/events';
 import { parseOrThrow, ValidationError } from '../saga/domain/validation';
 import { verifyPaymentWebhook, WebhookSignatureError } from '../adapters/paymentWebhookSignature';
 import { requiredSetting } from '../adapters/settings';
+import { errorResponse } from './errorResponse';
 import { findSaga } from './orderIntake';
 
 const CONFIRMATION_EVENT = orderSaga.steps.find((s) => s.awaitEvent)!.awaitEvent!.event;
-
-function error(status: number, code: string, message: string, extra: Record<string, unknown> = {}): HttpResponseInit {
-  return { status, jsonBody: { error: { code, message, ...extra } } };
-}
 
 /**
  * POST /api/payments/webhook: the gateway's asynchronous answer to a charge. A correctly signed
@@ -30,7 +27,7 @@ export async function paymentWebhook(request: HttpRequest, context: InvocationCo
   } catch (e) {
     if (e instanceof WebhookSignatureError) {
       context.warn(`Payment webhook rejected: ${e.message}`);
-      return error(401, 'InvalidSignature', e.message);
+      return errorResponse(401, 'InvalidSignature', e.message);
     }
     throw e;
   }
@@ -38,7 +35,7 @@ export async function paymentWebhook(request: HttpRequest, context: InvocationCo
   try {
     event = JSON.parse(raw);
   } catch (e) {
-    return error(400, 'InvalidJson', `The webhook body is not valid JSON: ${(e as Error).message}`);
+    return errorResponse(400, 'InvalidJson', `The webhook body is not valid JSON: ${(e as Error).message}`);
   }
   if (event.type !== 'charge.succeeded' && event.type !== 'charge.failed')
     return { status: 200, jsonBody: { ignored: `event type ${JSON.stringify(event.type)} is not handled` } };
@@ -51,12 +48,13 @@ export async function paymentWebhook(request: HttpRequest, context: InvocationCo
       'payment webhook data',
     );
   } catch (e) {
-    if (e instanceof ValidationError) return error(400, 'InvalidPaymentEvent', e.message, { issues: e.issues });
+    if (e instanceof ValidationError) return errorResponse(400, 'InvalidPaymentEvent', e.message, { issues: e.issues });
     throw e;
   }
   const client = df.getClient(context);
   const saga = await findSaga(client, confirmation.orderId);
-  if (!saga) return error(404, 'OrderNotFound', `No saga for order ${confirmation.orderId}; the gateway will retry.`);
+  if (!saga)
+    return errorResponse(404, 'OrderNotFound', `No saga for order ${confirmation.orderId}; the gateway will retry.`);
   if (!['Running', 'Pending', 'Suspended'].includes(saga.runtimeStatus)) {
     context.log(
       `Payment webhook ${event.id} for order ${confirmation.orderId} ignored: the saga is ${saga.runtimeStatus}.`,

@@ -3,11 +3,8 @@ import * as df from 'durable-functions';
 import { OrderSchema } from '../saga/domain/order';
 import { parseOrThrow, ValidationError } from '../saga/domain/validation';
 import { appPorts } from '../adapters/appPorts';
+import { errorResponse } from './errorResponse';
 import { acceptOrder } from './orderIntake';
-
-function error(status: number, code: string, message: string, extra: Record<string, unknown> = {}): HttpResponseInit {
-  return { status, jsonBody: { error: { code, message, ...extra } } };
-}
 
 /** POST /api/orders: validates the order, starts its saga, answers 202 with where to follow it. */
 export async function placeOrder(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
@@ -16,7 +13,7 @@ export async function placeOrder(request: HttpRequest, context: InvocationContex
   try {
     body = JSON.parse(text);
   } catch (e) {
-    return error(
+    return errorResponse(
       400,
       'InvalidJson',
       `The request body is not valid JSON: ${(e as Error).message}. Send the order as JSON.`,
@@ -26,12 +23,12 @@ export async function placeOrder(request: HttpRequest, context: InvocationContex
   try {
     order = parseOrThrow(OrderSchema, body, 'order');
   } catch (e) {
-    if (e instanceof ValidationError) return error(400, 'InvalidOrder', e.message, { issues: e.issues });
+    if (e instanceof ValidationError) return errorResponse(400, 'InvalidOrder', e.message, { issues: e.issues });
     throw e;
   }
   const client = df.getClient(context);
   const result = await acceptOrder(client, appPorts().orders, order, 'http');
-  if (result.kind === 'conflict') return error(409, 'OrderIdInUse', result.message);
+  if (result.kind === 'conflict') return errorResponse(409, 'OrderIdInUse', result.message);
   const orderUri = new URL(`/api/orders/${encodeURIComponent(order.orderId)}`, request.url).toString();
   const links = { orderId: order.orderId, orderUri, ...client.createHttpManagementPayload(order.orderId) };
   if (result.kind === 'started') {

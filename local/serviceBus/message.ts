@@ -64,22 +64,11 @@ export interface StoredMessage extends MessageContent {
 }
 
 /** A read-only copy of a message handed to receivers and peekers. */
-export interface ReceivedMessage {
+export interface ReceivedMessage extends Omit<MessageContent, 'timeToLive' | 'scheduledEnqueueTime'> {
   /** The entity path it was received from, e.g. `orders` or `events/Subscriptions/audit/$DeadLetterQueue`. */
   entityPath: string;
-  body: Buffer;
-  contentType?: string;
-  messageId: string;
-  correlationId?: string;
-  subject?: string;
-  to?: string;
-  replyTo?: string;
-  replyToSessionId?: string;
-  sessionId?: string;
-  partitionKey?: string;
   /** Effective time to live in ms (Infinity when the message never expires). */
   timeToLive: number;
-  applicationProperties: Record<string, PropertyValue>;
   sequenceNumber: number;
   enqueuedTimeUtc: Date;
   expiresAtUtc: Date;

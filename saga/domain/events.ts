@@ -1,7 +1,7 @@
 import { CloudEvent } from 'cloudevents';
 import { z } from 'zod';
 import { ORDER_ID_PATTERN, OrderSchema } from './order';
-import { formatPath, parseOrThrow, ValidationError } from './validation';
+import { parseOrThrow, ValidationError } from './validation';
 
 /** Where our integration events come from (CloudEvents `source`). */
 export const ORDERS_SOURCE = '/contoso/orders';
@@ -140,5 +140,3 @@ export function createEvent<T extends EventType>(
   );
   return JSON.parse(JSON.stringify(event)) as IntegrationEvent<T>;
 }
-
-export { formatPath };

@@ -1,8 +1,8 @@
-import * as df from 'durable-functions';
 import { toMinorUnits } from '../saga/domain/order';
 import type { StepInput, StepResult } from '../saga/domain/saga';
 import type { Charge, PaymentPort } from '../saga/ports';
 import { appPorts } from '../adapters/appPorts';
+import { sagaActivity } from './sagaActivity';
 
 export const chargeKey = (orderId: string): string => `${orderId}:chargePayment`;
 
@@ -24,4 +24,6 @@ export async function chargePayment(input: StepInput, payments: PaymentPort): Pr
   return result;
 }
 
-df.app.activity('chargePayment', { handler: (input: StepInput) => chargePayment(input, appPorts().payments) });
+export const chargePaymentActivity = sagaActivity('chargePayment', (input) =>
+  chargePayment(input, appPorts().payments),
+);

@@ -1,7 +1,7 @@
-import * as df from 'durable-functions';
 import type { StepInput, StepResult } from '../saga/domain/saga';
 import type { Charge, PaymentPort } from '../saga/ports';
 import { appPorts } from '../adapters/appPorts';
+import { sagaActivity } from './sagaActivity';
 
 export const refundKey = (orderId: string, chargeId: string): string => `${orderId}:refundPayment:${chargeId}`;
 
@@ -30,4 +30,6 @@ export async function refundPayment(
   return { ok: true, data: { refunds } };
 }
 
-df.app.activity('refundPayment', { handler: (input: StepInput) => refundPayment(input, appPorts().payments) });
+export const refundPaymentActivity = sagaActivity('refundPayment', (input) =>
+  refundPayment(input, appPorts().payments),
+);

@@ -1,7 +1,7 @@
-import * as df from 'durable-functions';
 import type { StepInput, StepResult } from '../saga/domain/saga';
 import type { InventoryPort } from '../saga/ports';
 import { appPorts } from '../adapters/appPorts';
+import { sagaActivity } from './sagaActivity';
 
 /** Compensation of reserveInventory: gives back whatever the order still holds (a repeat releases nothing). */
 export async function releaseInventory(
@@ -15,4 +15,6 @@ export async function releaseInventory(
   return { ok: true, data: released };
 }
 
-df.app.activity('releaseInventory', { handler: (input: StepInput) => releaseInventory(input, appPorts().inventory) });
+export const releaseInventoryActivity = sagaActivity('releaseInventory', (input) =>
+  releaseInventory(input, appPorts().inventory),
+);

@@ -1,11 +1,13 @@
-import * as df from 'durable-functions';
 import type { StepInput, StepResult } from '../saga/domain/saga';
 import type { InventoryPort, Reservation } from '../saga/ports';
 import { appPorts } from '../adapters/appPorts';
+import { sagaActivity } from './sagaActivity';
 
 /** Holds stock for every line of the order, or none; a repeat for the same order changes nothing. */
 export function reserveInventory(input: StepInput, inventory: InventoryPort): Promise<StepResult<Reservation>> {
   return inventory.reserve(input.order.orderId, input.order.lines);
 }
 
-df.app.activity('reserveInventory', { handler: (input: StepInput) => reserveInventory(input, appPorts().inventory) });
+export const reserveInventoryActivity = sagaActivity('reserveInventory', (input) =>
+  reserveInventory(input, appPorts().inventory),
+);

@@ -1,7 +1,7 @@
-import * as df from 'durable-functions';
 import type { StepInput, StepResult } from '../saga/domain/saga';
 import type { EmailSender, NotificationOutbox } from '../saga/ports';
 import { appPorts } from '../adapters/appPorts';
+import { sagaActivity } from './sagaActivity';
 
 /**
  * Tells the customer the order is confirmed. The outbox entry (one per order and kind) records the attempt
@@ -38,6 +38,6 @@ export async function sendNotification(
   }
 }
 
-df.app.activity('sendNotification', {
-  handler: (input: StepInput) => sendNotification(input, appPorts().outbox, appPorts().email),
-});
+export const sendNotificationActivity = sagaActivity('sendNotification', (input) =>
+  sendNotification(input, appPorts().outbox, appPorts().email),
+);

@@ -1,8 +1,8 @@
-import * as df from 'durable-functions';
 import { createEvent, IntegrationEvent } from '../saga/domain/events';
 import type { StepInput, StepResult } from '../saga/domain/saga';
 import type { AnalyticsStore, Charge, EventPublisher, OrderFact } from '../saga/ports';
 import { appPorts } from '../adapters/appPorts';
+import { sagaActivity } from './sagaActivity';
 
 /** The event announcing how the saga ended; none while it waits for an operator. */
 export function outcomeEvent(input: StepInput, now: Date): IntegrationEvent | undefined {
@@ -71,6 +71,6 @@ export async function syncAnalytics(
   return { ok: true, data: { event: event?.type } };
 }
 
-df.app.activity('syncAnalytics', {
-  handler: (input: StepInput) => syncAnalytics(input, appPorts().analytics, appPorts().events),
-});
+export const syncAnalyticsActivity = sagaActivity('syncAnalytics', (input) =>
+  syncAnalytics(input, appPorts().analytics, appPorts().events),
+);

@@ -1,4 +1,3 @@
-import * as df from 'durable-functions';
 import type { OrchestrationContext, Task, TimerTask } from 'durable-functions';
 import type { Order } from '../saga/domain/order';
 import type {
@@ -10,8 +9,18 @@ import type {
   StepResult,
 } from '../saga/domain/saga';
 import type { RetryPolicy, SagaDefinition, SagaStep } from '../saga/definition/types';
+import {
+  awaitRejectedReason,
+  awaitTimedOutReason,
+  formatDuration,
+  rejectedReason,
+  retryDelayMs,
+  STEP_TIMEOUT_ERROR,
+  stepFailedReason,
+} from '../saga/definition/semantics';
 
-type CallOutcome = { kind: 'result'; value: StepResult } | { kind: 'error'; message: string } | { kind: 'timeout' };
+type CallOutcome =
+  { kind: 'result'; value: StepResult } | { kind: 'error'; errorType: string; message: string; attempts: number };
 
 interface Failure {
   step: SagaStep;
@@ -20,33 +29,26 @@ interface Failure {
   uncertain: boolean;
 }
 
-function retryOptions(policy: RetryPolicy): df.RetryOptions {
-  const options = new df.RetryOptions(policy.firstRetryIntervalMs, policy.maxAttempts);
-  options.backoffCoefficient = policy.backoffCoefficient;
-  options.maxRetryIntervalInMilliseconds = policy.maxRetryIntervalMs;
-  return options;
+/** The error name and message of a failed activity task, as the Lambda `errorType`/`errorMessage` would be. */
+function failureOf(error: unknown): { errorType: string; message: string } {
+  const details = (error as { failureDetails?: { errorType?: string; errorMessage?: string } }).failureDetails;
+  if (details?.errorType) return { errorType: details.errorType, message: firstLine(details.errorMessage ?? '') };
+  return { errorType: 'Error', message: firstLine(error instanceof Error ? error.message : String(error)) };
 }
 
-function describeError(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  // durable-functions wraps the activity's error as "Activity function 'x' failed: <message>\n<stack>".
+function firstLine(message: string): string {
   return message.split('\n')[0].slice(0, 500);
 }
 
-/** Why a compensation did not succeed, or undefined when it did. */
-function describeFailure(called: CallOutcome, definition: SagaDefinition): string | undefined {
-  if (called.kind === 'timeout') return `did not finish within ${formatDuration(definition.compensationTimeoutMs)}`;
-  if (called.kind === 'error')
-    return `failed after ${definition.compensationRetry.maxAttempts} attempts: ${called.message}`;
-  if (!called.value.ok) return `${called.value.code}: ${called.value.reason}`;
-  return undefined;
+function attemptsDetail(called: { message: string; attempts: number }): string {
+  return `${called.message} (after ${called.attempts} attempt${called.attempts === 1 ? '' : 's'})`;
 }
 
-function formatDuration(ms: number): string {
-  if (ms % 86_400_000 === 0) return `${ms / 86_400_000}d`;
-  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
-  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
-  return `${ms / 1000}s`;
+/** Why a compensation did not succeed, or undefined when it did. The wording is the ASL generator's too. */
+function describeFailure(activity: string, called: CallOutcome): string | undefined {
+  if (called.kind === 'error') return stepFailedReason(activity, called.errorType);
+  if (!called.value.ok) return rejectedReason(called.value.code, called.value.reason);
+  return undefined;
 }
 
 /**
@@ -72,48 +74,63 @@ export function* runSaga(
   const ran = new Set<string>();
   const status = (s: Omit<SagaStatus, 'orderId'>): void => context.df.setCustomStatus({ orderId: order.orderId, ...s });
 
+  /**
+   * One activity call with the policy's retries, each attempt raced against its own deadline, exactly as a Step
+   * Functions Task with `Retry` and `TimeoutSeconds` behaves: a timed-out attempt is the error `States.Timeout`,
+   * errors named in `nonRetriableErrors` are not retried, the backoff is interval × rate^(n-1) capped.
+   */
   function* call(
     activity: string,
     policy: RetryPolicy,
-    timeoutMs: number,
+    attemptTimeoutMs: number,
     input: StepInput,
   ): Generator<Task, CallOutcome, unknown> {
     result.trace.push(activity);
-    const task = context.df.callActivityWithRetry(activity, retryOptions(policy), input);
-    const deadline: TimerTask = context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + timeoutMs));
-    const winner = yield context.df.Task.any([task, deadline]);
-    if (winner === deadline) return { kind: 'timeout' };
-    deadline.cancel();
-    if (task.isFaulted) return { kind: 'error', message: describeError(task.result) };
-    return { kind: 'result', value: task.result as StepResult };
+    for (let attempt = 1; ; attempt++) {
+      const task = context.df.callActivity(activity, input);
+      const deadline: TimerTask = context.df.createTimer(
+        new Date(context.df.currentUtcDateTime.getTime() + attemptTimeoutMs),
+      );
+      const winner = yield context.df.Task.any([task, deadline]);
+      let failure: { errorType: string; message: string };
+      if (winner === deadline) {
+        failure = {
+          errorType: STEP_TIMEOUT_ERROR,
+          message: `attempt ${attempt} ran longer than ${formatDuration(attemptTimeoutMs)}`,
+        };
+      } else {
+        deadline.cancel();
+        if (!task.isFaulted) return { kind: 'result', value: task.result as StepResult };
+        failure = failureOf(task.result);
+      }
+      if (attempt >= policy.maxAttempts || definition.nonRetriableErrors.includes(failure.errorType)) {
+        return { kind: 'error', ...failure, attempts: attempt };
+      }
+      yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + retryDelayMs(policy, attempt)));
+    }
   }
 
   function* runStep(step: SagaStep, outcome?: StepInput['outcome']): Generator<Task, Failure | undefined, unknown> {
     ran.add(step.name);
     status({ phase: 'running', step: step.name, outcome: outcome?.outcome });
-    const called = yield* call(step.activity, step.retry, step.timeoutMs, {
+    const called = yield* call(step.activity, step.retry, step.attemptTimeoutMs, {
       order,
       results,
       outcome,
       warnings: result.warnings,
     });
     let failure: Failure | undefined;
-    if (called.kind === 'timeout') {
-      failure = {
-        step,
-        reason: `${step.activity} did not finish within ${formatDuration(step.timeoutMs)}`,
-        uncertain: true,
-      };
-      result.steps.push({ step: step.name, activity: step.activity, status: 'timedOut', reason: failure.reason });
-    } else if (called.kind === 'error') {
-      failure = {
-        step,
-        reason: `${step.activity} failed after ${step.retry.maxAttempts} attempts: ${called.message}`,
-        uncertain: true,
-      };
-      result.steps.push({ step: step.name, activity: step.activity, status: 'failed', reason: failure.reason });
+    if (called.kind === 'error') {
+      failure = { step, reason: stepFailedReason(step.activity, called.errorType), uncertain: true };
+      result.steps.push({
+        step: step.name,
+        activity: step.activity,
+        status: 'failed',
+        reason: failure.reason,
+        detail: attemptsDetail(called),
+      });
     } else if (!called.value.ok) {
-      failure = { step, reason: `${called.value.code}: ${called.value.reason}`, uncertain: false };
+      failure = { step, reason: rejectedReason(called.value.code, called.value.reason), uncertain: false };
       result.steps.push({ step: step.name, activity: step.activity, status: 'rejected', reason: failure.reason });
     } else {
       results[step.name] = called.value.data;
@@ -133,21 +150,24 @@ export function* runSaga(
     status({ phase: 'awaiting', step: step.name });
     result.trace.push(`await:${event}`);
     const expected = (results[step.name] as Record<string, unknown> | undefined)?.[correlateOn];
-    const deadline = context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + timeoutMs));
+    const fireAt = new Date(context.df.currentUtcDateTime.getTime() + timeoutMs);
     for (;;) {
+      // A fresh timer per wait (same fire time) rather than re-yielding one already scheduled: a task yielded a
+      // second time inside Task.any is scheduled again by hosts that number compound children (a known trap).
+      const deadline = context.df.createTimer(fireAt);
       const received = context.df.waitForExternalEvent(event);
       const winner = yield context.df.Task.any([received, deadline]);
       if (winner === deadline) {
-        const reason = `${event} not received within ${formatDuration(timeoutMs)}`;
+        const reason = awaitTimedOutReason(event, timeoutMs);
         result.steps.push({ step: step.name, activity: `await:${event}`, status: 'timedOut', reason });
         return { step, reason, uncertain: false };
       }
       const payload = (received.result ?? {}) as Record<string, unknown>;
+      deadline.cancel();
       // A confirmation of something else (an earlier attempt, another charge) is not ours: keep waiting.
       if (payload[correlateOn] !== expected) continue;
-      deadline.cancel();
       if (payload[successWhen.field] !== successWhen.equals) {
-        const reason = `${event} reported ${successWhen.field} ${JSON.stringify(payload[successWhen.field])}`;
+        const reason = awaitRejectedReason(event, successWhen.field, String(payload[successWhen.field]));
         result.steps.push({ step: step.name, activity: `await:${event}`, status: 'rejected', reason });
         return { step, reason, uncertain: false };
       }
@@ -160,16 +180,18 @@ export function* runSaga(
     const failed: CompensationRecord[] = [];
     for (const step of targets) {
       status({ phase: 'compensating', step: step.compensation, failedStep: failure.step.name, reason: failure.reason });
-      const called = yield* call(step.compensation!, definition.compensationRetry, definition.compensationTimeoutMs, {
-        order,
-        results,
-        outcome: { outcome: 'Compensated', failedStep: failure.step.name, reason: failure.reason },
-      });
+      const called = yield* call(
+        step.compensation!,
+        definition.compensationRetry,
+        definition.compensationAttemptTimeoutMs,
+        { order, results, outcome: { outcome: 'Compensated', failedStep: failure.step.name, reason: failure.reason } },
+      );
       const record: CompensationRecord = { step: step.name, activity: step.compensation!, status: 'done' };
-      const problem = describeFailure(called, definition);
+      const problem = describeFailure(step.compensation!, called);
       if (problem) {
         record.status = 'failed';
         record.reason = problem;
+        if (called.kind === 'error') record.detail = attemptsDetail(called);
         failed.push(record);
       }
       result.compensations.push(record);

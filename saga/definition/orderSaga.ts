@@ -22,7 +22,7 @@ export const orderSaga: SagaDefinition = {
         backoffCoefficient: 2,
         maxRetryIntervalMs: 10 * second,
       },
-      timeoutMs: 1 * minute,
+      attemptTimeoutMs: 30 * second,
     },
     {
       name: 'chargePayment',
@@ -35,7 +35,7 @@ export const orderSaga: SagaDefinition = {
         backoffCoefficient: 2,
         maxRetryIntervalMs: 30 * second,
       },
-      timeoutMs: 3 * minute,
+      attemptTimeoutMs: 30 * second,
       awaitEvent: {
         event: 'PaymentConfirmed',
         timeoutMs: 15 * minute,
@@ -54,7 +54,7 @@ export const orderSaga: SagaDefinition = {
         backoffCoefficient: 2,
         maxRetryIntervalMs: 1 * minute,
       },
-      timeoutMs: 5 * minute,
+      attemptTimeoutMs: 1 * minute,
     },
     {
       name: 'syncAnalytics',
@@ -66,7 +66,7 @@ export const orderSaga: SagaDefinition = {
         backoffCoefficient: 2,
         maxRetryIntervalMs: 1 * minute,
       },
-      timeoutMs: 5 * minute,
+      attemptTimeoutMs: 1 * minute,
       runs: 'always',
     },
   ],
@@ -76,6 +76,7 @@ export const orderSaga: SagaDefinition = {
     backoffCoefficient: 2,
     maxRetryIntervalMs: 1 * minute,
   },
-  compensationTimeoutMs: 10 * minute,
+  compensationAttemptTimeoutMs: 1 * minute,
+  nonRetriableErrors: ['ConfigurationError', 'ValidationError'],
   park: { event: 'OperatorDecision', timeoutMs: 7 * 24 * 60 * minute },
 };

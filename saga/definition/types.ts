@@ -30,8 +30,11 @@ export interface SagaStep {
   /** A failed critical step compensates the saga; a failed best-effort step is recorded and the saga goes on. */
   critical: boolean;
   retry: RetryPolicy;
-  /** Deadline for the step's activity, all retries included. */
-  timeoutMs: number;
+  /**
+   * Deadline for one attempt of the activity (ASL `TimeoutSeconds`, which is per attempt); a timed-out attempt
+   * fails with `States.Timeout` and is retried like any other transient failure.
+   */
+  attemptTimeoutMs: number;
   /** After the activity succeeds, wait for a confirmation event or time out (a critical failure). */
   awaitEvent?: AwaitEvent;
   /**
@@ -49,7 +52,13 @@ export interface SagaDefinition {
   orchestrator: string;
   steps: SagaStep[];
   compensationRetry: RetryPolicy;
-  compensationTimeoutMs: number;
+  /** Deadline for one attempt of a compensation. */
+  compensationAttemptTimeoutMs: number;
+  /**
+   * Error names (the activity error's `name`, the Lambda `errorType`) that retrying cannot fix: the step fails at
+   * once. Every other exception is transient and retried by the step's policy.
+   */
+  nonRetriableErrors: string[];
   /** When a compensation fails after its retries the saga parks, waiting this long for an operator. */
   park: { event: string; timeoutMs: number };
 }

@@ -24,6 +24,8 @@ export interface StepRecord {
   activity: string;
   status: 'done' | 'rejected' | 'failed' | 'timedOut';
   reason?: string;
+  /** Engine-specific detail behind `reason` (the last error's message, the attempt count). */
+  detail?: string;
 }
 
 export interface CompensationRecord {
@@ -31,6 +33,8 @@ export interface CompensationRecord {
   activity: string;
   status: 'done' | 'failed';
   reason?: string;
+  /** Engine-specific detail behind `reason` (the last error's message, the attempt count). */
+  detail?: string;
 }
 
 export interface SagaResult {

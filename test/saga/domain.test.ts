@@ -115,7 +115,7 @@ describe('the saga definition', () => {
     const names = orderSaga.steps.flatMap((s) => [s.activity, ...(s.compensation ? [s.compensation] : [])]);
     for (const name of names) {
       const file = path.join(root, 'activities', `${name}.ts`);
-      expect(fs.readFileSync(file, 'utf8'), file).toContain(`df.app.activity('${name}'`);
+      expect(fs.readFileSync(file, 'utf8'), file).toContain(`sagaActivity('${name}'`);
     }
   });
 
@@ -132,6 +132,6 @@ describe('the saga definition', () => {
       expect(s.backoffCoefficient).toBeGreaterThanOrEqual(1);
       expect(s.maxRetryIntervalMs).toBeGreaterThanOrEqual(s.firstRetryIntervalMs);
     }
-    for (const s of orderSaga.steps) expect(s.timeoutMs).toBeGreaterThan(0);
+    for (const s of orderSaga.steps) expect(s.attemptTimeoutMs).toBeGreaterThan(0);
   });
 });

@@ -599,7 +599,8 @@ describe('NeedsAttention: a parked saga and the operator', () => {
     expect(custom.failedCompensations).toEqual([
       expect.objectContaining({ step: 'chargePayment', activity: 'refundPayment', status: 'failed' }),
     ]);
-    expect(custom.failedCompensations![0].reason).toMatch(/refund_unavailable/);
+    expect(custom.failedCompensations![0].reason).toBe('refundPayment failed: PaymentGatewayUnavailableError');
+    expect(custom.failedCompensations![0].detail).toMatch(/refund_unavailable.*\(after 5 attempts\)/);
     // The stock was released; the money is still taken.
     expect(await inventory(t).get(skus[0])).toMatchObject({ available: 10, holds: {} });
     expect(chargesFor(orderId).map((c) => c.amount - c.amountRefunded)).toEqual([2600]);

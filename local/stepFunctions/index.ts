@@ -1,0 +1,5 @@
+export { LocalStepFunctions } from './localStepFunctions';
+export type { LocalStepFunctionsOptions, Redrivability } from './localStepFunctions';
+export * from './errors';
+export type { ExecutionRow, ExecutionStatus, StateMachineRow } from './store';
+export { MAX_HISTORY_EVENTS, MAX_PAYLOAD_BYTES } from './limits';

@@ -1,10 +1,10 @@
+import { chargeKey } from '../saga/domain/idempotency';
 import { toMinorUnits } from '../saga/domain/order';
 import type { StepInput, StepResult } from '../saga/domain/saga';
 import type { Charge, PaymentPort } from '../saga/ports';
 import { appPorts } from '../adapters/appPorts';
 import { sagaActivity } from './sagaActivity';
 
-export const chargeKey = (orderId: string): string => `${orderId}:chargePayment`;
 
 /**
  * Charges the order total. The idempotency key is the order and step, so every retry, redelivery or second start

@@ -1,9 +1,9 @@
+import { refundKey } from '../saga/domain/idempotency';
 import type { StepInput, StepResult } from '../saga/domain/saga';
 import type { Charge, PaymentPort } from '../saga/ports';
 import { appPorts } from '../adapters/appPorts';
 import { sagaActivity } from './sagaActivity';
 
-export const refundKey = (orderId: string, chargeId: string): string => `${orderId}:refundPayment:${chargeId}`;
 
 /**
  * Compensation of chargePayment. When the charge step's answer was lost (timeout, retries exhausted) there is no

@@ -1,4 +1,5 @@
 import { createEvent, IntegrationEvent } from '../saga/domain/events';
+import { eventKey } from '../saga/domain/idempotency';
 import type { StepInput, StepResult } from '../saga/domain/saga';
 import type { AnalyticsStore, Charge, EventPublisher, OrderFact } from '../saga/ports';
 import { appPorts } from '../adapters/appPorts';
@@ -9,7 +10,7 @@ export function outcomeEvent(input: StepInput, now: Date): IntegrationEvent | un
   const { order } = input;
   const outcome = input.outcome?.outcome ?? 'Completed';
   // A deterministic id: a retried publish is a duplicate Service Bus drops, not a second event.
-  const meta = (type: string) => ({ id: `${order.orderId}:${type}`, time: now.toISOString(), subject: order.orderId });
+  const meta = (type: string) => ({ id: eventKey(order.orderId, type), time: now.toISOString(), subject: order.orderId });
   if (outcome === 'Completed') {
     const charge = input.results.chargePayment as Charge | undefined;
     return createEvent(

@@ -6,11 +6,14 @@ import type {
   NotificationOutbox,
   OrderRepository,
   PaymentPort,
+  SagaCallbacks,
 } from '../saga/ports';
+import { SfnTaskTokenSender } from './aws/taskTokenSender';
 import { CosmosAnalyticsStore } from './cosmos/analyticsStore';
 import { CosmosInventory } from './cosmos/inventoryStore';
 import { CosmosNotificationOutbox } from './cosmos/notificationOutbox';
 import { CosmosOrderRepository } from './cosmos/orderRepository';
+import { CosmosSagaCallbacks } from './cosmos/sagaCallbacks';
 import { AcsEmailSender } from './emailService';
 import { HttpPaymentGateway } from './paymentGateway';
 import { ServiceBusEventPublisher } from './serviceBus/eventPublisher';
@@ -28,6 +31,11 @@ export interface AppPorts {
   events: EventPublisher;
   orders: OrderRepository;
   messages: () => MessageSender;
+  /**
+   * Step Functions waits and the events that end them (the AWS side only). Nothing AWS is loaded or read until
+   * an event is delivered, so the Azure app needs no AWS settings.
+   */
+  callbacks: SagaCallbacks;
 }
 
 let sender: { key: string; value: MessageSender } | undefined;
@@ -71,6 +79,7 @@ export function appPorts(): AppPorts {
     events: new ServiceBusEventPublisher(messageSender, () => optionalSetting('ORDER_EVENTS_TOPIC', 'orders')),
     orders: new CosmosOrderRepository(),
     messages: messageSender,
+    callbacks: new CosmosSagaCallbacks(new SfnTaskTokenSender()),
   };
   return ports;
 }

@@ -32,6 +32,7 @@ async function main(): Promise<void> {
   if (platform.clouds.cosmos) console.log(`        Cosmos DB:           ${platform.clouds.cosmos.endpoint}`);
   console.log(`        Payment gateway:     ${platform.url}/payment-gateway/v1`);
   console.log(`        E-mail service:      ${platform.url}/email/emails  (what was sent)`);
+  for (const line of platform.aws?.describe(platform.url) ?? []) console.log(`        ${line}`);
   console.log(`Durable HTTP API: ${platform.url}/runtime/webhooks/durabletask/instances`);
   console.log('Press Ctrl+C to stop.');
   let stopping = false;

@@ -19,6 +19,7 @@ import {
 import { buildTimers, TimerHost } from './functionsHost/timerTriggers';
 import { LocalClouds, startLocalClouds } from './localClouds';
 import { parseServiceBusConfig, ServiceBusNamespace, ServiceBusRestApi } from './serviceBus';
+import { LocalAws, startLocalAws } from './localAws';
 import { intSetting, loadSettings, readHostJson, resolveSettingRefs } from './settings';
 
 export type LogLevel = 'info' | 'warn' | 'error';
@@ -52,6 +53,8 @@ export interface Platform {
   serviceBus: ServiceBusNamespace;
   /** Cosmos DB (when LOCAL_COSMOS_CONFIG is set), the payment gateway and the e-mail service. */
   clouds: LocalClouds;
+  /** The AWS mirror's local side (Lambda runtime, Step Functions), when the project has a SAM template. */
+  aws: LocalAws | undefined;
   /** The lines `func start` would print: each function and how it is triggered. */
   describeFunctions(): string[];
   /** The durableClient input value, as a function with a durableClient binding receives it. */
@@ -221,6 +224,16 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     throw e;
   }
 
+  let aws: LocalAws | undefined;
+  try {
+    aws = startLocalAws(appRoot, settings, clock, storeSetting === 'memory' || storeSetting === ':memory:', log);
+  } catch (e) {
+    await clouds.stop();
+    serviceBus.close();
+    await store.close();
+    throw e;
+  }
+
   const httpHost = new HttpHost({
     host: options.host ?? settings.LOCAL_HTTP_HOST ?? '127.0.0.1',
     port: options.port ?? intSetting(settings, 'LOCAL_HTTP_PORT') ?? 7071,
@@ -231,6 +244,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       { prefix: WEBHOOK_BASE, authLevel: 'system', handle: (r) => durableApi.handle(r) },
       { prefix: SERVICEBUS_PREFIX, authLevel: 'loopback', handle: (r) => serviceBusApi.handle(r) },
       ...clouds.mounts,
+      ...(aws?.mounts ?? []),
     ],
     keys: {
       functionKeys: [settings.LOCAL_FUNCTION_KEY].filter((k): k is string => !!k),
@@ -245,12 +259,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   try {
     baseUrl = await httpHost.listen();
   } catch (e) {
+    await aws?.stop();
     await clouds.stop();
     serviceBus.close();
     await store.close();
     throw e;
   }
   clouds.connect(baseUrl, settings);
+  aws?.connect(baseUrl, (name, value) => clouds.fill(name, value, settings));
   // The app's Service Bus sender speaks the REST protocol to the emulation unless told otherwise.
   if (!settings.ServiceBusConnection)
     clouds.fill('SERVICEBUS_REST_ENDPOINT', `${baseUrl}${SERVICEBUS_PREFIX}`, settings);
@@ -278,9 +294,10 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const whenIdle = async (): Promise<void> => {
     for (;;) {
       await engine.whenIdle();
-      if (inFlight === 0 && clouds.inFlight() === 0) {
+      const busy = (): number => inFlight + clouds.inFlight() + (aws?.inFlight() ?? 0);
+      if (busy() === 0) {
         await new Promise((r) => setImmediate(r));
-        if (inFlight === 0 && clouds.inFlight() === 0 && engine.isIdle()) return;
+        if (busy() === 0 && engine.isIdle()) return;
       } else {
         await new Promise((r) => setTimeout(r, 1));
       }
@@ -299,6 +316,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     settings,
     serviceBus,
     clouds,
+    aws,
     describeFunctions,
     durableClientInput: () => durableClientInput(baseUrl),
     whenIdle,
@@ -310,6 +328,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       await invoker.runHooks('appTerminate', { hookData: {}, appHookData: {} });
       await store.close();
       serviceBus.close();
+      await aws?.stop();
       await clouds.stop();
     },
   };

@@ -110,3 +110,39 @@ export interface OrderRepository {
   saveIfAbsent(record: OrderRecord): Promise<{ created: boolean; record: OrderRecord }>;
   get(orderId: string): Promise<OrderRecord | undefined>;
 }
+
+/** Ties an event to the wait: it belongs there when `payload[field] === value`; a null correlation takes any event. */
+export interface EventCorrelation {
+  field: string;
+  value: unknown;
+}
+
+/** A Step Functions task paused on `.waitForTaskToken` until the saga event arrives. */
+export interface SagaWait {
+  orderId: string;
+  event: string;
+  correlation: EventCorrelation | null;
+  taskToken: string;
+}
+
+/**
+ * What became of a raised event: `delivered` to the waiting task; `pending`, kept for the wait still to come;
+ * `ignored`, the wait expects another one (it goes on waiting, as the Durable orchestrator does); `moot`, the
+ * waiting execution is over.
+ */
+export type SagaEventOutcome = 'delivered' | 'pending' | 'ignored' | 'moot';
+
+/**
+ * The Step Functions side of "wait for an event": waits and events meet whichever comes first, so an event that
+ * arrives before its wait is registered is not lost (Durable buffers external events the same way).
+ */
+export interface SagaCallbacks {
+  /** Registers the wait, replacing an earlier one for the same order and event; takes a matching pending event. */
+  register(wait: SagaWait): Promise<{ delivered: boolean }>;
+  raise(orderId: string, event: string, payload: Record<string, unknown>): Promise<SagaEventOutcome>;
+}
+
+export interface TaskTokenSender {
+  /** Completes the task waiting on `taskToken` with `output` (JSON text); `moot` when that task is over. */
+  succeed(taskToken: string, output: string): Promise<'sent' | 'moot'>;
+}

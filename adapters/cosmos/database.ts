@@ -7,6 +7,7 @@ export const CONTAINERS = {
   inventory: 'inventory',
   outbox: 'outbox',
   analytics: 'analytics',
+  callbacks: 'callbacks',
 } as const;
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
@@ -17,7 +18,7 @@ const clients = new Map<string, CosmosClient>();
  * self-signed certificate, so certificate checks are relaxed for loopback hosts only — never for a remote one.
  */
 export function cosmosContainer(name: keyof typeof CONTAINERS): Container {
-  const endpoint = requiredSetting('COSMOS_ENDPOINT', 'Cosmos DB (orders, inventory, outbox, analytics)');
+  const endpoint = requiredSetting('COSMOS_ENDPOINT', `Cosmos DB (${Object.values(CONTAINERS).join(', ')})`);
   const key = requiredSetting('COSMOS_KEY', 'Cosmos DB authentication');
   const cacheKey = `${endpoint}\n${key}`;
   let client = clients.get(cacheKey);

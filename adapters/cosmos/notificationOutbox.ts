@@ -1,11 +1,12 @@
 import type { NotificationOutbox, OutboxEntry } from '../../saga/ports';
 import { cosmosContainer, cosmosStatus } from './database';
+import { notificationKey } from '../../saga/domain/idempotency';
 
 /** The outbox keys entries by order and kind, so an order gets at most one notification of each kind. */
 export class CosmosNotificationOutbox implements NotificationOutbox {
   async claim(entry: Omit<OutboxEntry, 'id' | 'status' | 'attempts'>): Promise<OutboxEntry> {
     const container = cosmosContainer('outbox');
-    const id = `${entry.orderId}:${entry.kind}`;
+    const id = notificationKey(entry.orderId, entry.kind);
     const fresh: OutboxEntry = { ...entry, id, status: 'pending', attempts: 0 };
     try {
       await container.items.create(fresh);

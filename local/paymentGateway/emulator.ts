@@ -16,7 +16,7 @@ export interface PaymentGatewayOptions {
   /** HMAC key of the webhook signatures. */
   webhookSecret: string;
   /** Where confirmations are POSTed; a function when the URL is known only after the platform listens. */
-  webhookUrl: string | (() => string);
+  webhookUrl: string | string[] | (() => string | string[]);
   /** Clock time from charge creation to its confirmation webhook. Default 2000. */
   confirmDelayMs?: number;
   /** Real-time latency added to every API call. Default 0. */

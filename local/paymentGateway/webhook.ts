@@ -60,6 +60,8 @@ export interface WebhookAttempt {
 
 export interface WebhookDelivery {
   event: WebhookEvent;
+  /** The endpoint this delivery goes to; each registered endpoint gets its own delivery, as in Stripe. */
+  url: string;
   state: 'delivering' | 'retrying' | 'delivered' | 'failed' | 'cancelled';
   attempts: WebhookAttempt[];
   lastStatus?: number;
@@ -71,7 +73,8 @@ export interface WebhookDelivery {
 export interface WebhookDispatcherOptions {
   clock: Clock;
   secret: string;
-  url: string | (() => string);
+  /** Registered endpoints (read at each event); every one of them receives every event. */
+  url: string | string[] | (() => string | string[]);
   maxAttempts: number;
   /** Real-time limit for one delivery, so a receiver that never answers cannot keep the gateway busy. */
   timeoutMs: number;
@@ -96,9 +99,14 @@ export class WebhookDispatcher {
 
   dispatch(event: WebhookEvent): void {
     if (this.stopped) return;
-    const record: WebhookDelivery = { event, state: 'delivering', attempts: [] };
-    this.records.push(record);
-    this.attempt(record);
+    const configured = typeof this.options.url === 'function' ? this.options.url() : this.options.url;
+    const urls = (Array.isArray(configured) ? configured : [configured]).filter((u) => u);
+    // No endpoint is still a delivery, one that fails and says why.
+    for (const url of urls.length ? urls : ['']) {
+      const record: WebhookDelivery = { event, url, state: 'delivering', attempts: [] };
+      this.records.push(record);
+      this.attempt(record);
+    }
   }
 
   deliveries(): WebhookDelivery[] {
@@ -130,7 +138,7 @@ export class WebhookDispatcher {
     this.aborts.add(abort);
     const timer = setTimeout(() => abort.abort(), this.options.timeoutMs);
     try {
-      const url = typeof this.options.url === 'function' ? this.options.url() : this.options.url;
+      const { url } = record;
       if (!url) throw new Error('no webhook URL is configured');
       const res = await fetch(url, {
         method: 'POST',

@@ -1,0 +1,452 @@
+import type { RetryPolicy, SagaDefinition, SagaStep } from '../../saga/definition/types';
+import {
+  awaitRejectedReason,
+  awaitTimedOutReason,
+  rejectedReason,
+  STEP_TIMEOUT_ERROR,
+  stepFailedReason,
+} from '../../saga/definition/semantics';
+import type { ChoiceRule, Json, Retrier, State, StateMachine, TaskState } from './asl';
+import { AWAIT_EVENT_FUNCTION, functionArnPlaceholder } from './lambdaFunctions';
+
+/**
+ * Translates a saga definition into a Step Functions state machine that behaves as the Durable runner
+ * (orchestrations/sagaRunner.ts) does: the same activity calls with the same retries and per-attempt deadlines, the
+ * same waits, the same compensation order, the same outcomes and failure wording. The conformance suite runs both.
+ *
+ * The execution's state document:
+ *   order         the execution input (the OrderPlaced data)
+ *   results.<s>   data returned by step s          steps.<s>         {status, reason?} of step s
+ *   warnings.<s>  reason a best-effort step failed  compensations.<s> {activity, status, reason?}
+ *   failure       {step, status, reason, uncertain} of the critical failure, or null
+ *   outcome       null while succeeding; {outcome, failedStep, reason, compensations, resolution?} after
+ *   last / error / event / decision   scratch: the latest task result, caught error, event and operator decision
+ */
+
+const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
+const LAMBDA_WAIT_FOR_TOKEN = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
+/** Transient faults of the Lambda service itself (not of the function): always worth retrying. */
+const LAMBDA_SERVICE_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+];
+
+export const NEEDS_ATTENTION_ERROR = 'Saga.NeedsAttention';
+
+const seconds = (ms: number): number => {
+  if (ms % 1000 !== 0 || ms < 1000)
+    throw new RangeError(`Step Functions counts whole seconds; ${ms} ms cannot be expressed exactly.`);
+  return ms / 1000;
+};
+
+/** A step's retry policy: errors that retrying cannot fix never retry; everything else (timeouts too) does. */
+function retriers(policy: RetryPolicy, nonRetriable: string[]): Retrier[] {
+  const out: Retrier[] = [];
+  if (nonRetriable.length) out.push({ ErrorEquals: nonRetriable, MaxAttempts: 0 });
+  out.push({
+    ErrorEquals: ['States.ALL'],
+    IntervalSeconds: seconds(policy.firstRetryIntervalMs),
+    MaxAttempts: policy.maxAttempts - 1,
+    BackoffRate: policy.backoffCoefficient,
+    MaxDelaySeconds: seconds(policy.maxRetryIntervalMs),
+    JitterStrategy: 'NONE',
+  });
+  return out;
+}
+
+const present = (path: string): ChoiceRule => ({ Variable: path, IsPresent: true });
+const equals = (path: string, value: string): ChoiceRule => ({
+  And: [present(path), { Variable: path, StringEquals: value }],
+});
+
+/** `States.Format` template from a reason function called with `{}` placeholders (the wording lives once). */
+const format = (template: string, ...paths: string[]): string =>
+  `States.Format('${template.replace(/[\\']/g, (c) => `\\${c}`)}', ${paths.join(', ')})`;
+
+class Builder {
+  readonly states: Record<string, State> = {};
+
+  add(name: string, state: State): string {
+    if (name.length > 80) throw new RangeError(`State name "${name}" is longer than the 80 characters ASL allows.`);
+    if (this.states[name]) throw new Error(`The generator produced the state "${name}" twice.`);
+    this.states[name] = state;
+    return name;
+  }
+}
+
+export function generateStateMachine(definition: SagaDefinition): StateMachine {
+  const b = new Builder();
+  const { steps } = definition;
+  const compensable = steps.filter((s) => s.critical && s.compensation);
+  const afterOutcome = steps.filter((s) => s.runs === 'always');
+
+  const activityTask = (
+    activity: string,
+    policy: RetryPolicy,
+    attemptTimeoutMs: number,
+    outcome: { [key: string]: Json } | null,
+    next: string,
+    onError: string,
+  ): TaskState => ({
+    Type: 'Task',
+    Resource: LAMBDA_INVOKE,
+    Parameters: {
+      FunctionName: functionArnPlaceholder(activity),
+      Payload: {
+        activity,
+        'order.$': '$.order',
+        'results.$': '$.results',
+        'warnings.$': '$.warnings',
+        ...(outcome ? { outcome } : { 'outcome.$': '$.outcome' }),
+      },
+    },
+    ResultSelector: { 'value.$': '$.Payload' },
+    ResultPath: '$.last',
+    TimeoutSeconds: seconds(attemptTimeoutMs),
+    Retry: retriers(policy, definition.nonRetriableErrors),
+    Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: onError }],
+    Next: next,
+  });
+
+  /**
+   * The states of one step. `prefix` distinguishes the copy that runs after the outcome is known (a step that
+   * `runs: 'always'` and had not run before the saga failed). Returns the entry state's name.
+   */
+  const stepStates = (step: SagaStep, prefix: string, next: string, onCriticalFailure: string): string => {
+    const name = `${prefix}${step.name}`;
+    const recordFailure = `${name}.RecordFailure`;
+    // A best-effort step's failure goes to its own slot, so it never masks the critical failure being handled.
+    const failurePath = step.critical ? '$.failure' : '$.warning';
+    b.add(
+      name,
+      activityTask(step.activity, step.retry, step.attemptTimeoutMs, null, `${name}.Check`, `${name}.Failed`),
+    );
+    b.add(`${name}.Check`, {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.last.value.ok', BooleanEquals: true, Next: `${name}.Done` }],
+      Default: `${name}.Rejected`,
+    });
+    b.add(`${name}.Done`, {
+      Type: 'Pass',
+      Comment: `Keep ${step.activity}'s data for the steps and compensations after it.`,
+      InputPath: '$.last.value.data',
+      ResultPath: `$.results.${step.name}`,
+      Next: `${name}.Recorded`,
+    });
+    const afterDone = step.awaitEvent ? `${name}.Await` : next;
+    b.add(`${name}.Recorded`, {
+      Type: 'Pass',
+      Result: { status: 'done' },
+      ResultPath: `$.steps.${step.name}`,
+      Next: afterDone,
+    });
+    b.add(`${name}.Rejected`, {
+      Type: 'Pass',
+      Comment: 'A business refusal: retrying cannot change it, and nothing happened that needs undoing.',
+      Parameters: {
+        step: step.name,
+        status: 'rejected',
+        'reason.$': format(rejectedReason('{}', '{}'), '$.last.value.code', '$.last.value.reason'),
+        uncertain: false,
+      },
+      ResultPath: failurePath,
+      Next: recordFailure,
+    });
+    b.add(`${name}.Failed`, {
+      Type: 'Pass',
+      Comment: 'Retries exhausted or not retriable: the side effect may have happened (a lost answer).',
+      Parameters: {
+        step: step.name,
+        status: 'failed',
+        'reason.$': format(stepFailedReason(step.activity, '{}'), '$.error.Error'),
+        uncertain: true,
+      },
+      ResultPath: failurePath,
+      Next: recordFailure,
+    });
+    b.add(recordFailure, {
+      Type: 'Pass',
+      InputPath: failurePath,
+      Parameters: { 'status.$': '$.status', 'reason.$': '$.reason' },
+      ResultPath: `$.steps.${step.name}`,
+      Next: step.critical ? onCriticalFailure : `${name}.Warn`,
+    });
+    // A failed wait leaves the step itself `done` (its compensation must run), so it records only the failure.
+    const waitFailed = step.critical ? onCriticalFailure : `${name}.Warn`;
+    if (!step.critical) {
+      b.add(`${name}.Warn`, {
+        Type: 'Pass',
+        Comment: 'Best effort: record why and go on.',
+        InputPath: `${failurePath}.reason`,
+        ResultPath: `$.warnings.${step.name}`,
+        Next: next,
+      });
+    }
+    if (step.awaitEvent) {
+      const { event, timeoutMs, correlateOn, successWhen } = step.awaitEvent;
+      const field = `$.event.${successWhen.field}`;
+      b.add(`${name}.Await`, {
+        Type: 'Task',
+        Comment: `Wait for ${event}: the awaitEvent function files the task token; the event's handler completes it.`,
+        Resource: LAMBDA_WAIT_FOR_TOKEN,
+        Parameters: {
+          FunctionName: functionArnPlaceholder(AWAIT_EVENT_FUNCTION),
+          Payload: {
+            event,
+            'orderId.$': '$.order.orderId',
+            correlation: { field: correlateOn, 'value.$': `$.results.${step.name}.${correlateOn}` },
+            'taskToken.$': '$$.Task.Token',
+          },
+        },
+        ResultPath: '$.event',
+        TimeoutSeconds: seconds(timeoutMs),
+        Retry: [{ ErrorEquals: LAMBDA_SERVICE_ERRORS, IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2 }],
+        Catch: [
+          { ErrorEquals: [STEP_TIMEOUT_ERROR], ResultPath: '$.error', Next: `${name}.AwaitTimedOut` },
+          { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: `${name}.AwaitFailed` },
+        ],
+        Next: `${name}.AwaitCheck`,
+      });
+      b.add(`${name}.AwaitCheck`, {
+        Type: 'Choice',
+        Choices: [
+          { ...equals(field, successWhen.equals), Next: next },
+          { ...present(field), Next: `${name}.AwaitRejected` },
+        ],
+        Default: `${name}.AwaitRejectedWithout`,
+      });
+      const failure = (reason: { [key: string]: Json }, status: string): State => ({
+        Type: 'Pass',
+        Parameters: { step: step.name, status, ...reason, uncertain: false },
+        ResultPath: failurePath,
+        Next: waitFailed,
+      });
+      b.add(`${name}.AwaitTimedOut`, failure({ reason: awaitTimedOutReason(event, timeoutMs) }, 'timedOut'));
+      b.add(
+        `${name}.AwaitRejected`,
+        failure({ 'reason.$': format(awaitRejectedReason(event, successWhen.field, '{}'), field) }, 'rejected'),
+      );
+      b.add(
+        `${name}.AwaitRejectedWithout`,
+        failure({ reason: awaitRejectedReason(event, successWhen.field, 'undefined') }, 'rejected'),
+      );
+      b.add(
+        `${name}.AwaitFailed`,
+        failure({ 'reason.$': format(stepFailedReason(`await:${event}`, '{}'), '$.error.Error') }, 'failed'),
+      );
+    }
+    return name;
+  };
+
+  // Compensation: each compensable step in reverse order, when it completed or failed uncertainly, unless an
+  // earlier round already undid it (a retry after an operator's decision redoes only what failed).
+  const compensations = [...compensable].reverse();
+  const chainNames = compensations.map((s) => `${s.name}.ShouldCompensate`);
+  const afterCompensation = 'Compensate.Check';
+  const compensateEntry = chainNames[0] ?? afterCompensation;
+  compensations.forEach((step, i) => {
+    const next = chainNames[i + 1] ?? afterCompensation;
+    const run = `${step.name}.Compensation`;
+    const comp = step.compensation!;
+    b.add(chainNames[i], {
+      Type: 'Choice',
+      Choices: [
+        { ...equals(`$.compensations.${step.name}.status`, 'done'), Next: next },
+        { ...equals(`$.steps.${step.name}.status`, 'done'), Next: run },
+        {
+          And: [
+            { Variable: '$.failure.step', StringEquals: step.name },
+            { Variable: '$.failure.uncertain', BooleanEquals: true },
+          ],
+          Next: run,
+        },
+      ],
+      Default: next,
+    });
+    b.add(
+      run,
+      activityTask(
+        comp,
+        definition.compensationRetry,
+        definition.compensationAttemptTimeoutMs,
+        {
+          outcome: 'Compensated',
+          'failedStep.$': '$.failure.step',
+          'reason.$': '$.failure.reason',
+          'compensations.$': '$.compensations',
+        },
+        `${run}.Check`,
+        `${run}.Failed`,
+      ),
+    );
+    b.add(`${run}.Check`, {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.last.value.ok', BooleanEquals: true, Next: `${run}.Done` }],
+      Default: `${run}.Rejected`,
+    });
+    const record = (status: string, reason?: { [key: string]: Json }): State => ({
+      Type: 'Pass',
+      Parameters: { step: step.name, activity: comp, status, ...reason },
+      ResultPath: `$.compensations.${step.name}`,
+      Next: next,
+    });
+    b.add(`${run}.Done`, record('done'));
+    b.add(
+      `${run}.Rejected`,
+      record('failed', {
+        'reason.$': format(rejectedReason('{}', '{}'), '$.last.value.code', '$.last.value.reason'),
+      }),
+    );
+    b.add(`${run}.Failed`, record('failed', { 'reason.$': format(stepFailedReason(comp, '{}'), '$.error.Error') }));
+  });
+
+  function parkStates(): void {
+    b.add('Park', {
+      Type: 'Task',
+      Comment: `A compensation failed: wait up to ${definition.park.timeoutMs / 86_400_000} days for an operator's ${definition.park.event}.`,
+      Resource: LAMBDA_WAIT_FOR_TOKEN,
+      Parameters: {
+        FunctionName: functionArnPlaceholder(AWAIT_EVENT_FUNCTION),
+        Payload: {
+          event: definition.park.event,
+          'orderId.$': '$.order.orderId',
+          correlation: null,
+          'taskToken.$': '$$.Task.Token',
+        },
+      },
+      ResultPath: '$.decision',
+      TimeoutSeconds: seconds(definition.park.timeoutMs),
+      Retry: [{ ErrorEquals: LAMBDA_SERVICE_ERRORS, IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2 }],
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Outcome.NeedsAttention' }],
+      Next: 'Park.Decide',
+    });
+    b.add('Park.Decide', {
+      Type: 'Choice',
+      Choices: [
+        { ...equals('$.decision.action', 'markResolved'), Next: 'Outcome.Resolved' },
+        { ...equals('$.decision.action', 'retryCompensation'), Next: compensateEntry },
+      ],
+      Default: 'Park',
+    });
+    b.add('Outcome.Resolved', {
+      Type: 'Pass',
+      Parameters: { outcome: 'Compensated', ...outcomeFields, 'resolution.$': '$.decision' },
+      ResultPath: '$.outcome',
+      Next: afterOutcomeEntry,
+    });
+    b.add('Outcome.NeedsAttention', {
+      Type: 'Pass',
+      Parameters: { outcome: 'NeedsAttention', ...outcomeFields },
+      ResultPath: '$.outcome',
+      Next: afterOutcomeEntry,
+    });
+  }
+
+  // Outcome → the steps that run whatever happened → the terminal state that names the outcome.
+  const finish = 'Finish';
+  const outcomeFields = {
+    'failedStep.$': '$.failure.step',
+    'reason.$': '$.failure.reason',
+    'compensations.$': '$.compensations',
+  };
+  let afterOutcomeEntry = finish;
+  for (const step of [...afterOutcome].reverse()) {
+    const entry = stepStates(step, 'Finally.', afterOutcomeEntry, afterOutcomeEntry);
+    afterOutcomeEntry = b.add(`Finally.${step.name}.IfNotRun`, {
+      Type: 'Choice',
+      Choices: [{ ...present(`$.steps.${step.name}`), Next: afterOutcomeEntry }],
+      Default: entry,
+    });
+  }
+  if (!compensations.length) {
+    b.add(afterCompensation, { Type: 'Pass', Comment: 'Nothing to undo.', Next: 'Outcome.Compensated' });
+  } else {
+    b.add(afterCompensation, {
+      Type: 'Choice',
+      Choices: [{ Or: compensations.map((s) => equals(`$.compensations.${s.name}.status`, 'failed')), Next: 'Park' }],
+      Default: 'Outcome.Compensated',
+    });
+    parkStates();
+  }
+  b.add('Outcome.Compensated', {
+    Type: 'Pass',
+    Parameters: { outcome: 'Compensated', ...outcomeFields },
+    ResultPath: '$.outcome',
+    Next: afterOutcomeEntry,
+  });
+  const result = (outcome: string): { [key: string]: Json } => ({
+    'orderId.$': '$.order.orderId',
+    outcome,
+    'steps.$': '$.steps',
+    'warnings.$': '$.warnings',
+    'compensations.$': '$.compensations',
+  });
+  b.add(finish, {
+    Type: 'Choice',
+    Choices: [
+      { Variable: '$.outcome', IsNull: true, Next: 'Result.Completed' },
+      { Variable: '$.outcome.outcome', StringEquals: 'Compensated', Next: 'Result.Compensated' },
+    ],
+    Default: 'NeedsAttention',
+  });
+  b.add('Result.Completed', { Type: 'Pass', Parameters: result('Completed'), Next: 'Completed' });
+  b.add('Result.Compensated', {
+    Type: 'Pass',
+    Parameters: { ...result('Compensated'), 'failedStep.$': '$.outcome.failedStep', 'reason.$': '$.outcome.reason' },
+    Next: 'Compensated',
+  });
+  b.add('Completed', { Type: 'Succeed' });
+  b.add('Compensated', { Type: 'Succeed' });
+  b.add('NeedsAttention', {
+    Type: 'Fail',
+    Comment: 'Money or stock may be out of step: listed with the FAILED executions so operators find it.',
+    Error: NEEDS_ATTENTION_ERROR,
+    CausePath: '$.outcome.reason',
+  });
+
+  // The main path, built back to front so each step knows its successor.
+  let next = finish;
+  for (const step of [...steps].reverse()) next = stepStates(step, '', next, compensateEntry);
+  b.add('Start', {
+    Type: 'Pass',
+    Comment: 'The execution input is the order; lay out the state document the steps fill in.',
+    Parameters: {
+      'order.$': '$',
+      results: {},
+      steps: {},
+      warnings: {},
+      compensations: {},
+      failure: null,
+      outcome: null,
+    },
+    Next: next,
+  });
+
+  return {
+    Comment: `${definition.name} saga, generated from saga/definition by aws-stepfunctions/generator (npm run generate). Do not edit.`,
+    StartAt: 'Start',
+    States: orderStates(b.states, 'Start'),
+  };
+}
+
+/** States in the order a reader follows them (breadth-first from StartAt), so diffs of the file stay readable. */
+function orderStates(states: Record<string, State>, start: string): Record<string, State> {
+  const ordered: Record<string, State> = {};
+  const queue = [start];
+  while (queue.length) {
+    const name = queue.shift()!;
+    if (ordered[name] || !states[name]) continue;
+    const s = states[name];
+    ordered[name] = s;
+    const targets: string[] = [];
+    if ('Next' in s && s.Next) targets.push(s.Next);
+    if (s.Type === 'Choice') targets.push(...s.Choices.map((c) => c.Next), s.Default);
+    if (s.Type === 'Task') targets.push(...(s.Catch ?? []).map((c) => c.Next));
+    queue.push(...targets);
+  }
+  const unreachable = Object.keys(states).filter((n) => !ordered[n]);
+  if (unreachable.length) throw new Error(`Generated states nobody reaches: ${unreachable.join(', ')}`);
+  return ordered;
+}

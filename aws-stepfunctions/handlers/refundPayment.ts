@@ -1,0 +1,4 @@
+import { refundPaymentActivity } from '../../activities/refundPayment';
+import { lambdaActivity } from './lambdaActivity';
+
+export const handler = lambdaActivity(refundPaymentActivity);

@@ -1,0 +1,4 @@
+import { releaseInventoryActivity } from '../../activities/releaseInventory';
+import { lambdaActivity } from './lambdaActivity';
+
+export const handler = lambdaActivity(releaseInventoryActivity);

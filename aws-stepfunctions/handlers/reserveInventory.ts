@@ -1,0 +1,4 @@
+import { reserveInventoryActivity } from '../../activities/reserveInventory';
+import { lambdaActivity } from './lambdaActivity';
+
+export const handler = lambdaActivity(reserveInventoryActivity);

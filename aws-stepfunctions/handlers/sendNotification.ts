@@ -1,0 +1,4 @@
+import { sendNotificationActivity } from '../../activities/sendNotification';
+import { lambdaActivity } from './lambdaActivity';
+
+export const handler = lambdaActivity(sendNotificationActivity);

@@ -1,0 +1,4 @@
+import { syncAnalyticsActivity } from '../../activities/syncAnalytics';
+import { lambdaActivity } from './lambdaActivity';
+
+export const handler = lambdaActivity(syncAnalyticsActivity);

@@ -1,0 +1,187 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import aslValidator from 'asl-validator';
+import { orderSaga } from '../../saga/definition/orderSaga';
+import type { SagaDefinition } from '../../saga/definition/types';
+import type { State, StateMachine, TaskState } from '../../aws-stepfunctions/generator/asl';
+import { generateStateMachine } from '../../aws-stepfunctions/generator/generateStateMachine';
+import { aslFileName, renderStateMachine, SAGAS } from '../../aws-stepfunctions/generator/writeStateMachines';
+import { functionArnKey, functionLogicalId, sagaFunctions } from '../../aws-stepfunctions/generator/lambdaFunctions';
+import { ORDER_PLACED_RULE } from '../../aws-stepfunctions/orderPlacedRule';
+import { IntrinsicResolver, SamTemplate } from '../../local/lambda';
+import { repoRoot } from '../fixtures/orderApp';
+
+const machine = generateStateMachine(orderSaga);
+const tasks = (m: StateMachine): [string, TaskState][] =>
+  Object.entries(m.States).filter((e): e is [string, TaskState] => e[1].Type === 'Task');
+const functionOf = (t: TaskState): string => String(t.Parameters.FunctionName);
+
+describe('the generated state machine', () => {
+  it.each(SAGAS.map((s) => [s.orchestrator, s] as const))(
+    'aws-stepfunctions/%s.asl.json is what the generator writes (run npm run generate after changing the saga)',
+    (_name, saga) => {
+      const committed = fs.readFileSync(path.join(repoRoot, 'aws-stepfunctions', aslFileName(saga)), 'utf8');
+      expect(committed).toBe(renderStateMachine(saga));
+    },
+  );
+
+  it('passes asl-validator', () => {
+    const result = aslValidator(machine as never);
+    expect(result.errors).toEqual([]);
+    expect(result.isValid).toBe(true);
+  });
+
+  it("gives every step's task its retry policy, per-attempt timeout and the non-retriable errors first", () => {
+    for (const step of orderSaga.steps) {
+      const task = machine.States[step.name] as TaskState;
+      expect(task.Type).toBe('Task');
+      expect(task.Resource).toBe('arn:aws:states:::lambda:invoke');
+      expect(functionOf(task)).toBe(`\${${functionArnKey(step.activity)}}`);
+      expect(task.TimeoutSeconds).toBe(step.attemptTimeoutMs / 1000);
+      expect(task.Retry).toEqual([
+        { ErrorEquals: orderSaga.nonRetriableErrors, MaxAttempts: 0 },
+        {
+          ErrorEquals: ['States.ALL'],
+          IntervalSeconds: step.retry.firstRetryIntervalMs / 1000,
+          MaxAttempts: step.retry.maxAttempts - 1,
+          BackoffRate: step.retry.backoffCoefficient,
+          MaxDelaySeconds: step.retry.maxRetryIntervalMs / 1000,
+          JitterStrategy: 'NONE',
+        },
+      ]);
+      expect(task.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: `${step.name}.Failed` }]);
+    }
+  });
+
+  it('waits for the payment confirmation with a task token and the definition timeout', () => {
+    const wait = machine.States['chargePayment.Await'] as TaskState;
+    expect(wait.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
+    expect(wait.TimeoutSeconds).toBe(15 * 60);
+    expect(wait.Parameters.Payload).toMatchObject({ event: 'PaymentConfirmed', 'taskToken.$': '$$.Task.Token' });
+    expect(wait.Catch?.[0]).toEqual({
+      ErrorEquals: ['States.Timeout'],
+      ResultPath: '$.error',
+      Next: 'chargePayment.AwaitTimedOut',
+    });
+    expect(machine.States['chargePayment.AwaitTimedOut']).toMatchObject({
+      Parameters: { reason: 'PaymentConfirmed not received within 15m', uncertain: false },
+    });
+  });
+
+  it('routes critical failures into compensation, newest step first, and best-effort failures onwards', () => {
+    expect(machine.States['chargePayment.RecordFailure']).toMatchObject({ Next: 'chargePayment.ShouldCompensate' });
+    expect(machine.States['reserveInventory.RecordFailure']).toMatchObject({
+      Next: 'chargePayment.ShouldCompensate',
+    });
+    expect(machine.States['chargePayment.Compensation.Done']).toMatchObject({
+      Next: 'reserveInventory.ShouldCompensate',
+    });
+    expect(functionOf(machine.States['chargePayment.Compensation'] as TaskState)).toContain('RefundPayment');
+    expect(functionOf(machine.States['reserveInventory.Compensation'] as TaskState)).toContain('ReleaseInventory');
+    expect(machine.States['sendNotification.RecordFailure']).toMatchObject({ Next: 'sendNotification.Warn' });
+    expect(machine.States['sendNotification.Warn']).toMatchObject({ Next: 'syncAnalytics' });
+  });
+
+  it('ends in states named by the outcomes: Completed and Compensated succeed, NeedsAttention fails', () => {
+    const terminal = Object.entries(machine.States).filter(([, s]) => s.Type === 'Succeed' || s.Type === 'Fail');
+    expect(Object.fromEntries(terminal.map(([n, s]) => [n, s.Type]))).toEqual({
+      Completed: 'Succeed',
+      Compensated: 'Succeed',
+      NeedsAttention: 'Fail',
+    });
+    expect(machine.States.NeedsAttention).toMatchObject({ Error: 'Saga.NeedsAttention' });
+  });
+
+  it('parks for an operator decision with the definition timeout, and retries only what failed', () => {
+    const park = machine.States.Park as TaskState;
+    expect(park.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
+    expect(park.TimeoutSeconds).toBe(7 * 24 * 3600);
+    expect(machine.States['Park.Decide']).toMatchObject({
+      Choices: [{ Next: 'Outcome.Resolved' }, { Next: 'chargePayment.ShouldCompensate' }],
+      Default: 'Park',
+    });
+  });
+
+  it('rejects durations Step Functions cannot express and names the offending value', () => {
+    const odd: SagaDefinition = {
+      ...orderSaga,
+      steps: [{ ...orderSaga.steps[0], attemptTimeoutMs: 1500 }],
+    };
+    expect(() => generateStateMachine(odd)).toThrow(/whole seconds; 1500 ms/);
+  });
+
+  it('translates a saga without compensations (nothing to undo, no park states)', () => {
+    const plain: SagaDefinition = {
+      ...orderSaga,
+      steps: orderSaga.steps.filter((s) => !s.compensation).map((s) => ({ ...s, critical: true })),
+    };
+    const m = generateStateMachine(plain);
+    expect(m.States.Park).toBeUndefined();
+    expect(aslValidator(m as never).isValid).toBe(true);
+  });
+});
+
+describe('infra/aws/template.yaml', () => {
+  const templatePath = path.join(repoRoot, 'infra/aws/template.yaml');
+  const template = SamTemplate.load(templatePath);
+  const resolver = new IntrinsicResolver(template, {
+    region: 'eu-west-1',
+    accountId: '111122223333',
+    stackName: 'orders',
+    parameterOverrides: Object.fromEntries(
+      [...template.parameters.keys()].map((name) => [name, `param-${name}`] as const),
+    ),
+  });
+  const sm = template.stateMachines().find((s) => s.logicalId === 'OrderSagaStateMachine')!;
+
+  it('resolves every placeholder of the state machine to a function of the template', () => {
+    const definition = resolver.resolveDefinition(sm);
+    const text = JSON.stringify(definition);
+    expect(text).not.toMatch(/\$\{[A-Za-z]/);
+    const arns = new Set(tasks(definition as unknown as StateMachine).map(([, t]) => functionOf(t)));
+    const functionArns = new Set(
+      template.functions().map((f) => resolver.functionArn(resolver.resolveFunction(f).name)),
+    );
+    for (const arn of arns) expect(functionArns, arn).toContain(arn);
+    expect(arns.size).toBe(sagaFunctions(orderSaga).length);
+  });
+
+  it('gives every function a handler file that exists, built from a source file, and lets the machine invoke exactly those', () => {
+    for (const fn of template.functions()) {
+      const config = resolver.resolveFunction(fn);
+      const [modulePath] = config.handler.split(/\.(?=[^.]+$)/);
+      expect(modulePath.startsWith('dist/'), config.handler).toBe(true);
+      const source = path.join(repoRoot, modulePath.replace(/^dist\//, '') + '.ts');
+      expect(fs.existsSync(source), `${fn.logicalId}: ${source}`).toBe(true);
+      expect(fs.existsSync(path.join(config.codeDir, `${modulePath}.js`)), `${modulePath}.js (npm run build)`).toBe(
+        true,
+      );
+    }
+    const policies = JSON.stringify((template.resources.get('OrderSagaStateMachine')!.properties as never)['Policies']);
+    for (const fn of sagaFunctions(orderSaga)) expect(policies).toContain(functionLogicalId(fn));
+  });
+
+  it('declares the OrderPlaced rule the mirror defines, targeting the starter function', () => {
+    const starter = template.resources.get(ORDER_PLACED_RULE.TargetFunction)!;
+    const events = (
+      starter.properties as { Events: Record<string, { Type: string; Properties: Record<string, unknown> }> }
+    ).Events;
+    const rule = Object.values(events).find((e) => e.Type === 'EventBridgeRule')!;
+    expect(rule.Properties.Pattern).toEqual(ORDER_PLACED_RULE.EventPattern);
+    expect(rule.Properties.RetryPolicy).toEqual(ORDER_PLACED_RULE.RetryPolicy);
+    expect(rule.Properties.RuleName).toBe(ORDER_PLACED_RULE.Name);
+  });
+
+  it('keeps secrets out of the template: they come from Secrets Manager', () => {
+    const text = fs.readFileSync(templatePath, 'utf8');
+    for (const name of ['COSMOS_KEY', 'PAYMENT_GATEWAY_API_KEY', 'PAYMENT_WEBHOOK_SECRET', 'EMAIL_SERVICE_KEY'])
+      expect(text).toMatch(new RegExp(`${name}: !Sub '\\{\\{resolve:secretsmanager:`));
+  });
+
+  it('names every state the generator emits within ASL limits', () => {
+    for (const name of Object.keys(machine.States)) expect(name.length).toBeLessThanOrEqual(80);
+    const everyState: State[] = Object.values(machine.States);
+    expect(everyState.length).toBeGreaterThan(30);
+  });
+});

@@ -5,7 +5,6 @@ import type { Charge, PaymentPort } from '../saga/ports';
 import { appPorts } from '../adapters/appPorts';
 import { sagaActivity } from './sagaActivity';
 
-
 /**
  * Charges the order total. The idempotency key is the order and step, so every retry, redelivery or second start
  * of the same order reaches the gateway's first answer: one charge at most.

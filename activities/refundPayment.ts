@@ -4,7 +4,6 @@ import type { Charge, PaymentPort } from '../saga/ports';
 import { appPorts } from '../adapters/appPorts';
 import { sagaActivity } from './sagaActivity';
 
-
 /**
  * Compensation of chargePayment. When the charge step's answer was lost (timeout, retries exhausted) there is no
  * charge id in the saga, so the gateway is asked which charges the order has and each live one is refunded.

@@ -10,7 +10,11 @@ export function outcomeEvent(input: StepInput, now: Date): IntegrationEvent | un
   const { order } = input;
   const outcome = input.outcome?.outcome ?? 'Completed';
   // A deterministic id: a retried publish is a duplicate Service Bus drops, not a second event.
-  const meta = (type: string) => ({ id: eventKey(order.orderId, type), time: now.toISOString(), subject: order.orderId });
+  const meta = (type: string) => ({
+    id: eventKey(order.orderId, type),
+    time: now.toISOString(),
+    subject: order.orderId,
+  });
   if (outcome === 'Completed') {
     const charge = input.results.chargePayment as Charge | undefined;
     return createEvent(

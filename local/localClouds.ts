@@ -49,9 +49,7 @@ export async function startLocalClouds(
     webhookSecret: settings.LOCAL_PAYMENT_WEBHOOK_SECRET || settings.PAYMENT_WEBHOOK_SECRET || 'local-webhook-secret',
     // A comma-separated list registers several endpoints (the Azure function and the AWS Lambda's URL, say).
     webhookUrl: () =>
-      (settings.LOCAL_PAYMENT_WEBHOOK_PATH || '/api/payments/webhook')
-        .split(',')
-        .map((p) => `${baseUrl}${p.trim()}`),
+      (settings.LOCAL_PAYMENT_WEBHOOK_PATH || '/api/payments/webhook').split(',').map((p) => `${baseUrl}${p.trim()}`),
     confirmDelayMs: intSetting(settings, 'LOCAL_PAYMENT_CONFIRM_DELAY_MS'),
     latencyMs: intSetting(settings, 'LOCAL_PAYMENT_LATENCY_MS'),
     slowMs: intSetting(settings, 'LOCAL_PAYMENT_SLOW_MS'),

@@ -25,7 +25,10 @@ export interface ActivityPayload {
 // ASL cannot leave a field out conditionally, so an absent optional text may also arrive as null.
 const optionalText = z.string().nullish();
 
-/** The payload's schema, for the function running `activityName`. */
+/**
+ * The payload's schema, for the function running `activityName`. Unknown top-level fields are dropped rather than
+ * refused: the state machine may pass more context than an activity needs, while every field it must send is required.
+ */
 export function activityPayloadSchema(activityName: string) {
   return z.object({
     activity: z.literal(activityName, {

@@ -60,8 +60,10 @@ export interface WebhookAttempt {
 
 export interface WebhookDelivery {
   event: WebhookEvent;
-  /** The endpoint this delivery goes to; each registered endpoint gets its own delivery, as in Stripe. */
+  /** The endpoint this delivery goes to (as last resolved); each registered endpoint gets its own delivery, as in Stripe. */
   url: string;
+  /** Which registered endpoint: the URL is resolved again at every attempt, as it may only be known later. */
+  endpoint: number;
   state: 'delivering' | 'retrying' | 'delivered' | 'failed' | 'cancelled';
   attempts: WebhookAttempt[];
   lastStatus?: number;
@@ -99,14 +101,18 @@ export class WebhookDispatcher {
 
   dispatch(event: WebhookEvent): void {
     if (this.stopped) return;
-    const configured = typeof this.options.url === 'function' ? this.options.url() : this.options.url;
-    const urls = (Array.isArray(configured) ? configured : [configured]).filter((u) => u);
+    const urls = this.endpoints();
     // No endpoint is still a delivery, one that fails and says why.
-    for (const url of urls.length ? urls : ['']) {
-      const record: WebhookDelivery = { event, url, state: 'delivering', attempts: [] };
+    for (let endpoint = 0; endpoint < Math.max(urls.length, 1); endpoint++) {
+      const record: WebhookDelivery = { event, url: urls[endpoint] ?? '', endpoint, state: 'delivering', attempts: [] };
       this.records.push(record);
       this.attempt(record);
     }
+  }
+
+  private endpoints(): string[] {
+    const configured = typeof this.options.url === 'function' ? this.options.url() : this.options.url;
+    return Array.isArray(configured) ? configured : [configured];
   }
 
   deliveries(): WebhookDelivery[] {
@@ -138,7 +144,7 @@ export class WebhookDispatcher {
     this.aborts.add(abort);
     const timer = setTimeout(() => abort.abort(), this.options.timeoutMs);
     try {
-      const { url } = record;
+      const url = (record.url = this.endpoints()[record.endpoint] ?? '');
       if (!url) throw new Error('no webhook URL is configured');
       const res = await fetch(url, {
         method: 'POST',

@@ -1,0 +1,223 @@
+/**
+ * Conformance: every scenario of the order saga's table runs on both engines, Durable Functions (through the
+ * app's real triggers on the embedded platform) and Step Functions (the generated state machine on the local
+ * endpoint, started through the real @aws-sdk/client-sfn, its tasks run by the Lambda handlers from the SAM
+ * template). Both must make the same activity calls in the same order, attempt by attempt, with the same
+ * idempotency keys, reach the same outcome and leave the same side effects.
+ *
+ * Both engines share one platform (one process environment, which the app's settings live in), so each
+ * engine's run of a scenario gets its own order id and SKUs; keys are compared with the order id replaced.
+ */
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  HistoryEvent,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestPlatform } from '../../local/testing';
+import { activityIdempotencyKey } from '../../saga/domain/idempotency';
+import type { SagaResult, StepInput } from '../../saga/domain/saga';
+import { toStepInput } from '../../aws-stepfunctions/handlers/activityPayload';
+import { inventory, settleSaga, startOrderApp } from '../fixtures/orderApp';
+import { ORDER_SCENARIOS, OrderScenario, scenarioOrder } from '../fixtures/orderScenarios';
+import { expectSideEffects, placeOrder, withScenarioSettings, withSkuSuffix } from '../fixtures/orderScenarioRun';
+
+interface EngineRun {
+  outcome: string;
+  failedStep?: string;
+  reason?: string;
+  warnings: string[];
+  /** Activities and waits, once per call (the scenario table's `trace`). */
+  trace: string[];
+  /** Every attempt of every activity, with the idempotency key it used (order id replaced by `<order>`). */
+  calls: string[];
+}
+
+let t: TestPlatform;
+let sfn: SFNClient;
+let stateMachineArn: string;
+
+beforeAll(async () => {
+  // The gateway's webhooks go to both ends, as two registered endpoints: the Azure function and the Lambda's URL.
+  t = await startOrderApp({
+    LOCAL_PAYMENT_WEBHOOK_PATH: '/api/payments/webhook,/lambda-url/PaymentWebhookFunction/',
+  });
+  sfn = new SFNClient({
+    region: 'us-east-1',
+    endpoint: `${t.baseUrl}/stepfunctions`,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  stateMachineArn = t.platform.aws!.lambda.stateMachines().find((s) => s.name === 'orderSaga')!.arn;
+}, 60_000);
+afterAll(async () => {
+  sfn?.destroy();
+  await t?.stop();
+});
+
+/** What differs between the two runs by construction: order id, the gateway's charge ids, the SKU suffix. */
+const normalize = (text: string, orderId: string): string =>
+  text
+    .split(orderId)
+    .join('<order>')
+    .replace(/\bch_[0-9a-f]+/g, '<charge>')
+    .replace(/(SKU-[A-Z0-9]+)-(DF|SFN)\b/g, '$1');
+const normalizeRun = (run: EngineRun, orderId: string): EngineRun => ({
+  ...run,
+  reason: run.reason === undefined ? undefined : normalize(run.reason, orderId),
+});
+
+function durableRun(orderId: string): EngineRun {
+  const status = t.platform.engine.getStatus(orderId)!;
+  const history = t.platform.engine.getHistory(orderId)!;
+  const calls = history
+    .filter((e) => e.EventType === 4)
+    .map((e) => {
+      const { Name, Input } = e as unknown as { Name: string; Input: string };
+      return `${Name} ${normalize(activityIdempotencyKey(Name, JSON.parse(Input) as StepInput), orderId)}`;
+    });
+  if (status.runtimeStatus === 'Running') {
+    const custom = status.customStatus as { outcome: string; failedStep?: string; reason?: string; trace: string[] };
+    return {
+      outcome: custom.outcome,
+      failedStep: custom.failedStep,
+      reason: custom.reason,
+      warnings: [],
+      trace: custom.trace,
+      calls,
+    };
+  }
+  const out = status.output as SagaResult;
+  return {
+    outcome: out.outcome,
+    failedStep: out.failedStep,
+    reason: out.reason,
+    warnings: out.warnings.map((w) => w.step),
+    trace: out.trace,
+    calls,
+  };
+}
+
+async function historyOf(executionArn: string): Promise<HistoryEvent[]> {
+  const events: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }));
+    events.push(...(page.events ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return events;
+}
+
+/** Waiting for an operator: the last task scheduled is the park wait and it was handed its token. */
+function parked(events: HistoryEvent[]): boolean {
+  const scheduled = events.filter((e) => e.type === 'TaskScheduled');
+  const last = scheduled[scheduled.length - 1];
+  const payload = last && JSON.parse(last.taskScheduledEventDetails!.parameters!).Payload;
+  return payload?.event === 'OperatorDecision' && events[events.length - 1].type === 'TaskSubmitted';
+}
+
+async function settleExecution(executionArn: string, limitMinutes = 40): Promise<HistoryEvent[]> {
+  for (let minute = 0; minute <= limitMinutes; minute++) {
+    await t.platform.whenIdle();
+    const { status } = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    const events = await historyOf(executionArn);
+    if (status !== 'RUNNING' || parked(events)) return events;
+    await t.advanceTime('1m');
+  }
+  throw new Error(`Execution ${executionArn} neither finished nor parked in ${limitMinutes} virtual minutes.`);
+}
+
+async function stepFunctionsRun(orderId: string, executionArn: string, events: HistoryEvent[]): Promise<EngineRun> {
+  const trace: string[] = [];
+  const calls: string[] = [];
+  let entered = false;
+  for (const e of events) {
+    if (e.type === 'TaskStateEntered') entered = true;
+    if (e.type !== 'TaskScheduled') continue;
+    const payload = JSON.parse(e.taskScheduledEventDetails!.parameters!).Payload as Record<string, unknown>;
+    const name = typeof payload.activity === 'string' ? payload.activity : `await:${String(payload.event)}`;
+    if (entered) trace.push(name);
+    entered = false;
+    if (typeof payload.activity === 'string') {
+      const key = activityIdempotencyKey(name, toStepInput(payload as never));
+      calls.push(`${name} ${normalize(key, orderId)}`);
+    }
+  }
+  const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+  if (described.status === 'SUCCEEDED') {
+    const out = JSON.parse(described.output!) as {
+      outcome: string;
+      failedStep?: string;
+      reason?: string;
+      warnings: Record<string, string>;
+    };
+    return {
+      outcome: out.outcome,
+      failedStep: out.failedStep,
+      reason: out.reason,
+      warnings: Object.keys(out.warnings),
+      trace,
+      calls,
+    };
+  }
+  // Parked (RUNNING) or given up (FAILED with Saga.NeedsAttention): the failure is in the last state data.
+  const failure = [...events]
+    .reverse()
+    .map((e) => e.stateExitedEventDetails?.output ?? e.stateEnteredEventDetails?.input)
+    .filter((x): x is string => !!x)
+    .map((x) => JSON.parse(x) as { failure?: { step: string; reason: string } })
+    .find((d) => d.failure)?.failure;
+  return {
+    outcome: 'NeedsAttention',
+    failedStep: failure?.step,
+    reason: failure?.reason,
+    warnings: [],
+    trace,
+    calls,
+  };
+}
+
+/** How the scenario's order reaches Step Functions: StartExecution named by order id, twice for duplicates. */
+async function startExecution(scenario: OrderScenario, order: Record<string, unknown>): Promise<string> {
+  const start = () =>
+    sfn.send(new StartExecutionCommand({ stateMachineArn, name: String(order.orderId), input: JSON.stringify(order) }));
+  const first = await start();
+  if (scenario.via === 'servicebus-duplicate' || scenario.via === 'http+servicebus') {
+    const second = await start();
+    expect(second.executionArn, 'a second start of the same order is the same execution').toBe(first.executionArn);
+  }
+  return first.executionArn!;
+}
+
+describe.each(ORDER_SCENARIOS.map((s, i) => [s.name, s, i] as const))('conformance: %s', (_name, base, index) => {
+  it('makes the same calls with the same keys, reaches the same outcome and leaves the same side effects on both engines', async () => {
+    const durableScenario = withSkuSuffix(base, '-DF');
+    const awsScenario = withSkuSuffix(base, '-SFN');
+    const durableOrder = { ...scenarioOrder(durableScenario, index), orderId: `ord-df-${index + 1}` };
+    const awsOrder = { ...scenarioOrder(awsScenario, index), orderId: `ord-sfn-${index + 1}` };
+
+    const durable = await withScenarioSettings(base, async () => {
+      await inventory(t).set(durableScenario.stock);
+      await placeOrder(t, durableScenario, durableOrder);
+      await settleSaga(t, durableOrder.orderId);
+      return normalizeRun(durableRun(durableOrder.orderId), durableOrder.orderId);
+    });
+    const aws = await withScenarioSettings(base, async () => {
+      await inventory(t).set(awsScenario.stock);
+      const executionArn = await startExecution(awsScenario, awsOrder);
+      const events = await settleExecution(executionArn);
+      return normalizeRun(await stepFunctionsRun(awsOrder.orderId, executionArn, events), awsOrder.orderId);
+    });
+
+    const exp = base.expect;
+    expect(durable.trace).toEqual(exp.trace);
+    expect(aws).toEqual(durable);
+    expect(aws.outcome).toBe(exp.outcome);
+    expect(aws.failedStep).toBe(exp.failedStep);
+    if (exp.reason) expect(aws.reason).toContain(exp.reason);
+    await expectSideEffects(t, durableScenario, durableOrder.orderId);
+    await expectSideEffects(t, awsScenario, awsOrder.orderId);
+  });
+});

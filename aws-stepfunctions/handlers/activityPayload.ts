@@ -26,8 +26,8 @@ export interface ActivityPayload {
 const optionalText = z.string().nullish();
 
 /**
- * The payload's schema, for the function running `activityName`. Unknown top-level fields are dropped rather than
- * refused: the state machine may pass more context than an activity needs, while every field it must send is required.
+ * The payload's schema, for the function running `activityName`. Unknown top-level fields are dropped, not
+ * refused: the state machine may pass more context than an activity needs; every field it must send is required.
  */
 export function activityPayloadSchema(activityName: string) {
   return z.object({

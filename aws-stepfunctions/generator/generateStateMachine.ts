@@ -2,6 +2,7 @@ import type { RetryPolicy, SagaDefinition, SagaStep } from '../../saga/definitio
 import {
   awaitRejectedReason,
   awaitTimedOutReason,
+  formatDuration,
   rejectedReason,
   STEP_TIMEOUT_ERROR,
   stepFailedReason,
@@ -19,6 +20,7 @@ import { AWAIT_EVENT_FUNCTION, functionArnPlaceholder } from './lambdaFunctions'
  *   results.<s>   data returned by step s          steps.<s>         {status, reason?} of step s
  *   warnings.<s>  reason a best-effort step failed  compensations.<s> {activity, status, reason?}
  *   failure       {step, status, reason, uncertain} of the critical failure, or null
+ *   warning       the same for the latest best-effort failure (kept apart so it never masks `failure`)
  *   outcome       null while succeeding; {outcome, failedStep, reason, compensations, resolution?} after
  *   last / error / event / decision   scratch: the latest task result, caught error, event and operator decision
  */
@@ -305,7 +307,7 @@ export function generateStateMachine(definition: SagaDefinition): StateMachine {
   function parkStates(): void {
     b.add('Park', {
       Type: 'Task',
-      Comment: `A compensation failed: wait up to ${definition.park.timeoutMs / 86_400_000} days for an operator's ${definition.park.event}.`,
+      Comment: `A compensation failed: wait up to ${formatDuration(definition.park.timeoutMs)} for an operator's ${definition.park.event}.`,
       Resource: LAMBDA_WAIT_FOR_TOKEN,
       Parameters: {
         FunctionName: functionArnPlaceholder(AWAIT_EVENT_FUNCTION),

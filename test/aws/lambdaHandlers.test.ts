@@ -9,7 +9,8 @@ import { orderSaga } from '../../saga/definition/orderSaga';
 import type { Order } from '../../saga/domain/order';
 import type { StepInput, StepResult } from '../../saga/domain/saga';
 import { ValidationError } from '../../saga/domain/validation';
-import { LocalAws, setEnv, startLocalAws } from './localAws';
+import { setEnv } from '../fixtures/env';
+import { LocalAws, startLocalAws } from './localAws';
 
 const order = (orderId = 'ord-aws-la-1'): Order => ({
   orderId,

@@ -3,24 +3,9 @@
 import * as path from 'node:path';
 import { loadCosmosConfig } from '../../local/cosmos/cosmosConfig';
 import { LocalCosmos, startLocalCosmos } from '../../local/cosmos/cosmosServer';
+import { setEnv } from '../fixtures/env';
+import { repoRoot } from '../fixtures/orderApp';
 import { startStepFunctions, StepFunctionsHarness } from '../fixtures/stepFunctionsServer';
-
-export const repoRoot = path.resolve(__dirname, '../..');
-
-/** Sets environment variables (undefined deletes one); the returned function puts back what was there. */
-export function setEnv(values: Record<string, string | undefined>): () => void {
-  const before = new Map(Object.keys(values).map((k) => [k, process.env[k]]));
-  for (const [k, v] of Object.entries(values)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-  return () => {
-    for (const [k, v] of before) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  };
-}
 
 export interface LocalAws {
   cosmos: LocalCosmos;

@@ -13,7 +13,8 @@ import type { FunctionUrlResponse } from '../../aws-stepfunctions/handlers/funct
 import { handler as paymentWebhook } from '../../aws-stepfunctions/handlers/paymentWebhook';
 import { toFunctionUrlEvent } from '../../local/lambda/functionUrlEvent';
 import { SIGNATURE_HEADER, signWebhook } from '../../local/paymentGateway';
-import { awaitEventState, callbackDoc, LocalAws, setEnv, startLocalAws } from './localAws';
+import { setEnv } from '../fixtures/env';
+import { awaitEventState, callbackDoc, LocalAws, startLocalAws } from './localAws';
 
 const SECRET = 'aws-webhook-test-secret';
 const URL_TARGET = { arn: 'arn:aws:lambda:us-east-1:000000000000:function:paymentWebhook', authType: 'NONE' };

@@ -14,7 +14,8 @@ import { handler as awaitEvent, type AwaitEventRequest } from '../../aws-stepfun
 import { raiseSagaEvent } from '../../aws-stepfunctions/sagaEvents';
 import { ValidationError } from '../../saga/domain/validation';
 import type { TaskTokenSender } from '../../saga/ports';
-import { awaitEventState, callbackDoc, LocalAws, setEnv, startLocalAws } from './localAws';
+import { setEnv } from '../fixtures/env';
+import { awaitEventState, callbackDoc, LocalAws, startLocalAws } from './localAws';
 
 const ROLE = 'arn:aws:iam::000000000000:role/sfn';
 let aws: LocalAws;

@@ -24,10 +24,20 @@ export function sleepUntil(clock: Clock, dueMs: number, signal: AbortSignal): Pr
   });
 }
 
-/** Rejects with ExecutionHalted when `signal` aborts; never resolves. */
-export function haltedPromise(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    if (signal.aborted) reject(new ExecutionHalted());
-    else signal.addEventListener('abort', () => reject(new ExecutionHalted()), { once: true });
+/**
+ * The first of `contenders` to settle, or ExecutionHalted when `signal` aborts first. The abort listener is
+ * removed afterwards: the signal lives as long as the execution, which may race thousands of task attempts.
+ */
+export async function raceUnlessHalted<T>(signal: AbortSignal, contenders: Promise<T>[]): Promise<T> {
+  if (signal.aborted) throw new ExecutionHalted();
+  let onAbort!: () => void;
+  const halted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new ExecutionHalted());
+    signal.addEventListener('abort', onAbort, { once: true });
   });
+  try {
+    return await Promise.race([...contenders, halted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
 }

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock';
 import type { LambdaInvoker, LambdaInvokeResult } from '../lambda/invoke';
-import { ExecutionHalted, haltedPromise, sleepUntil } from './clockWait';
+import { ExecutionHalted, raceUnlessHalted, sleepUntil } from './clockWait';
 import type { TaskSpec, WaitSpec } from './definition';
 import { dataDetails, NewEvent } from './historyEvents';
 import { lambdaErrorCause, lambdaInvokeResult } from './lambdaResult';
@@ -140,11 +140,7 @@ export class TaskExecutor {
     const deadline = new AttemptDeadline(this.o.clock, timeoutSeconds, undefined, undefined);
     let result: LambdaInvokeResult;
     try {
-      result = await Promise.race([
-        this.o.lambda.invoke(functionName, payload),
-        deadline.expired,
-        haltedPromise(ctx.signal),
-      ]);
+      result = await raceUnlessHalted(ctx.signal, [this.o.lambda.invoke(functionName, payload), deadline.expired]);
     } catch (e) {
       this.recordTimeout(ctx, e, (d) => ({ type: 'TaskTimedOut', taskTimedOutEventDetails: { ...kind, ...d } }));
       throw e;
@@ -198,11 +194,7 @@ export class TaskExecutor {
     const deadline = new AttemptDeadline(this.o.clock, undefined, undefined, row.timeoutAt ?? undefined);
     let result: LambdaInvokeResult;
     try {
-      result = await Promise.race([
-        this.o.lambda.invoke(functionName, payload),
-        deadline.expired,
-        haltedPromise(ctx.signal),
-      ]);
+      result = await raceUnlessHalted(ctx.signal, [this.o.lambda.invoke(functionName, payload), deadline.expired]);
     } catch (e) {
       waiting.stop();
       this.closeToken(token, e);
@@ -256,7 +248,7 @@ export class TaskExecutor {
     let outcome: TaskOutcome;
     ctx.beginWait();
     try {
-      outcome = await Promise.race([waiting.outcome, deadline.expired, haltedPromise(ctx.signal)]);
+      outcome = await raceUnlessHalted(ctx.signal, [waiting.outcome, deadline.expired]);
     } catch (e) {
       this.closeToken(row.token, e);
       this.recordTimeout(ctx, e, (d) => ({ type: 'TaskTimedOut', taskTimedOutEventDetails: { ...kind, ...d } }));
@@ -293,11 +285,7 @@ export class TaskExecutor {
     const deadline = new AttemptDeadline(this.o.clock, timeoutSeconds, undefined, undefined);
     let result: LambdaInvokeResult;
     try {
-      result = await Promise.race([
-        this.o.lambda.invoke(spec.resource, payload),
-        deadline.expired,
-        haltedPromise(ctx.signal),
-      ]);
+      result = await raceUnlessHalted(ctx.signal, [this.o.lambda.invoke(spec.resource, payload), deadline.expired]);
     } catch (e) {
       this.recordTimeout(ctx, e, (d) => ({ type: 'LambdaFunctionTimedOut', lambdaFunctionTimedOutEventDetails: d }));
       throw e;

@@ -7,9 +7,13 @@
 export const ORDER_PLACED_RULE = {
   Name: 'order-placed-starts-saga',
   Description: 'OrderPlaced integration events start the order saga (execution named by order id).',
-  /** Any source: upstream systems (the storefront, partners) publish OrderPlaced, as on the Azure subscription. */
+  /**
+   * Any source: upstream systems (the storefront, partners) publish OrderPlaced, as on the Azure subscription. An
+   * OrderPlaced that crossed from Azure (the bridge set `bridgeorigin`) belongs to the saga there, never to both.
+   */
   EventPattern: {
     'detail-type': ['OrderPlaced'],
+    detail: { bridgeorigin: [{ exists: false }] },
   },
   /** The target function's template logical id. */
   TargetFunction: 'StartOrderSagaFunction',

@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Clock } from './clock';
+import { LocalEventBridge } from './eventBridge';
+import { installEventBridgeResources, type InstalledEventBridgeResources } from './eventBridgeTemplate';
 import type { MountedApi } from './functionsHost/httpServer';
 import {
   FUNCTION_URL_PREFIX,
@@ -13,6 +15,7 @@ import {
 import { LocalStepFunctions } from './stepFunctions';
 
 export const STEPFUNCTIONS_PREFIX = '/stepfunctions';
+export const EVENTBRIDGE_PREFIX = '/eventbridge';
 /** The account and region of everything local; ARNs must agree between the Lambda runtime and Step Functions. */
 export const LOCAL_AWS_REGION = 'us-east-1';
 export const LOCAL_AWS_ACCOUNT = '000000000000';
@@ -20,6 +23,7 @@ export const LOCAL_AWS_ACCOUNT = '000000000000';
 export interface LocalAws {
   lambda: LocalLambdaRuntime;
   stepFunctions: LocalStepFunctions;
+  eventBridge: LocalEventBridge;
   mounts: MountedApi[];
   /** Points the AWS SDK (in the Lambdas and in tools) at the local endpoints, through `fill`. */
   connect(baseUrl: string, fill: (name: string, value: string) => void): void;
@@ -79,14 +83,25 @@ export function startLocalAws(
     accountId: LOCAL_AWS_ACCOUNT,
     log,
   });
+  const eventBridge = new LocalEventBridge({
+    clock,
+    region: LOCAL_AWS_REGION,
+    accountId: LOCAL_AWS_ACCOUNT,
+    lambda,
+    stepFunctions,
+    log,
+  });
+  let installed: InstalledEventBridgeResources | undefined;
   const functionUrls = new FunctionUrlApi(lambda, clock);
   const invokeApi = new LambdaInvokeApi(lambda, log);
 
   return {
     lambda,
     stepFunctions,
+    eventBridge,
     mounts: [
       { prefix: STEPFUNCTIONS_PREFIX, authLevel: 'loopback', handle: (r) => stepFunctions.handle(r) },
+      { prefix: EVENTBRIDGE_PREFIX, authLevel: 'loopback', handle: (r) => eventBridge.handle(r) },
       functionUrls.mount(FUNCTION_URL_PREFIX, 'loopback'),
       { prefix: LAMBDA_API_PREFIX, authLevel: 'loopback', handle: (r) => invokeApi.handle(r) },
     ],
@@ -94,6 +109,7 @@ export function startLocalAws(
       fill('AWS_REGION', LOCAL_AWS_REGION);
       fill('AWS_ENDPOINT_URL_SFN', `${baseUrl}${STEPFUNCTIONS_PREFIX}`);
       fill('AWS_ENDPOINT_URL_LAMBDA', `${baseUrl}${LAMBDA_API_PREFIX}`);
+      fill('AWS_ENDPOINT_URL_EVENTBRIDGE', `${baseUrl}${EVENTBRIDGE_PREFIX}`);
       // The local endpoints accept any signature; the SDK still wants credentials to sign with.
       fill('AWS_ACCESS_KEY_ID', 'local');
       fill('AWS_SECRET_ACCESS_KEY', 'local');
@@ -101,15 +117,35 @@ export function startLocalAws(
         stepFunctions.createStateMachine({ name: sm.name, definition: JSON.stringify(sm.definition()) });
       }
       stepFunctions.start();
+      // Parameter values may name the platform's own address (`{local}/api/...`): the template's API destinations
+      // then call this platform's functions, wherever its port is.
+      const overrides = Object.fromEntries(
+        Object.entries(lambda.resolver.context.parameterOverrides ?? {}).map(([k, v]) => [
+          k,
+          v.replace('{local}', baseUrl),
+        ]),
+      );
+      installed = installEventBridgeResources(
+        lambda.template,
+        eventBridge,
+        { ...lambda.resolver.context, parameterOverrides: overrides },
+        settings,
+      );
     },
-    inFlight: () => stepFunctions.inFlight() + lambda.inFlight(),
+    inFlight: () => stepFunctions.inFlight() + lambda.inFlight() + eventBridge.inFlight(),
     describe: (baseUrl) => [
       `Step Functions: ${baseUrl}${STEPFUNCTIONS_PREFIX} (AWS_ENDPOINT_URL_SFN; state machines: ${lambda
         .stateMachines()
         .map((s) => s.name)
         .join(', ')})`,
+      `EventBridge: ${baseUrl}${EVENTBRIDGE_PREFIX} (AWS_ENDPOINT_URL_EVENTBRIDGE; rules: ${installed?.rules.join(', ') || 'none'}${
+        installed?.apiDestinations.length ? `; API destinations: ${installed.apiDestinations.join(', ')}` : ''
+      })`,
       `Lambda: ${lambda.functions().length} functions from ${path.relative(appRoot, templatePath)}; invoke API ${baseUrl}${LAMBDA_API_PREFIX}, function URLs ${baseUrl}${FUNCTION_URL_PREFIX}/<name>/`,
     ],
-    stop: () => stepFunctions.stop(),
+    stop: async () => {
+      await eventBridge.stop();
+      await stepFunctions.stop();
+    },
   };
 }

@@ -38,6 +38,8 @@ export interface PlatformOptions {
   settings?: Record<string, string>;
   maxConcurrentOrchestrations?: number;
   maxConcurrentActivities?: number;
+  /** Overrides host.json extensions.serviceBus.maxMessageBatchSize (benchmarks compare batch sizes). */
+  serviceBusMaxMessageBatchSize?: number;
   log?: (level: LogLevel, message: string) => void;
 }
 
@@ -210,8 +212,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     track,
     {
       maxConcurrentCalls: hostSetting(hostJson, 'extensions', 'serviceBus', 'maxConcurrentCalls') as number | undefined,
-      maxMessageBatchSize: hostSetting(hostJson, 'extensions', 'serviceBus', 'maxMessageBatchSize') as
-        number | undefined,
+      maxMessageBatchSize:
+        options.serviceBusMaxMessageBatchSize ??
+        (hostSetting(hostJson, 'extensions', 'serviceBus', 'maxMessageBatchSize') as number | undefined),
     },
   );
   const serviceBusApi = new ServiceBusRestApi(serviceBus, { mountPrefix: SERVICEBUS_PREFIX });

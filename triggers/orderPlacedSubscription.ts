@@ -6,6 +6,7 @@ import { ValidationError } from '../saga/domain/validation';
 import { appPorts } from '../adapters/appPorts';
 import { optionalSetting } from '../adapters/settings';
 import { acceptOrder } from './orderIntake';
+import { setAside } from './setAside';
 
 export const ORDERS_TOPIC = 'orders';
 export const ORDER_SAGA_SUBSCRIPTION = 'order-saga';
@@ -18,20 +19,6 @@ function bodyText(message: unknown): string {
   return JSON.stringify(message);
 }
 
-/** The body as received: bytes stay bytes; JSON the worker parsed is serialized again. */
-function rawBody(message: unknown): string | Uint8Array {
-  if (Buffer.isBuffer(message) || message instanceof Uint8Array) return message;
-  return bodyText(message);
-}
-
-function originalProperties(context: InvocationContext): Record<string, string | number | boolean> {
-  const props = (context.triggerMetadata?.applicationProperties ?? {}) as Record<string, unknown>;
-  const kept: Record<string, string | number | boolean> = {};
-  for (const [k, v] of Object.entries(props))
-    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') kept[k] = v;
-  return kept;
-}
-
 function asEvent(message: unknown): unknown {
   if (typeof message !== 'string' && !Buffer.isBuffer(message) && !(message instanceof Uint8Array)) return message;
   try {
@@ -41,6 +28,30 @@ function asEvent(message: unknown): unknown {
   }
 }
 
+/** Moves a message that can never succeed to the invalid-messages queue, with the reason, keeping its id. */
+async function setAsideInvalid(
+  message: unknown,
+  context: InvocationContext,
+  reason: string,
+  description: string,
+): Promise<void> {
+  await setAside(
+    context,
+    optionalSetting('INVALID_MESSAGES_QUEUE', 'orders-invalid'),
+    `${ORDERS_TOPIC}/Subscriptions/${ORDER_SAGA_SUBSCRIPTION}`,
+    [
+      {
+        body: message,
+        messageId: String(context.triggerMetadata?.messageId ?? ''),
+        contentType: context.triggerMetadata?.contentType as string | undefined,
+        applicationProperties: context.triggerMetadata?.applicationProperties as Record<string, unknown> | undefined,
+        reason,
+        description,
+      },
+    ],
+  );
+}
+
 /**
  * OrderPlaced (a CloudEvent on the `orders` topic) → the order's saga. Repeats start nothing. A message that can
  * never succeed (not JSON, not a valid OrderPlaced) is moved to the invalid-messages queue with the reason, the
@@ -48,34 +59,6 @@ function asEvent(message: unknown): unknown {
  * cannot dead-letter a message itself. Anything else that throws is retried by Service Bus and, after
  * MaxDeliveryCount deliveries, dead-lettered by it.
  */
-/** Moves a message that can never succeed to the invalid-messages queue, with the reason, keeping its id. */
-async function setAside(
-  message: unknown,
-  context: InvocationContext,
-  reason: string,
-  description: string,
-): Promise<void> {
-  const messageId = String(context.triggerMetadata?.messageId ?? '');
-  const queue = optionalSetting('INVALID_MESSAGES_QUEUE', 'orders-invalid');
-  await appPorts()
-    .messages()
-    .send(queue, [
-      {
-        body: rawBody(message),
-        contentType: String(context.triggerMetadata?.contentType ?? 'application/octet-stream'),
-        messageId: messageId || `${Date.now()}`,
-        applicationProperties: {
-          // Keep the original properties, so a corrected message can be sent back and pass the filters again.
-          ...originalProperties(context),
-          DeadLetterReason: reason,
-          DeadLetterErrorDescription: description.slice(0, 4096),
-          DeadLetterSource: `${ORDERS_TOPIC}/Subscriptions/${ORDER_SAGA_SUBSCRIPTION}`,
-        },
-      },
-    ]);
-  context.warn(`Message ${messageId} moved to ${queue}: ${reason}: ${description}`);
-}
-
 export async function orderPlaced(message: unknown, context: InvocationContext): Promise<void> {
   const messageId = String(context.triggerMetadata?.messageId ?? '');
   let order: Order;
@@ -83,12 +66,17 @@ export async function orderPlaced(message: unknown, context: InvocationContext):
     order = parseIntegrationEvent(asEvent(message), 'OrderPlaced').data as Order;
   } catch (e) {
     if (!(e instanceof ValidationError) && !(e instanceof MalformedMessageError)) throw e;
-    await setAside(message, context, e instanceof ValidationError ? 'InvalidEvent' : 'MalformedMessage', e.message);
+    await setAsideInvalid(
+      message,
+      context,
+      e instanceof ValidationError ? 'InvalidEvent' : 'MalformedMessage',
+      e.message,
+    );
     return;
   }
   const result = await acceptOrder(df.getClient(context), appPorts().orders, order, `servicebus:${messageId}`);
   if (result.kind === 'started') context.log(`Order ${order.orderId}: saga started from message ${messageId}.`);
-  else if (result.kind === 'conflict') await setAside(message, context, 'OrderIdConflict', result.message);
+  else if (result.kind === 'conflict') await setAsideInvalid(message, context, 'OrderIdConflict', result.message);
   else
     context.log(
       `Order ${order.orderId}: message ${messageId} ignored, the saga is ${result.runtimeStatus} (${result.kind === 'alreadyFinished' ? 'finished' : 'in progress'}).`,

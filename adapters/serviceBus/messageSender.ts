@@ -15,3 +15,11 @@ export class ServiceBusSendError extends Error {
     this.name = 'ServiceBusSendError';
   }
 }
+
+/** Service Bus refused a message for its size (413 / MessageSizeExceeded): retrying the same message cannot help. */
+export class MessageTooLargeError extends ServiceBusSendError {
+  constructor(message: string) {
+    super(message, false);
+    this.name = 'MessageTooLargeError';
+  }
+}

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { MessageSender, ServiceBusSendError } from './messageSender';
+import { MessageSender, MessageTooLargeError, ServiceBusSendError } from './messageSender';
 import type { OutboundMessage } from './outboundMessage';
 
 export function sasToken(resourceUri: string, keyName: string, key: string, expiresAtSeconds: number): string {
@@ -88,6 +88,10 @@ export class RestMessageSender implements MessageSender {
     }
     if (response.status === 201 || response.status === 200) return;
     const text = await response.text();
+    if (response.status === 413)
+      throw new MessageTooLargeError(
+        `Service Bus refused ${count} message(s) for '${entity}' as too large: ${text.slice(0, 500)}`,
+      );
     throw new ServiceBusSendError(
       `Service Bus refused ${count} message(s) for '${entity}': ${response.status} ${text.slice(0, 500)}`,
       response.status >= 500 || response.status === 429,

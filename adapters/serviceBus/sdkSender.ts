@@ -1,5 +1,5 @@
 import { ServiceBusClient, ServiceBusSender } from '@azure/service-bus';
-import type { MessageSender } from './messageSender';
+import { type MessageSender, MessageTooLargeError } from './messageSender';
 import type { OutboundMessage } from './outboundMessage';
 
 /** `@azure/service-bus` over AMQP, for a real namespace (connection string from the ServiceBusConnection setting). */
@@ -31,7 +31,9 @@ export class SdkMessageSender implements MessageSender {
         await sender.sendMessages(batch);
         batch = await sender.createMessageBatch();
         if (!batch.tryAddMessage(message))
-          throw new Error(`Message ${m.messageId} for '${entity}' is larger than a Service Bus batch allows.`);
+          throw new MessageTooLargeError(
+            `Message ${m.messageId} for '${entity}' is larger than a Service Bus message may be.`,
+          );
       }
     }
     if (batch.count) await sender.sendMessages(batch);

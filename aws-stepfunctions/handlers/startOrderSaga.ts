@@ -1,10 +1,14 @@
 import { DescribeExecutionCommand, ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { parseIntegrationEvent } from '../../saga/domain/events';
 import { OrderSchema, type Order } from '../../saga/domain/order';
 import { parseOrThrow } from '../../saga/domain/validation';
 import { sfnClient } from '../../adapters/aws/sfnClient';
 import { requiredSetting } from '../../adapters/settings';
 
-/** The EventBridge event the OrderPlaced rule delivers; `detail` is the CloudEvent's data, the order. */
+/**
+ * The EventBridge event the OrderPlaced rule delivers. `detail` is the whole OrderPlaced CloudEvent (the bridge's
+ * mapping: an EventBridge entry has nowhere else for the event id and extensions), its `data` the order.
+ */
 export interface OrderPlacedEvent {
   id: string;
   'detail-type': string;
@@ -33,7 +37,7 @@ export class OrderIdConflictError extends Error {
  * duplicate here. An invalid order throws ValidationError (Lambda's async retries, then the on-failure queue).
  */
 export async function startOrderSaga(event: OrderPlacedEvent): Promise<StartOutcome> {
-  const order: Order = parseOrThrow(OrderSchema, event.detail, `OrderPlaced event ${event.id} detail`);
+  const order = parseIntegrationEvent(event.detail, 'OrderPlaced').data as Order;
   const stateMachineArn = requiredSetting('ORDER_SAGA_STATE_MACHINE_ARN', 'starting order sagas');
   const input = JSON.stringify(order);
   try {

@@ -138,3 +138,13 @@ export class SqlFilterError extends ServiceBusError {
     this.name = 'SqlFilterError';
   }
 }
+
+/** The broker is too busy to take the request (HTTP 503); senders retry. Raised locally only by an injected fault. */
+export class ServerBusyError extends ServiceBusError {
+  readonly code = 'ServerBusy';
+  readonly httpStatus = 503;
+  constructor(message: string) {
+    super(message);
+    this.name = 'ServerBusyError';
+  }
+}

@@ -4,7 +4,7 @@ import { loadServiceBusConfig, QueueConfig, ServiceBusConfig, SubscriptionConfig
 import { DuplicateDetector } from './duplicateDetection';
 import { EntityCounts, MessageEntity, ReceiveMode } from './entity';
 import { deadLetterPath, pathKey, subscriptionPath } from './entityPath';
-import { EntityNotFoundError, InvalidOperationError, MessageNotFoundError } from './errors';
+import { EntityNotFoundError, InvalidOperationError, MessageNotFoundError, ServerBusyError } from './errors';
 import { filterView } from './filters';
 import {
   checkSizes,
@@ -108,6 +108,7 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
   readonly limits: MessageLimits;
   private readonly queues = new Map<string, QueueNode>();
   private readonly topics = new Map<string, TopicNode>();
+  private readonly sendFaults = new Map<string, { remaining: number }>();
   /** Every receivable path (queues, subscriptions, their dead-letter queues) by lookup key. */
   private readonly receivables = new Map<string, MessageEntity>();
   private readonly owners = new Map<MessageEntity, Receiver>();
@@ -214,6 +215,14 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
    * The canonical path of a receivable entity (queue, subscription, or dead-letter queue); throws
    * EntityNotFoundError / InvalidOperationError naming what exists.
    */
+  /**
+   * A test hook: the next `count` sends to the queue or topic fail with ServerBusy (HTTP 503), as a busy or
+   * unreachable broker does, so senders' retry paths can be exercised.
+   */
+  injectSendFaults(entityPath: string, count: number): void {
+    this.sendFaults.set(this.sendTarget(entityPath).config.name, { remaining: count });
+  }
+
   resolveReceivable(entityPath: string): string {
     return this.receivable(entityPath).path;
   }
@@ -225,6 +234,11 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
   send(entityPath: string, messages: ServiceBusMessageInput | ServiceBusMessageInput[]): SendReceipt[] {
     const node = this.sendTarget(entityPath);
     const name = node.config.name;
+    const fault = this.sendFaults.get(name);
+    if (fault && fault.remaining > 0) {
+      fault.remaining--;
+      throw new ServerBusyError(`The request to '${name}' was refused: ServerBusy (a fault injected by a test).`);
+    }
     const list = (Array.isArray(messages) ? messages : [messages]).map(normaliseMessage);
     checkSizes(list, name, this.limits);
     const now = this.clock.now();

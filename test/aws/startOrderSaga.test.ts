@@ -33,7 +33,8 @@ const order = (orderId: string, qty = 1) => ({
   paymentMethod: 'pm_card_visa',
 });
 
-const orderPlaced = (detail: unknown, id = 'evt-1') => ({
+/** The EventBridge envelope around an OrderPlaced CloudEvent whose data is `data` (the bridge's mapping). */
+const orderPlaced = (data: unknown, id = 'evt-1') => ({
   version: '0',
   id,
   'detail-type': 'OrderPlaced',
@@ -42,7 +43,7 @@ const orderPlaced = (detail: unknown, id = 'evt-1') => ({
   time: '2026-01-01T00:00:00Z',
   region: 'us-east-1',
   resources: [],
-  detail,
+  detail: { specversion: '1.0', id: `ce-${id}`, source: '/contoso/storefront', type: 'OrderPlaced', data },
 });
 
 const invoke = (event: unknown) => t.platform.aws!.lambda.invoke('StartOrderSagaFunction', event);
@@ -81,6 +82,12 @@ describe('startOrderSaga (the OrderPlaced rule target)', () => {
   it('rejects an event whose detail is not an order with ValidationError listing the fields', async () => {
     const bad = await invoke(orderPlaced({ orderId: 'ord-start-3', lines: [] }));
     expect(bad).toMatchObject({ ok: false, errorType: 'ValidationError' });
-    expect((bad as { errorMessage: string }).errorMessage).toMatch(/customer/);
+    expect((bad as { errorMessage: string }).errorMessage).toMatch(/data\.customer/);
+  });
+
+  it('rejects a detail that is not a CloudEvent, saying so', async () => {
+    const bare = await invoke({ ...orderPlaced(undefined), detail: order('ord-start-4') });
+    expect(bare).toMatchObject({ ok: false, errorType: 'ValidationError' });
+    expect((bare as { errorMessage: string }).errorMessage).toMatch(/type.*OrderPlaced/);
   });
 });

@@ -1,0 +1,221 @@
+import {
+  CreateArchiveCommand,
+  DescribeArchiveCommand,
+  EventBridgeClient,
+  PutEventsCommand,
+  type PutEventsRequestEntry,
+} from '@aws-sdk/client-eventbridge';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startPlatform, type Platform } from '../local/platform';
+
+/**
+ * `npm run bench` (second part): integration events through each bridge on the embedded platform, with the real
+ * app's functions, the local Service Bus and the local EventBridge (real time, in-memory stores):
+ *   - Azure → AWS: CloudEvents sent to the `orders` topic until EventBridge has accepted every one (the `to-aws`
+ *     trigger, PutEvents). Batched: the trigger takes up to 1,000 messages per call and puts 10 per PutEvents;
+ *     unbatched: one message per trigger call and per PutEvents (maxMessageBatchSize 1).
+ *   - AWS → Azure: PutEvents until every event reached the topic through the rule, the API destination, the
+ *     HTTP function and Service Bus. Batched: 10 entries per PutEvents; unbatched: one.
+ * Peers for scale: the Service Bus send alone and PutEvents alone (no bridge) on the same endpoints.
+ * Environment: BENCH_BRIDGE_EVENTS (default 2000).
+ */
+
+const appRoot = path.join(__dirname, '..', '..');
+const total = Number(process.env.BENCH_BRIDGE_EVENTS ?? 2000);
+
+interface Row {
+  direction: string;
+  mode: string;
+  events: number;
+  'events/s': number;
+  seconds: string;
+}
+
+function cloudEvent(i: number, run: string, type: string) {
+  return {
+    specversion: '1.0',
+    id: `${run}-${i}`,
+    source: '/bench/bridges',
+    type,
+    time: new Date().toISOString(),
+    datacontenttype: 'application/json',
+    traceparent: `00-${(i + 1).toString(16).padStart(32, '0')}-${'1'.repeat(16)}-01`,
+    data: { orderId: `ord-${run}-${i}`, total: i, currency: 'EUR' },
+  };
+}
+
+async function until(done: () => Promise<boolean> | boolean, label: string, timeoutMs = 300_000): Promise<void> {
+  const t0 = Date.now();
+  while (!(await done())) {
+    if (Date.now() - t0 > timeoutMs) throw new Error(`bench: ${label} did not finish in ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+async function withPlatform<T>(batchSize: number | undefined, run: (p: Platform) => Promise<T>): Promise<T> {
+  const platform = await startPlatform({
+    appRoot,
+    port: 0,
+    store: 'memory',
+    serviceBusMaxMessageBatchSize: batchSize,
+    settings: { LOCAL_STEPFUNCTIONS_STORE: 'memory' },
+    log: (level, message) => level === 'error' && console.error(message),
+  });
+  try {
+    return await run(platform);
+  } finally {
+    await platform.stop();
+  }
+}
+
+function client(p: Platform): EventBridgeClient {
+  return new EventBridgeClient({
+    region: 'us-east-1',
+    endpoint: `${p.url}/eventbridge`,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+}
+
+async function azureToAws(mode: 'batched' | 'unbatched'): Promise<Row> {
+  return withPlatform(mode === 'batched' ? undefined : 1, async (p) => {
+    const eb = client(p);
+    const run = `a2w-${mode}`;
+    const archive = await eb.send(
+      new CreateArchiveCommand({
+        ArchiveName: run,
+        EventSourceArn: 'arn:aws:events:us-east-1:000000000000:event-bus/default',
+        EventPattern: JSON.stringify({ source: ['/bench/bridges'] }),
+      }),
+    );
+    const t0 = performance.now();
+    for (let i = 0; i < total; i += 100)
+      p.serviceBus.send(
+        'orders',
+        Array.from({ length: Math.min(100, total - i) }, (_, k) => {
+          const event = cloudEvent(i + k, run, 'BenchEvent');
+          return {
+            body: Buffer.from(JSON.stringify(event)),
+            contentType: 'application/cloudevents+json; charset=utf-8',
+            messageId: event.id,
+            applicationProperties: { type: event.type, source: event.source },
+          };
+        }),
+      );
+    await until(async () => {
+      const d = await eb.send(new DescribeArchiveCommand({ ArchiveName: run }));
+      return (d.EventCount ?? 0) >= total;
+    }, `Azure → AWS (${mode}, archive ${archive.ArchiveArn})`);
+    const seconds = (performance.now() - t0) / 1000;
+    eb.destroy();
+    return row('Azure → AWS (Service Bus → PutEvents)', mode, seconds);
+  });
+}
+
+async function awsToAzure(mode: 'batched' | 'unbatched'): Promise<Row> {
+  return withPlatform(undefined, async (p) => {
+    const eb = client(p);
+    const run = `w2a-${mode}`;
+    const perCall = mode === 'batched' ? 10 : 1;
+    let arrived = 0;
+    const drain = () => {
+      arrived += p.serviceBus.receive('orders/Subscriptions/order-outcomes', {
+        maxMessages: 5000,
+        mode: 'receiveAndDelete',
+      }).length;
+      return arrived >= total;
+    };
+    const t0 = performance.now();
+    const calls: PutEventsRequestEntry[][] = [];
+    for (let i = 0; i < total; i += perCall)
+      calls.push(
+        Array.from({ length: Math.min(perCall, total - i) }, (_, k) => {
+          // OrderCompleted reaches the `order-outcomes` subscription, where the bench counts arrivals.
+          const event = cloudEvent(i + k, run, 'OrderCompleted');
+          return { Source: event.source, DetailType: event.type, Detail: JSON.stringify(event) };
+        }),
+      );
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        while (next < calls.length) {
+          const out = await eb.send(new PutEventsCommand({ Entries: calls[next++] }));
+          if (out.FailedEntryCount) throw new Error(`bench: PutEvents failed entries: ${JSON.stringify(out.Entries)}`);
+        }
+      }),
+    );
+    await until(drain, `AWS → Azure (${mode})`);
+    const seconds = (performance.now() - t0) / 1000;
+    eb.destroy();
+    return row('AWS → Azure (rule → API destination → Service Bus)', `${mode} (${perCall}/PutEvents)`, seconds);
+  });
+}
+
+/** The endpoints alone, without the bridge: how fast the two local services take events at all. */
+async function peers(): Promise<Row[]> {
+  return withPlatform(undefined, async (p) => {
+    const eb = client(p);
+    let t0 = performance.now();
+    for (let i = 0; i < total; i += 10)
+      await eb.send(
+        new PutEventsCommand({
+          Entries: Array.from({ length: 10 }, (_, k) => ({
+            Source: '/bench/peer',
+            DetailType: 'Peer',
+            Detail: JSON.stringify(cloudEvent(i + k, 'peer', 'Peer')),
+          })),
+        }),
+      );
+    const putEvents = row('peer: PutEvents alone', 'batched (10/PutEvents)', (performance.now() - t0) / 1000);
+    t0 = performance.now();
+    for (let i = 0; i < total; i++)
+      p.serviceBus.send('orders', {
+        body: Buffer.from(JSON.stringify(cloudEvent(i, 'peer', 'Peer'))),
+        messageId: `peer-${i}`,
+        applicationProperties: { type: 'Peer', bridgeorigin: 'aws' },
+      });
+    const send = row('peer: Service Bus send alone (in process)', 'unbatched', (performance.now() - t0) / 1000);
+    eb.destroy();
+    return [putEvents, send];
+  });
+}
+
+function row(direction: string, mode: string, seconds: number): Row {
+  return { direction, mode, events: total, 'events/s': Math.round(total / seconds), seconds: seconds.toFixed(2) };
+}
+
+export async function benchBridges(): Promise<void> {
+  const cpu = os.cpus();
+  console.log(
+    `\nBridges: ${total} CloudEvents per case through the app's bridge functions on the embedded platform; ` +
+      `${cpu.length} x ${cpu[0]?.model ?? 'CPU'}, Node ${process.version}\n`,
+  );
+  const rows: Row[] = [];
+  for (const mode of ['batched', 'unbatched'] as const) rows.push(await azureToAws(mode));
+  for (const mode of ['batched', 'unbatched'] as const) rows.push(await awsToAzure(mode));
+  rows.push(...(await peers()));
+  console.table(rows);
+  const rate = (d: string, m: string) =>
+    rows.find((r) => r.direction.startsWith(d) && r.mode.startsWith(m))!['events/s'];
+  console.log('Ratios:');
+  console.table([
+    {
+      ratio: 'Azure → AWS, batched / unbatched',
+      value: (rate('Azure', 'batched') / rate('Azure', 'unbatched')).toFixed(2),
+    },
+    {
+      ratio: 'AWS → Azure, batched / unbatched',
+      value: (rate('AWS', 'batched') / rate('AWS', 'unbatched')).toFixed(2),
+    },
+    {
+      ratio: 'Azure → AWS batched / PutEvents alone',
+      value: (rate('Azure', 'batched') / rate('peer: PutEvents', 'batched')).toFixed(3),
+    },
+  ]);
+}
+
+if (require.main === module)
+  benchBridges().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });

@@ -1,0 +1,119 @@
+import { app, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { messageSender } from '../adapters/appPorts';
+import { ServiceBusSendError } from '../adapters/serviceBus/messageSender';
+import { ConfigurationError, optionalSetting, requiredSetting } from '../adapters/settings';
+import {
+  assertServiceBusMessageFits,
+  crossingDecision,
+  EventTooLargeError,
+  markCrossing,
+  MalformedCloudEventError,
+  MalformedEventBridgeEventError,
+  readEventBridgeEvent,
+  SERVICE_BUS_MAX_MESSAGE_BYTES,
+  toServiceBusMessage,
+} from '../bridge';
+import { errorResponse } from './errorResponse';
+import { ORDERS_TOPIC } from './orderPlacedSubscription';
+
+/**
+ * Bodies above this are refused before they are parsed: an EventBridge event is at most 256 KB, so a larger body
+ * cannot become a Service Bus message however it is mapped.
+ */
+const MAX_BODY_BYTES = 2 * SERVICE_BUS_MAX_MESSAGE_BYTES;
+
+/** Compares digests, so neither the key's length nor its content shows in the time taken. */
+function sameKey(given: string, expected: string): boolean {
+  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+/**
+ * AWS → Azure: `POST /api/bridge/eventbridge`, the target of the EventBridge API destination. The event is sent to
+ * the integration topic with `messageId` = the CloudEvent id, so the topic's duplicate detection turns EventBridge's
+ * at-least-once delivery into one message. It answers 2xx only once Service Bus accepted the message: any failure
+ * here is a 5xx, which EventBridge retries (up to a day, then its dead-letter queue). An event that came from
+ * Azure is acknowledged and dropped, so it cannot echo back (the rule's pattern excludes it too).
+ *
+ * 401 wrong or missing API key; 400 malformed event (EventBridge does not retry 4xx: the event goes to its
+ * dead-letter queue with this reason); 413 over Service Bus's message size.
+ */
+export async function bridgeFromEventBridge(
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
+  const header = optionalSetting('BRIDGE_API_KEY_HEADER', 'x-bridge-api-key');
+  let expected: string;
+  try {
+    expected = requiredSetting('BRIDGE_API_KEY', 'checking the API key EventBridge sends to the bridge');
+  } catch (e) {
+    context.error((e as Error).message);
+    return errorResponse(
+      500,
+      'BridgeNotConfigured',
+      'The bridge has no API key configured; see the Function App logs.',
+    );
+  }
+  const given = request.headers.get(header);
+  if (given === null || !sameKey(given, expected))
+    return errorResponse(
+      401,
+      'Unauthorized',
+      `Missing or wrong API key in header ${header}: the EventBridge connection's API key must equal the Function App's BRIDGE_API_KEY.`,
+    );
+
+  const body = Buffer.from(await request.arrayBuffer());
+  if (body.length > MAX_BODY_BYTES)
+    return errorResponse(
+      413,
+      'EventTooLarge',
+      `The request body is ${body.length.toLocaleString('en-US')} bytes; an EventBridge event is at most 262,144 bytes and the bridge accepts at most ${MAX_BODY_BYTES.toLocaleString('en-US')}.`,
+    );
+
+  let message;
+  let eventId: string;
+  try {
+    const event = readEventBridgeEvent(body);
+    eventId = event.id;
+    const decision = crossingDecision(event, 'azure');
+    if (!decision.cross) {
+      context.log(`Bridge from AWS: ${decision.reason}`);
+      return { status: 200, jsonBody: { status: 'ignored', eventId, reason: decision.reason } };
+    }
+    message = toServiceBusMessage(markCrossing(event, 'aws'));
+    assertServiceBusMessageFits(message, eventId);
+  } catch (e) {
+    if (e instanceof EventTooLargeError)
+      return errorResponse(413, 'EventTooLarge', e.message, { limit: e.limitName, limitBytes: e.limitBytes });
+    if (e instanceof MalformedEventBridgeEventError || e instanceof MalformedCloudEventError)
+      return errorResponse(400, 'MalformedEvent', e.message);
+    throw e;
+  }
+
+  const topic = optionalSetting('ORDER_EVENTS_TOPIC', ORDERS_TOPIC);
+  try {
+    await messageSender().send(topic, [message]);
+  } catch (e) {
+    // A 5xx makes EventBridge retry; the same messageId then lets duplicate detection drop a send that did land.
+    const retriable = !(e instanceof ConfigurationError) && !(e instanceof ServiceBusSendError && !e.retriable);
+    context.error(`Bridge from AWS: event ${eventId} not sent to ${topic}: ${(e as Error).message}`);
+    return errorResponse(
+      retriable ? 503 : 500,
+      'ServiceBusUnavailable',
+      `Service Bus did not accept event ${eventId}; EventBridge will retry.`,
+    );
+  }
+  context.log(
+    `Bridge from AWS: event ${eventId} (${message.subject}) sent to ${topic} as message ${message.messageId}.`,
+  );
+  return { status: 202, jsonBody: { status: 'accepted', eventId, messageId: message.messageId, topic } };
+}
+
+app.http('bridgeFromEventBridge', {
+  route: 'bridge/eventbridge',
+  methods: ['POST'],
+  // EventBridge's connection proves itself with the API key header, not a function key.
+  authLevel: 'anonymous',
+  handler: bridgeFromEventBridge,
+});

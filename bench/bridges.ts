@@ -159,10 +159,11 @@ async function peers(): Promise<Row[]> {
     for (let i = 0; i < total; i += 10)
       await eb.send(
         new PutEventsCommand({
+          // Not a CloudEvent, so no rule matches: PutEvents alone.
           Entries: Array.from({ length: 10 }, (_, k) => ({
             Source: '/bench/peer',
             DetailType: 'Peer',
-            Detail: JSON.stringify(cloudEvent(i + k, 'peer', 'Peer')),
+            Detail: JSON.stringify({ n: i + k, data: cloudEvent(i + k, 'peer', 'Peer').data }),
           })),
         }),
       );

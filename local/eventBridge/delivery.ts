@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Clock, ScheduledWake } from '../clock';
 import type { ActivityLog, ActivityRecord } from './activity';
 import type { DeadLetterAttributes, DeadLetterStore } from './deadLetters';
@@ -24,6 +25,11 @@ export interface DeliveryEngineOptions {
   attempt: (job: DeliveryJob, signal: AbortSignal) => Promise<AttemptOutcome>;
   deadLetters: DeadLetterStore;
   activity: ActivityLog;
+  /**
+   * Attempts running at once; later ones wait their turn. EventBridge paces API destinations itself (300
+   * invocations/s by default), so a burst of events never opens thousands of connections to a target at once.
+   */
+  maxConcurrentAttempts?: number;
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
@@ -41,8 +47,13 @@ export class DeliveryEngine {
   private readonly wakes = new Set<ScheduledWake>();
   private readonly running = new Set<Promise<void>>();
   private readonly stopping = new AbortController();
+  private readonly queued: DeliveryJob[] = [];
+  private active = 0;
 
-  constructor(private readonly options: DeliveryEngineOptions) {}
+  constructor(private readonly options: DeliveryEngineOptions) {
+    // Every running attempt listens for the stop; there may be many at once.
+    setMaxListeners(0, this.stopping.signal);
+  }
 
   get stopped(): boolean {
     return this.stopping.signal.aborted;
@@ -67,6 +78,7 @@ export class DeliveryEngine {
     for (const wake of this.wakes) wake.cancel();
     this.wakes.clear();
     await Promise.allSettled([...this.running]);
+    this.queued.length = 0;
     this.busy = 0;
   }
 
@@ -76,13 +88,26 @@ export class DeliveryEngine {
     const wake = this.options.clock.schedule(dueMs, () => {
       this.wakes.delete(wake);
       if (!immediate) this.busy++;
-      const run = this.run(job).finally(() => {
-        this.busy--;
-        this.running.delete(run);
-      });
-      this.running.add(run);
+      this.launch(job);
     });
     this.wakes.add(wake);
+  }
+
+  /** Runs a due attempt now, or queues it behind the running ones (it still counts as in flight). */
+  private launch(job: DeliveryJob): void {
+    if (this.active >= (this.options.maxConcurrentAttempts ?? 64)) {
+      this.queued.push(job);
+      return;
+    }
+    this.active++;
+    const run = this.run(job).finally(() => {
+      this.active--;
+      this.busy--;
+      this.running.delete(run);
+      const next = this.queued.shift();
+      if (next && !this.stopped) this.launch(next);
+    });
+    this.running.add(run);
   }
 
   private async run(job: DeliveryJob): Promise<void> {

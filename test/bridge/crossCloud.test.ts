@@ -258,6 +258,52 @@ describe('AWS → Azure (rule → API destination → POST /api/bridge/eventbrid
   });
 });
 
+describe("the AWS mirror's OrderPlaced rule", () => {
+  it('starts the Step Functions saga for an OrderPlaced put on EventBridge (rule → startOrderSaga Lambda)', async () => {
+    const order = {
+      orderId: 'ord-br-awsorder',
+      customer: { id: 'c-br', email: 'br@example.com' },
+      lines: [{ sku: 'SKU-BR-1', qty: 1, unitPrice: 5 }],
+      currency: 'EUR',
+      total: 5,
+      paymentMethod: 'pm_card_visa',
+    };
+    const before = aws().activity().length;
+    await eb.send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            Source: '/contoso/storefront',
+            DetailType: 'OrderPlaced',
+            Detail: JSON.stringify({
+              ...cloudEvent('evt-br-placed', 'OrderPlaced', order),
+              source: '/contoso/storefront',
+            }),
+          },
+        ],
+      }),
+    );
+    const arn = 'arn:aws:states:us-east-1:000000000000:execution:orderSaga:ord-br-awsorder';
+    const execution = () => {
+      try {
+        return t.platform.aws!.stepFunctions.execution(arn);
+      } catch {
+        return undefined;
+      }
+    };
+    await settle(t, () => execution()?.status === 'SUCCEEDED', '1m');
+    expect(JSON.parse(execution()!.output!)).toMatchObject({ orderId: 'ord-br-awsorder', outcome: 'Completed' });
+    const delivered = aws()
+      .activity()
+      .slice(before)
+      .filter((a) => a.kind === 'target-delivered' && a.ruleArn?.endsWith('order-placed-starts-saga'));
+    expect(delivered).toHaveLength(1);
+    expect(delivered[0].targetArn).toBe('arn:aws:lambda:us-east-1:000000000000:function:StartOrderSagaFunction');
+    // Not an Azure order: the Azure saga did not start for it.
+    expect(t.platform.engine.getStatus('ord-br-awsorder')).toBeUndefined();
+  });
+});
+
 describe('the loop guard', () => {
   it('Service Bus → EventBridge → Service Bus: an echo of an Azure event is acknowledged and not re-published', async () => {
     // A careless AWS rule that sends every order event back to Azure, without the template's exists:false filter.

@@ -3,8 +3,7 @@ import type { Clock } from '../clock';
 import { apiDestinationArn, ArnScope, checkName } from './arns';
 import type { Connections } from './connections';
 import { invalidParameter, ResourceAlreadyExistsException, ResourceNotFoundException, validationError } from './errors';
-import { Body, epochSeconds, optionalNumber, optionalString, requireString } from './jsonProtocol';
-import { MAX_DESCRIPTION_LENGTH } from './limits';
+import { Body, epochSeconds, optionalDescription, optionalNumber, optionalString, requireString } from './jsonProtocol';
 import { page } from './paging';
 
 export type HttpMethod = 'POST' | 'GET' | 'HEAD' | 'OPTIONS' | 'PUT' | 'PATCH' | 'DELETE';
@@ -56,7 +55,7 @@ export class ApiDestinations {
     const connectionArn = requireString(b, 'ConnectionArn');
     const endpoint = requireString(b, 'InvocationEndpoint');
     const method = requireString(b, 'HttpMethod');
-    const description = this.description(b);
+    const description = optionalDescription(b);
     this.checkConnection(connectionArn, 'create');
     this.checkEndpoint(endpoint);
     this.checkMethod(method);
@@ -107,7 +106,7 @@ export class ApiDestinations {
     const name = requireString(b, 'Name');
     const row = this.rows.get(name);
     if (!row) throw destinationNotFound('update', name);
-    const description = this.description(b);
+    const description = optionalDescription(b);
     const connectionArn = optionalString(b, 'ConnectionArn');
     const endpoint = optionalString(b, 'InvocationEndpoint');
     const method = optionalString(b, 'HttpMethod');
@@ -128,13 +127,6 @@ export class ApiDestinations {
     const name = requireString(b, 'Name');
     if (!this.rows.delete(name)) throw destinationNotFound('delete', name);
     return {};
-  }
-
-  private description(b: Body): string | undefined {
-    const description = optionalString(b, 'Description');
-    if (description !== undefined && description.length > MAX_DESCRIPTION_LENGTH)
-      throw validationError('description', `Member must have length less than or equal to ${MAX_DESCRIPTION_LENGTH}`);
-    return description;
   }
 
   private rateLimit(b: Body): number | undefined {

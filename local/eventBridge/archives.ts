@@ -11,8 +11,8 @@ import {
 } from './errors';
 import type { CompiledEventPattern } from './eventPattern';
 import type { EventEnvelope } from './events';
-import { Body, epochSeconds, optionalNumber, optionalString, requireString } from './jsonProtocol';
-import { MAX_DESCRIPTION_LENGTH, utf8Bytes } from './limits';
+import { Body, epochSeconds, optionalDescription, optionalNumber, optionalString, requireString } from './jsonProtocol';
+import { utf8Bytes } from './limits';
 import { page } from './paging';
 import { compilePattern, patternText } from './patterns';
 
@@ -96,7 +96,7 @@ export class Archives {
     if (bus === undefined)
       throw invalidParameter('EventSourceArn', `'${source}' is not an event bus ARN of this account and region.`);
     if (!this.buses.find(bus)) throw busNotFound(bus);
-    const description = this.description(b);
+    const description = optionalDescription(b);
     const pattern = patternText(b);
     const matcher = pattern !== undefined ? compilePattern(pattern) : undefined;
     const retentionDays = this.retention(b) ?? 0;
@@ -158,7 +158,7 @@ export class Archives {
     const name = requireString(b, 'ArchiveName');
     const row = this.rows.get(name);
     if (!row) throw archiveNotFound(name);
-    const description = this.description(b);
+    const description = optionalDescription(b);
     const pattern = patternText(b);
     const matcher = pattern !== undefined ? compilePattern(pattern) : undefined;
     const retention = this.retention(b);
@@ -175,13 +175,6 @@ export class Archives {
     const name = requireString(b, 'ArchiveName');
     if (!this.rows.delete(name)) throw archiveNotFound(name);
     return {};
-  }
-
-  private description(b: Body): string | undefined {
-    const description = optionalString(b, 'Description');
-    if (description !== undefined && description.length > MAX_DESCRIPTION_LENGTH)
-      throw validationError('description', `Member must have length less than or equal to ${MAX_DESCRIPTION_LENGTH}`);
-    return description;
   }
 
   private retention(b: Body): number | undefined {

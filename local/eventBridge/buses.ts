@@ -1,13 +1,7 @@
 import type { Clock } from '../clock';
 import { ArnScope, busArn, busNameOf, checkName } from './arns';
-import {
-  ResourceAlreadyExistsException,
-  ResourceNotFoundException,
-  ValidationException,
-  validationError,
-} from './errors';
-import { Body, epochSeconds, optionalNumber, optionalString, requireString } from './jsonProtocol';
-import { MAX_DESCRIPTION_LENGTH } from './limits';
+import { ResourceAlreadyExistsException, ResourceNotFoundException, ValidationException } from './errors';
+import { Body, epochSeconds, optionalDescription, optionalNumber, optionalString, requireString } from './jsonProtocol';
 import { page } from './paging';
 
 export interface EventBusRow {
@@ -64,9 +58,7 @@ export class EventBuses {
       throw new ValidationException(
         'Partner event buses (EventSourceName) are not emulated locally; create a custom bus without EventSourceName.',
       );
-    const description = optionalString(b, 'Description');
-    if (description !== undefined && description.length > MAX_DESCRIPTION_LENGTH)
-      throw validationError('description', `Member must have length less than or equal to ${MAX_DESCRIPTION_LENGTH}`);
+    const description = optionalDescription(b);
     if (this.rows.has(name)) throw new ResourceAlreadyExistsException(`Event bus ${name} already exists.`);
     const now = this.clock.now();
     const row: EventBusRow = {

@@ -13,12 +13,12 @@ import {
   epochSeconds,
   optionalArray,
   optionalBoolean,
+  optionalDescription,
   optionalNumber,
   optionalObject,
   optionalString,
   requireString,
 } from './jsonProtocol';
-import { MAX_DESCRIPTION_LENGTH } from './limits';
 import { page } from './paging';
 
 export interface HttpParameter {
@@ -113,9 +113,7 @@ export class Connections {
         'AuthorizationType OAUTH_CLIENT_CREDENTIALS is not supported by the local EventBridge (no token endpoint is ' +
           'called locally); use API_KEY or BASIC for local runs.',
       );
-    const description = optionalString(b, 'Description');
-    if (description !== undefined && description.length > MAX_DESCRIPTION_LENGTH)
-      throw validationError('description', `Member must have length less than or equal to ${MAX_DESCRIPTION_LENGTH}`);
+    const description = optionalDescription(b);
     const auth = optionalObject(b, 'AuthParameters');
     if (!auth) throw validationError('authParameters', 'Member must not be null');
     if (optionalObject(auth, 'OAuthParameters'))

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { MountRequest } from '../functionsHost/httpServer';
 import { EventBridgeApiError, SerializationException, UnknownOperationException, validationError } from './errors';
+import { MAX_DESCRIPTION_LENGTH } from './limits';
 
 export interface JsonResponse {
   status: number;
@@ -113,6 +114,14 @@ export function optionalArray(body: Body, field: string): unknown[] | undefined 
   if (v === undefined || v === null) return undefined;
   if (!Array.isArray(v)) throw typeError(field, 'an array', v);
   return v;
+}
+
+/** `Description` of a bus, rule, connection, destination or archive: at most 512 characters, as AWS allows. */
+export function optionalDescription(body: Body): string | undefined {
+  const description = optionalString(body, 'Description');
+  if (description !== undefined && description.length > MAX_DESCRIPTION_LENGTH)
+    throw validationError('description', `Member must have length less than or equal to ${MAX_DESCRIPTION_LENGTH}`);
+  return description;
 }
 
 export function optionalStringArray(body: Body, field: string): string[] | undefined {

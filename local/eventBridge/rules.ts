@@ -6,12 +6,13 @@ import {
   Body,
   optionalArray,
   optionalBoolean,
+  optionalDescription,
   optionalNumber,
   optionalString,
   optionalStringArray,
   requireString,
 } from './jsonProtocol';
-import { MAX_DESCRIPTION_LENGTH, MAX_TARGETS_PER_REQUEST, MAX_TARGETS_PER_RULE } from './limits';
+import { MAX_TARGETS_PER_REQUEST, MAX_TARGETS_PER_RULE } from './limits';
 import { page } from './paging';
 import { compilePattern, patternText } from './patterns';
 import { readTarget, TargetRow, targetProblem } from './targetConfig';
@@ -82,9 +83,7 @@ export class Rules {
     const state = (optionalString(b, 'State') ?? 'ENABLED') as RuleState;
     if (!RULE_STATES.includes(state))
       throw validationError('state', `Member must satisfy enum value set: [${RULE_STATES.join(', ')}]`, state);
-    const description = optionalString(b, 'Description');
-    if (description !== undefined && description.length > MAX_DESCRIPTION_LENGTH)
-      throw validationError('description', `Member must have length less than or equal to ${MAX_DESCRIPTION_LENGTH}`);
+    const description = optionalDescription(b);
     const key = `${bus}\u0000${name}`;
     const existing = this.rows.get(key);
     // PutRule replaces the rule with what the call specifies (omitted members are not kept); targets stay.

@@ -90,12 +90,26 @@ describe('Azure → AWS (Service Bus to-aws subscription → PutEvents)', () => 
       resources: ['ord-br-saga'],
     });
     expect(envelope.headers['x-consumer-key']).toBe('consumer-secret');
-    // The OrderPlaced of an Azure order crossed as well, and the AWS saga rule ignored it (bridgeorigin is set).
-    expect(
-      aws()
-        .activity()
-        .filter((a) => a.kind === 'rule-matched' && a.ruleArn?.endsWith('order-placed-starts-saga')),
-    ).toHaveLength(0);
+  });
+
+  it('carries an Azure OrderPlaced across, where the AWS saga rule ignores it (one saga per order)', async () => {
+    const order = intakeOrder('ord-br-placed', ['SKU-BR-1', 'SKU-BR-2']);
+    const before = aws().activity().length;
+    publishToTopic(t, [{ ...cloudEvent('evt-br-placed-az', 'OrderPlaced', order), subject: 'ord-br-placed' }]);
+    await settle(t, () => received('evt-br-placed-az').length > 0);
+    await settleSaga(t, 'ord-br-placed');
+    expect(t.platform.engine.getStatus('ord-br-placed')?.runtimeStatus).toBe('Completed');
+    expect(received('evt-br-placed-az')[0]).toMatchObject({ type: 'OrderPlaced', bridgeorigin: 'azure' });
+    const sagaRule = aws()
+      .activity()
+      .slice(before)
+      .filter((a) => a.ruleArn?.endsWith('order-placed-starts-saga'));
+    expect(sagaRule).toEqual([]);
+    expect(() =>
+      t.platform.aws!.stepFunctions.execution(
+        'arn:aws:states:us-east-1:000000000000:execution:orderSaga:ord-br-placed',
+      ),
+    ).toThrow();
   });
 
   it('carries traceparent into the detail and as the X-Ray trace header', async () => {

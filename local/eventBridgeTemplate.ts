@@ -1,5 +1,6 @@
 import type { LocalEventBridge } from './eventBridge';
 import { IntrinsicResolver, SamTemplate, TemplatePropertyError, type LocalStackContext } from './lambda';
+import { isMap } from './lambda/samTemplate';
 
 /** What the template asked for, as installed: for the start-up banner and tests. */
 export interface InstalledEventBridgeResources {
@@ -10,10 +11,6 @@ export interface InstalledEventBridgeResources {
 }
 
 const DYNAMIC_SECRET = /\{\{resolve:secretsmanager:[^:}]+:SecretString:([^:}]+)(?::[^}]*)?\}\}/g;
-
-function isMap(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /**
  * Installs a SAM template's EventBridge resources on the local EventBridge, the way a deployment would create
@@ -73,12 +70,12 @@ export function installEventBridgeResources(
     values[`${r.logicalId}.Arn`] = `arn:aws:iam::${context.accountId}:role/${r.logicalId}`;
 
   for (const r of ofType('AWS::Events::EventBus')) {
-    const p = properties(r.logicalId, r.properties);
-    const out = eventBridge.createEventBus({ Name: String(p.Name ?? r.logicalId) });
-    values[r.logicalId] = String(p.Name ?? r.logicalId);
+    const name = String(properties(r.logicalId, r.properties).Name ?? r.logicalId);
+    const out = eventBridge.createEventBus({ Name: name });
+    values[r.logicalId] = name;
     values[`${r.logicalId}.Arn`] = out.EventBusArn!;
-    values[`${r.logicalId}.Name`] = String(p.Name ?? r.logicalId);
-    installed.buses.push(String(p.Name ?? r.logicalId));
+    values[`${r.logicalId}.Name`] = name;
+    installed.buses.push(name);
   }
   for (const r of ofType('AWS::Events::Connection')) {
     const p = properties(r.logicalId, r.properties);
@@ -100,7 +97,7 @@ export function installEventBridgeResources(
     const out = eventBridge.putRule({
       Name: name,
       EventBusName: bus === undefined ? undefined : String(bus),
-      EventPattern: typeof p.EventPattern === 'string' ? p.EventPattern : JSON.stringify(p.EventPattern),
+      EventPattern: p.EventPattern as string | object,
       Description: p.Description === undefined ? undefined : String(p.Description),
       State: p.State === undefined ? undefined : String(p.State),
     });
@@ -155,14 +152,7 @@ export function installEventBridgeResources(
   for (const r of ofType('AWS::Events::Archive')) {
     const p = properties(r.logicalId, r.properties);
     const name = String(p.ArchiveName ?? r.logicalId);
-    eventBridge.createArchive({
-      ...p,
-      ArchiveName: name,
-      EventPattern:
-        p.EventPattern === undefined || typeof p.EventPattern === 'string'
-          ? p.EventPattern
-          : JSON.stringify(p.EventPattern),
-    });
+    eventBridge.createArchive({ ...p, ArchiveName: name });
     installed.archives.push(name);
   }
   return installed;

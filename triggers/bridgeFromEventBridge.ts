@@ -10,9 +10,11 @@ import {
   markCrossing,
   MalformedCloudEventError,
   MalformedEventBridgeEventError,
+  PUT_EVENTS_MAX_ENTRY_BYTES,
   readEventBridgeEvent,
   SERVICE_BUS_MAX_MESSAGE_BYTES,
   toServiceBusMessage,
+  type ServiceBusMessageShape,
 } from '../bridge';
 import { errorResponse } from './errorResponse';
 import { ORDERS_TOPIC } from './orderPlacedSubscription';
@@ -68,10 +70,10 @@ export async function bridgeFromEventBridge(
     return errorResponse(
       413,
       'EventTooLarge',
-      `The request body is ${body.length.toLocaleString('en-US')} bytes; an EventBridge event is at most 262,144 bytes and the bridge accepts at most ${MAX_BODY_BYTES.toLocaleString('en-US')}.`,
+      `The request body is ${body.length.toLocaleString('en-US')} bytes; an EventBridge event is at most ${PUT_EVENTS_MAX_ENTRY_BYTES.toLocaleString('en-US')} bytes and the bridge accepts at most ${MAX_BODY_BYTES.toLocaleString('en-US')}.`,
     );
 
-  let message;
+  let message: ServiceBusMessageShape;
   let eventId: string;
   try {
     const event = readEventBridgeEvent(body);

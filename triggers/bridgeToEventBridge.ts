@@ -5,6 +5,7 @@ import { intSettingOr, optionalSetting } from '../adapters/settings';
 import {
   crossingDecision,
   deadLetterForError,
+  eventIdOfEntry,
   fromServiceBusMessage,
   planPutEventsBatches,
   putEventsFailureDeadLetter,
@@ -72,8 +73,8 @@ const putEvents: PutEventsCall = (entries) => eventBridgeClient().send(new PutEv
 export async function bridgeToEventBridge(messages: unknown[], context: InvocationContext): Promise<void> {
   const bus = optionalSetting('BRIDGE_EVENT_BUS_NAME', 'default');
   const received = receivedMessages(messages, context);
-  const failed: SetAsideMessage[] = [];
-  const setAsideWith = (m: Received, dl: DeadLetter) => failed.push({ ...m, ...dl });
+  const unsendable: SetAsideMessage[] = [];
+  const setAsideWith = (m: Received, dl: DeadLetter) => unsendable.push({ ...m, ...dl });
   const entries: PutEventsRequestEntry[] = [];
   const sources: Received[] = [];
   for (const m of received) {
@@ -94,11 +95,10 @@ export async function bridgeToEventBridge(messages: unknown[], context: Invocati
   }
 
   const plan = planPutEventsBatches(entries);
-  for (const r of plan.rejected)
-    setAsideWith(sources[r.index], { reason: 'EventTooLarge', description: r.error.message });
+  for (const r of plan.rejected) setAsideWith(sources[r.index], deadLetterForError(r.error)!);
   // What cannot go is set aside before anything is put: should that fail, the redelivered batch has put nothing yet.
   const deadLetterQueue = optionalSetting('BRIDGE_DEADLETTER_QUEUE', 'bridge-deadletter');
-  await setAside(context, deadLetterQueue, SOURCE, failed);
+  await setAside(context, deadLetterQueue, SOURCE, unsendable);
   const refused: SetAsideMessage[] = [];
   const policy = retryPolicy();
   let sent = 0;
@@ -107,14 +107,13 @@ export async function bridgeToEventBridge(messages: unknown[], context: Invocati
     sent += outcome.delivered.length;
     for (const f of outcome.failed) {
       const source = sources[batch.indexes[f.index]];
-      const eventId = JSON.parse(batch.entries[f.index].Detail!).id as string;
-      refused.push({ ...source, ...putEventsFailureDeadLetter(f, eventId) });
+      refused.push({ ...source, ...putEventsFailureDeadLetter(f, eventIdOfEntry(batch.entries[f.index])) });
     }
   }
   await setAside(context, deadLetterQueue, SOURCE, refused);
   context.log(
-    `Bridge to AWS: ${sent} of ${received.length} message(s) put on event bus ${bus} in ${plan.batches.length} call(s)` +
-      (failed.length + refused.length ? `; ${failed.length + refused.length} set aside` : ''),
+    `Bridge to AWS: ${sent} of ${received.length} message(s) put on event bus ${bus} in ${plan.batches.length} batch(es)` +
+      (unsendable.length + refused.length ? `; ${unsendable.length + refused.length} set aside` : ''),
   );
 }
 

@@ -15,7 +15,7 @@ export interface SetAsideMessage {
 }
 
 /** The body as received: bytes stay bytes; JSON the worker parsed is serialized again. */
-export function rawBody(message: unknown): string | Uint8Array {
+function rawBody(message: unknown): string | Uint8Array {
   if (Buffer.isBuffer(message) || message instanceof Uint8Array) return message;
   if (typeof message === 'string') return message;
   return JSON.stringify(message);

@@ -2,6 +2,7 @@ import { TemplateReferenceError } from './errors';
 import { resolveStateMachineDefinition } from './definition';
 import { LocalFunctionConfig, resolveFunctionConfig } from './functionConfig';
 import {
+  isMap,
   SamFunction,
   SamStateMachine,
   SamTemplate,
@@ -29,10 +30,6 @@ export interface LocalStackContext {
 
 /** `AWS::NoValue`: removes the property (or list item) that resolves to it. */
 const NO_VALUE = Symbol('AWS::NoValue');
-
-function isMap(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /** The intrinsic a map stands for, if it is one (a single key `Ref` or `Fn::X`). */
 function intrinsicOf(value: Record<string, unknown>): string | undefined {

@@ -56,7 +56,8 @@ export const SERVERLESS_STATE_MACHINE = 'AWS::Serverless::StateMachine';
 export const DEFAULT_TIMEOUT_SECONDS = 3;
 export const DEFAULT_MEMORY_MB = 128;
 
-function isMap(value: unknown): value is Record<string, unknown> {
+/** A YAML/JSON mapping (not a list, not a scalar). */
+export function isMap(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 

@@ -112,7 +112,7 @@ describe('Azure → AWS (Service Bus to-aws subscription → PutEvents)', () => 
     ).toThrow();
   });
 
-  it('carries traceparent into the detail and as the X-Ray trace header', async () => {
+  it('carries traceparent across inside the detail', async () => {
     publishToTopic(t, [
       cloudEvent('evt-br-trace', 'OrderCompleted', { orderId: 'ord-br-trace' }, { traceparent: TRACEPARENT }),
     ]);

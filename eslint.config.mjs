@@ -2,11 +2,13 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.local/', 'coverage/', 'test/fixtures/**/node_modules/'] },
+  {
+    ignores: ['**/node_modules/', '**/dist/', '**/dist-bench/', '.local/', '**/.local/', 'coverage/'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['test/fixtures/**/*.js', 'bench/**/*.js'],
+    files: ['**/test/fixtures/**/*.js', '**/bench/**/*.js', '**/bin/*.js'],
     languageOptions: {
       sourceType: 'commonjs',
       globals: {

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startPlatform, type Platform } from '../local/platform';
+import { startPlatform, type Platform } from '@cross-cloud-sagas/local-platform';
 
 /**
  * `npm run bench` (second part): integration events through each bridge on the embedded platform, with the real

@@ -4,13 +4,17 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const root = path.join(__dirname, '..');
 
-/** `npm start` runs this entry point after the build; here on a free port and an in-memory store. */
+/** `npm start` runs the platform's command in the app's folder after the build; here on a free port and an in-memory store. */
 function startCli(): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, [path.join(root, 'dist/local/cli.js'), '--port', '0', '--store', 'memory'], {
-    cwd: root,
-    env: { ...process.env, WEBSITE_HOSTNAME: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(root, 'node_modules/.bin/local-platform'), '--port', '0', '--store', 'memory'],
+    {
+      cwd: root,
+      env: { ...process.env, WEBSITE_HOSTNAME: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`CLI did not start in time:\n${out}`)), 20_000);

@@ -3,11 +3,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveEntryFiles } from '../local/functionsHost/entryGlob';
-import { startTestPlatform, TestPlatform } from '../local/testing';
+import { resolveEntryFiles } from '@cross-cloud-sagas/local-platform';
+import { startTestPlatform, TestPlatform } from '@cross-cloud-sagas/local-platform/testing';
 
 const root = path.resolve(__dirname, '..');
-const SOURCE_DIRS = ['local', 'orchestrations', 'activities', 'triggers', 'adapters', 'saga'];
+const SOURCE_DIRS = ['packages/local-platform/src', 'orchestrations', 'activities', 'triggers', 'adapters', 'saga'];
 const APP_DIRS = ['orchestrations', 'activities', 'triggers'];
 
 const readJson = <T = Record<string, unknown>>(file: string): T =>

@@ -16,7 +16,7 @@ import {
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestPlatform } from '../../local/testing';
+import type { TestPlatform } from '@cross-cloud-sagas/local-platform/testing';
 import { activityIdempotencyKey } from '../../saga/domain/idempotency';
 import type { SagaResult, StepInput } from '../../saga/domain/saga';
 import { toStepInput } from '../../aws-stepfunctions/handlers/activityPayload';

@@ -1,8 +1,7 @@
 // Local stand-ins for what the AWS Lambda handlers talk to: Cosmos DB (@vercel/cosmosdb-server with the app's
 // containers) and the local Step Functions endpoint, with the app settings pointing at both.
 import * as path from 'node:path';
-import { loadCosmosConfig } from '../../local/cosmos/cosmosConfig';
-import { LocalCosmos, startLocalCosmos } from '../../local/cosmos/cosmosServer';
+import { loadCosmosConfig, type LocalCosmos, startLocalCosmos } from '@cross-cloud-sagas/local-platform';
 import { setEnv } from '../fixtures/env';
 import { repoRoot } from '../fixtures/orderApp';
 import { startStepFunctions, StepFunctionsHarness } from '../fixtures/stepFunctionsServer';

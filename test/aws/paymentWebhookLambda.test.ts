@@ -11,8 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { handler as awaitEvent, type AwaitEventRequest } from '../../aws-stepfunctions/handlers/awaitEvent';
 import type { FunctionUrlResponse } from '../../aws-stepfunctions/handlers/functionUrl';
 import { handler as paymentWebhook } from '../../aws-stepfunctions/handlers/paymentWebhook';
-import { toFunctionUrlEvent } from '../../local/lambda/functionUrlEvent';
-import { SIGNATURE_HEADER, signWebhook } from '../../local/paymentGateway';
+import { SIGNATURE_HEADER, signWebhook, toFunctionUrlEvent } from '@cross-cloud-sagas/local-platform';
 import { setEnv } from '../fixtures/env';
 import { awaitEventState, callbackDoc, LocalAws, startLocalAws } from './localAws';
 

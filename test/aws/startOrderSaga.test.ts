@@ -4,7 +4,7 @@
  */
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestPlatform } from '../../local/testing';
+import type { TestPlatform } from '@cross-cloud-sagas/local-platform/testing';
 import { inventory, startOrderApp } from '../fixtures/orderApp';
 
 let t: TestPlatform;

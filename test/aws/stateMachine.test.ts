@@ -9,7 +9,7 @@ import { generateStateMachine } from '../../aws-stepfunctions/generator/generate
 import { aslFileName, renderStateMachine, SAGAS } from '../../aws-stepfunctions/generator/writeStateMachines';
 import { functionArnKey, functionLogicalId, sagaFunctions } from '../../aws-stepfunctions/generator/lambdaFunctions';
 import { ORDER_PLACED_RULE } from '../../aws-stepfunctions/orderPlacedRule';
-import { IntrinsicResolver, SamTemplate } from '../../local/lambda';
+import { IntrinsicResolver, SamTemplate } from '@cross-cloud-sagas/local-platform';
 import { repoRoot } from '../fixtures/orderApp';
 
 const machine = generateStateMachine(orderSaga);

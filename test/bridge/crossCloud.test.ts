@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { TestPlatform } from '../../local/testing';
+import type { TestPlatform } from '@cross-cloud-sagas/local-platform/testing';
 import {
   AwsConsumer,
   cloudEvent,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ReceivedMessage } from '../../local/serviceBus/message';
-import type { TestPlatform } from '../../local/testing';
+import type { ReceivedMessage } from '@cross-cloud-sagas/local-platform';
+import type { TestPlatform } from '@cross-cloud-sagas/local-platform/testing';
 import type { SagaResult, SagaStatus } from '../../saga/domain/saga';
 import { inventory, readDoc, settleSaga, startOrderApp } from '../fixtures/orderApp';
 import { getOrder, intakeOrder, postOrder, postWebhook, signNow, webhookBody } from '../fixtures/orderHttp';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestPlatform } from '../../local/testing';
+import type { TestPlatform } from '@cross-cloud-sagas/local-platform/testing';
 import type { SagaResult } from '../../saga/domain/saga';
 import { inventory, settleSaga, startOrderApp } from '../fixtures/orderApp';
 import { ORDER_SCENARIOS, scenarioOrder } from '../fixtures/orderScenarios';

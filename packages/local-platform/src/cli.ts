@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+import * as path from 'node:path';
+import { startPlatform } from './platform';
+
+/** `npm start`: the app on the embedded platform, as `func start` would serve it. */
+function parseArgs(argv: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i]);
+    if (!m) throw new Error(`Unknown argument "${argv[i]}". Use --app <dir>, --port <n>, --store <file|memory>.`);
+    out[m[1]] = m[2] ?? argv[++i] ?? '';
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  // As `func start`, the app is the current folder unless --app names another.
+  const appRoot = path.resolve(args.app ?? process.cwd());
+  const platform = await startPlatform({
+    appRoot,
+    port: args.port !== undefined ? Number(args.port) : undefined,
+    store: args.store,
+  });
+  console.log(
+    `\nAzure Functions app ${appRoot} on the embedded platform (durable task hub ${platform.taskHub}).\n\nFunctions:\n`,
+  );
+  for (const line of platform.describeFunctions()) console.log(`        ${line}\n`);
+  console.log('Local services:');
+  console.log(
+    `        Service Bus (REST):  ${platform.url}/servicebus  [${platform.serviceBus.entityNames().join(', ')}]`,
+  );
+  if (platform.clouds.cosmos) console.log(`        Cosmos DB:           ${platform.clouds.cosmos.endpoint}`);
+  console.log(`        Payment gateway:     ${platform.url}/payment-gateway/v1`);
+  console.log(`        E-mail service:      ${platform.url}/email/emails  (what was sent)`);
+  for (const line of platform.aws?.describe(platform.url) ?? []) console.log(`        ${line}`);
+  console.log(`Durable HTTP API: ${platform.url}/runtime/webhooks/durabletask/instances`);
+  console.log('Press Ctrl+C to stop.');
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    platform.stop().then(
+      () => process.exit(0),
+      (e) => {
+        console.error(e);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? `${e.name}: ${e.message}` : e);
+  process.exit(1);
+});

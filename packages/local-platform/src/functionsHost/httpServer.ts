@@ -1,0 +1,218 @@
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { MountedApi } from '../http/mountedApi';
+import type { RpcTypedData } from './coreApi';
+import { authorize, KeySettings } from './functionKeys';
+import { fromRpcHttpResponse, HttpRoute, matchRoute, toRpcHttpRequest } from './httpTriggers';
+import type { FunctionInvoker } from './invoker';
+import type { RegisteredFunction } from './registry';
+
+export interface HttpHostOptions {
+  host: string;
+  port: number;
+  routePrefix: string;
+  routes: HttpRoute[];
+  mounts: MountedApi[];
+  keys: KeySettings & { systemKey?: string };
+  invoker: FunctionInvoker;
+  /** Extra input bindings (e.g. durableClient) for a function, given the origin the caller used. */
+  extraInputs(fn: RegisteredFunction, origin: string): Record<string, RpcTypedData>;
+  maxBodyBytes: number;
+  log(level: 'info' | 'warn' | 'error', message: string): void;
+}
+
+/** Percent-decoding that leaves malformed escapes as written (as Kestrel does) instead of throwing. */
+function safeDecode(text: string): string {
+  try {
+    return decodeURI(text);
+  } catch {
+    return text;
+  }
+}
+
+function json(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = body === undefined ? '' : JSON.stringify(body);
+  res.writeHead(status, { ...(text ? { 'content-type': 'application/json; charset=utf-8' } : {}), ...headers });
+  res.end(text);
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        reject(new BodyTooLarge());
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** Serves HTTP triggers under the route prefix and the mounted APIs, as the Functions host does on :7071. */
+export class HttpHost {
+  private server?: http.Server;
+  url = '';
+
+  constructor(private readonly options: HttpHostOptions) {}
+
+  async listen(): Promise<string> {
+    const server = http.createServer((req, res) => {
+      this.handle(req, res).catch((e) => {
+        this.options.log(
+          'error',
+          `HTTP ${req.method} ${req.url} failed inside the platform: ${(e as Error).stack ?? e}`,
+        );
+        if (!res.headersSent)
+          json(res, 500, { error: 'The local platform failed to handle this request; see its log.' });
+        else res.end();
+      });
+    });
+    server.keepAliveTimeout = 5_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (e: NodeJS.ErrnoException) =>
+        reject(
+          e.code === 'EADDRINUSE'
+            ? new Error(
+                `Port ${this.options.port} on ${this.options.host} is in use. Stop the other process or set LOCAL_HTTP_PORT (0 picks a free port).`,
+              )
+            : e,
+        ),
+      );
+      server.listen(this.options.port, this.options.host, resolve);
+    });
+    this.server = server;
+    const { port } = server.address() as AddressInfo;
+    this.url = `http://${this.options.host.includes(':') ? `[${this.options.host}]` : this.options.host}:${port}`;
+    return this.url;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+
+  private presentedKey(req: http.IncomingMessage, url: URL): string | undefined {
+    const header = req.headers['x-functions-key'];
+    return url.searchParams.get('code') ?? (Array.isArray(header) ? header[0] : header);
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const origin = `http://${req.headers.host ?? new URL(this.url).host}`;
+    const url = new URL(req.url ?? '/', origin);
+    const method = (req.method ?? 'GET').toUpperCase();
+    let body: Buffer;
+    try {
+      body = await readBody(req, this.options.maxBodyBytes);
+    } catch (e) {
+      if (e instanceof BodyTooLarge) {
+        json(res, 413, {
+          error: `Request body exceeds ${this.options.maxBodyBytes} bytes (the Functions host limit is 100 MB; set LOCAL_HTTP_MAX_BODY_BYTES to change it here).`,
+        });
+        return;
+      }
+      throw e;
+    }
+    const path = safeDecode(url.pathname);
+
+    if (path === '/admin/host/status') {
+      json(res, 200, { state: 'Running', version: 'embedded', processUptime: Math.round(process.uptime() * 1000) });
+      return;
+    }
+
+    for (const mount of this.options.mounts) {
+      if (
+        path === mount.prefix.replace(/\/$/, '') ||
+        path.startsWith(mount.prefix.endsWith('/') ? mount.prefix : `${mount.prefix}/`)
+      ) {
+        if (mount.authLevel === 'loopback') {
+          const remote = req.socket.remoteAddress ?? '';
+          if (!/^(127\.|::1$|::ffff:127\.)/.test(remote)) {
+            return json(res, 403, {
+              error: `${mount.prefix} answers only callers on this machine.`,
+            });
+          }
+        } else if (mount.authLevel === 'system') {
+          const systemKey = this.options.keys.systemKey;
+          const keys = { functionKeys: systemKey ? [systemKey] : [], masterKey: this.options.keys.masterKey };
+          if (!authorize('function', keys, this.presentedKey(req, url)).ok) {
+            return json(res, 401, {
+              error:
+                'The Durable HTTP API needs the system key: pass ?code=<LOCAL_DURABLE_SYSTEM_KEY> (the URLs from createCheckStatusResponse include it).',
+            });
+          }
+        } else {
+          const auth = authorize('admin', this.options.keys, this.presentedKey(req, url));
+          if (!auth.ok) return json(res, 401, { error: auth.message });
+        }
+        const sub = url.pathname.slice(mount.prefix.replace(/\/$/, '').length).replace(/^\//, '');
+        const answer = await mount.handle({
+          method,
+          path: sub,
+          query: url.searchParams,
+          headers: req.headers,
+          rawHeaders: req.rawHeaders,
+          body,
+          origin,
+        });
+        if (Buffer.isBuffer(answer.body)) {
+          // A raw body (a Service Bus message as received): the mount set its content-type.
+          res.writeHead(answer.status, answer.headers);
+          return void res.end(answer.body);
+        }
+        return json(res, answer.status, answer.body, answer.headers);
+      }
+    }
+
+    const prefix = this.options.routePrefix ? `/${this.options.routePrefix}/` : '/';
+    // Routing ignores case, the route prefix included, as ASP.NET Core's does.
+    const lowerPath = url.pathname.toLowerCase();
+    if (!lowerPath.startsWith(prefix.toLowerCase()) && lowerPath !== prefix.replace(/\/$/, '').toLowerCase()) {
+      return json(res, 404, { error: `Nothing is served at ${url.pathname}. HTTP functions live under ${prefix}.` });
+    }
+    const relative = url.pathname.slice(prefix.length);
+    const match = matchRoute(this.options.routes, method, relative);
+    if (!match) {
+      return json(res, 404, {
+        error: `No HTTP function matches ${method} ${url.pathname}.`,
+        routes: this.options.routes.map((r) => `${[...(r.methods ?? ['*'])].join(',')} ${prefix}${r.route.template}`),
+      });
+    }
+    if ('methodNotAllowed' in match) {
+      return json(
+        res,
+        405,
+        { error: `${method} is not allowed on ${url.pathname}; allowed: ${match.methodNotAllowed.join(', ')}.` },
+        { allow: match.methodNotAllowed.join(', ') },
+      );
+    }
+    const auth = authorize(match.route.authLevel, this.options.keys, this.presentedKey(req, url));
+    if (!auth.ok) return json(res, 401, { error: auth.message });
+
+    const fn = match.route.fn;
+    try {
+      const result = await this.options.invoker.invoke(fn, {
+        trigger: toRpcHttpRequest(req, url, body, match.params),
+        inputs: this.options.extraInputs(fn, origin),
+      });
+      const answer = fromRpcHttpResponse(result.returnValue);
+      res.statusCode = answer.status;
+      for (const [k, v] of answer.headers) res.appendHeader(k, v);
+      res.end(answer.body);
+    } catch (e) {
+      this.options.log('error', `Function '${fn.name}' threw: ${(e as Error).stack ?? e}`);
+      json(res, 500, { error: `Function '${fn.name}' threw an error; see the platform log for the stack trace.` });
+    }
+  }
+}

@@ -1,0 +1,15 @@
+export * from './errors';
+export { parseCfnTemplate } from './cfnYaml';
+export { SamTemplate } from './samTemplate';
+export type { SamFunction, SamParameter, SamResource, SamStateMachine } from './samTemplate';
+export { IntrinsicResolver } from './intrinsics';
+export type { LocalStackContext } from './intrinsics';
+export type { LocalFunctionConfig } from './functionConfig';
+export type { LambdaInvokeResult, LambdaInvoker } from './invoke';
+export { LocalLambdaRuntime } from './runtime';
+export type { InvokeOptions, LocalLambdaRuntimeOptions, LocalStateMachine } from './runtime';
+export { FUNCTION_URL_PREFIX, FunctionUrlApi } from './functionUrls';
+export type { FunctionUrlEvent, FunctionUrlResponse } from './functionUrlEvent';
+export { LAMBDA_API_PREFIX, LambdaInvokeApi } from './invokeApi';
+export { MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES } from './limits';
+export { toFunctionUrlEvent } from './functionUrlEvent';

@@ -1,0 +1,151 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Clock } from './clock';
+import { LocalEventBridge } from './eventBridge';
+import { installEventBridgeResources, type InstalledEventBridgeResources } from './eventBridgeTemplate';
+import type { MountedApi } from './http/mountedApi';
+import {
+  FUNCTION_URL_PREFIX,
+  FunctionUrlApi,
+  LAMBDA_API_PREFIX,
+  LambdaInvokeApi,
+  LocalLambdaRuntime,
+  SamTemplate,
+} from './lambda';
+import { LocalStepFunctions } from './stepFunctions';
+
+export const STEPFUNCTIONS_PREFIX = '/stepfunctions';
+export const EVENTBRIDGE_PREFIX = '/eventbridge';
+/** The account and region of everything local; ARNs must agree between the Lambda runtime and Step Functions. */
+export const LOCAL_AWS_REGION = 'us-east-1';
+export const LOCAL_AWS_ACCOUNT = '000000000000';
+
+export interface LocalAws {
+  lambda: LocalLambdaRuntime;
+  stepFunctions: LocalStepFunctions;
+  eventBridge: LocalEventBridge;
+  mounts: MountedApi[];
+  /** Points the AWS SDK (in the Lambdas and in tools) at the local endpoints, through `fill`. */
+  connect(baseUrl: string, fill: (name: string, value: string) => void): void;
+  inFlight(): number;
+  describe(baseUrl: string): string[];
+  stop(): Promise<void>;
+}
+
+/** `CosmosEndpoint` → `COSMOS_ENDPOINT`: template parameters take the app setting of the same name. */
+const settingName = (parameter: string): string => parameter.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+
+/**
+ * The AWS half of the local clouds, read from the SAM template as `sam local` would: its Lambda functions run
+ * in this process from their built handler files, its state machines are installed on the local Step Functions
+ * endpoint (persisted in SQLite, so executions survive a restart). Returns undefined when the project has no
+ * template.
+ */
+export function startLocalAws(
+  appRoot: string,
+  settings: Record<string, string>,
+  clock: Clock,
+  memoryStore: boolean,
+  log: (level: 'info' | 'warn' | 'error', message: string) => void,
+): LocalAws | undefined {
+  const templatePath = path.resolve(appRoot, settings.LOCAL_AWS_TEMPLATE || 'infra/aws/template.yaml');
+  if (!fs.existsSync(templatePath)) {
+    if (settings.LOCAL_AWS_TEMPLATE) throw new Error(`LOCAL_AWS_TEMPLATE names ${templatePath}, which does not exist.`);
+    return undefined;
+  }
+  // Parameters take the app setting of the same name, else their default, else a visible stand-in: locally the
+  // Lambdas read the platform's own settings anyway (process.env wins over the template's environment).
+  const parameterOverrides: Record<string, string> = {};
+  for (const [name, parameter] of SamTemplate.load(templatePath).parameters) {
+    const value = settings[settingName(name)];
+    if (value) parameterOverrides[name] = value;
+    else if (parameter.default === undefined) parameterOverrides[name] = `local-${name}`;
+  }
+  const lambda = new LocalLambdaRuntime(templatePath, {
+    clock,
+    region: LOCAL_AWS_REGION,
+    accountId: LOCAL_AWS_ACCOUNT,
+    stackName: 'local',
+    parameterOverrides,
+    log,
+  });
+  const storeSetting = settings.LOCAL_STEPFUNCTIONS_STORE || '.local/stepfunctions.sqlite';
+  const location =
+    memoryStore || storeSetting === 'memory' || storeSetting === ':memory:'
+      ? ':memory:'
+      : path.resolve(appRoot, storeSetting);
+  if (location !== ':memory:') fs.mkdirSync(path.dirname(location), { recursive: true });
+  const stepFunctions = new LocalStepFunctions({
+    clock,
+    lambda,
+    location,
+    region: LOCAL_AWS_REGION,
+    accountId: LOCAL_AWS_ACCOUNT,
+    log,
+  });
+  const eventBridge = new LocalEventBridge({
+    clock,
+    region: LOCAL_AWS_REGION,
+    accountId: LOCAL_AWS_ACCOUNT,
+    lambda,
+    stepFunctions,
+    log,
+  });
+  let installed: InstalledEventBridgeResources | undefined;
+  const functionUrls = new FunctionUrlApi(lambda, clock);
+  const invokeApi = new LambdaInvokeApi(lambda, log);
+
+  return {
+    lambda,
+    stepFunctions,
+    eventBridge,
+    mounts: [
+      { prefix: STEPFUNCTIONS_PREFIX, authLevel: 'loopback', handle: (r) => stepFunctions.handle(r) },
+      { prefix: EVENTBRIDGE_PREFIX, authLevel: 'loopback', handle: (r) => eventBridge.handle(r) },
+      functionUrls.mount(FUNCTION_URL_PREFIX, 'loopback'),
+      { prefix: LAMBDA_API_PREFIX, authLevel: 'loopback', handle: (r) => invokeApi.handle(r) },
+    ],
+    connect(baseUrl, fill) {
+      fill('AWS_REGION', LOCAL_AWS_REGION);
+      fill('AWS_ENDPOINT_URL_SFN', `${baseUrl}${STEPFUNCTIONS_PREFIX}`);
+      fill('AWS_ENDPOINT_URL_LAMBDA', `${baseUrl}${LAMBDA_API_PREFIX}`);
+      fill('AWS_ENDPOINT_URL_EVENTBRIDGE', `${baseUrl}${EVENTBRIDGE_PREFIX}`);
+      // The local endpoints accept any signature; the SDK still wants credentials to sign with.
+      fill('AWS_ACCESS_KEY_ID', 'local');
+      fill('AWS_SECRET_ACCESS_KEY', 'local');
+      for (const sm of lambda.stateMachines()) {
+        stepFunctions.createStateMachine({ name: sm.name, definition: JSON.stringify(sm.definition()) });
+      }
+      stepFunctions.start();
+      // Parameter values may name the platform's own address (`{local}/api/...`): the template's API destinations
+      // then call this platform's functions, wherever its port is.
+      const overrides = Object.fromEntries(
+        Object.entries(lambda.resolver.context.parameterOverrides ?? {}).map(([k, v]) => [
+          k,
+          v.replace('{local}', baseUrl),
+        ]),
+      );
+      installed = installEventBridgeResources(
+        lambda.template,
+        eventBridge,
+        { ...lambda.resolver.context, parameterOverrides: overrides },
+        settings,
+      );
+    },
+    inFlight: () => stepFunctions.inFlight() + lambda.inFlight() + eventBridge.inFlight(),
+    describe: (baseUrl) => [
+      `Step Functions: ${baseUrl}${STEPFUNCTIONS_PREFIX} (AWS_ENDPOINT_URL_SFN; state machines: ${lambda
+        .stateMachines()
+        .map((s) => s.name)
+        .join(', ')})`,
+      `EventBridge: ${baseUrl}${EVENTBRIDGE_PREFIX} (AWS_ENDPOINT_URL_EVENTBRIDGE; rules: ${installed?.rules.join(', ') || 'none'}${
+        installed?.apiDestinations.length ? `; API destinations: ${installed.apiDestinations.join(', ')}` : ''
+      })`,
+      `Lambda: ${lambda.functions().length} functions from ${path.relative(appRoot, templatePath)}; invoke API ${baseUrl}${LAMBDA_API_PREFIX}, function URLs ${baseUrl}${FUNCTION_URL_PREFIX}/<name>/`,
+    ],
+    stop: async () => {
+      await eventBridge.stop();
+      await stepFunctions.stop();
+    },
+  };
+}

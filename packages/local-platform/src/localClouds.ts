@@ -1,0 +1,95 @@
+import * as path from 'node:path';
+import type { Clock } from './clock';
+import { loadCosmosConfig } from './cosmos/cosmosConfig';
+import { LocalCosmos, startLocalCosmos } from './cosmos/cosmosServer';
+import { LocalEmailService } from './emailService/emailService';
+import type { MountedApi } from './http/mountedApi';
+import { PAYMENT_GATEWAY_PREFIX, PaymentGatewayEmulator } from './paymentGateway';
+import { intSetting } from './settings';
+
+export const EMAIL_PREFIX = '/email';
+
+export interface LocalClouds {
+  cosmos?: LocalCosmos;
+  paymentGateway: PaymentGatewayEmulator;
+  email: LocalEmailService;
+  mounts: MountedApi[];
+  /**
+   * Points the app's settings at the local services, for each that is empty, once the platform's URL is known.
+   */
+  connect(baseUrl: string, settings: Record<string, string>): void;
+  /** Sets an app setting that is empty (here and in process.env), to be taken back on stop(). */
+  fill(name: string, value: string, settings: Record<string, string>): void;
+  inFlight(): number;
+  stop(): Promise<void>;
+}
+
+type Log = (level: 'info' | 'warn' | 'error', message: string) => void;
+
+/**
+ * The stand-ins for the clouds the app talks to: Cosmos DB (@vercel/cosmosdb-server), the payment gateway and
+ * the e-mail service. Service Bus lives beside them in the platform because it also delivers triggers.
+ */
+export async function startLocalClouds(
+  appRoot: string,
+  settings: Record<string, string>,
+  clock: Clock,
+  log: Log,
+): Promise<LocalClouds> {
+  const cosmosFile = settings.LOCAL_COSMOS_CONFIG;
+  let cosmos: LocalCosmos | undefined;
+  if (cosmosFile) {
+    const file = path.resolve(appRoot, cosmosFile);
+    cosmos = await startLocalCosmos(loadCosmosConfig(file), file);
+  }
+  let baseUrl = '';
+  const paymentGateway = new PaymentGatewayEmulator({
+    clock,
+    apiKey: settings.LOCAL_PAYMENT_GATEWAY_API_KEY || settings.PAYMENT_GATEWAY_API_KEY || 'local-gateway-key',
+    webhookSecret: settings.LOCAL_PAYMENT_WEBHOOK_SECRET || settings.PAYMENT_WEBHOOK_SECRET || 'local-webhook-secret',
+    // A comma-separated list registers several endpoints (the Azure function and the AWS Lambda's URL, say).
+    webhookUrl: () =>
+      (settings.LOCAL_PAYMENT_WEBHOOK_PATH || '/api/payments/webhook').split(',').map((p) => `${baseUrl}${p.trim()}`),
+    confirmDelayMs: intSetting(settings, 'LOCAL_PAYMENT_CONFIRM_DELAY_MS'),
+    latencyMs: intSetting(settings, 'LOCAL_PAYMENT_LATENCY_MS'),
+    slowMs: intSetting(settings, 'LOCAL_PAYMENT_SLOW_MS'),
+    log: (level, message) => log(level, `[payment-gateway] ${message}`),
+  });
+  const email = new LocalEmailService(() => clock.now());
+  const filled = new Map<string, string | undefined>();
+  const fill = (name: string, value: string, target: Record<string, string>): void => {
+    if (target[name]) return;
+    filled.set(name, process.env[name]);
+    target[name] = value;
+    process.env[name] = value;
+  };
+  return {
+    cosmos,
+    paymentGateway,
+    email,
+    fill,
+    mounts: [
+      { prefix: PAYMENT_GATEWAY_PREFIX, authLevel: 'loopback', handle: (r) => paymentGateway.handle(r) },
+      { prefix: EMAIL_PREFIX, authLevel: 'loopback', handle: (r) => email.handle(r) },
+    ],
+    connect(url, target) {
+      baseUrl = url;
+      if (cosmos) {
+        fill('COSMOS_ENDPOINT', cosmos.endpoint, target);
+        fill('COSMOS_KEY', cosmos.key, target);
+      }
+      fill('PAYMENT_GATEWAY_URL', `${url}${PAYMENT_GATEWAY_PREFIX}`, target);
+      fill('EMAIL_SERVICE_URL', `${url}${EMAIL_PREFIX}`, target);
+    },
+    inFlight: () => paymentGateway.inFlight(),
+    async stop() {
+      await paymentGateway.stop();
+      await cosmos?.stop();
+      // Another platform in this process must not inherit endpoints of services that are gone.
+      for (const [name, previous] of filled) {
+        if (previous === undefined) delete process.env[name];
+        else process.env[name] = previous;
+      }
+    },
+  };
+}

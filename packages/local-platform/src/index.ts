@@ -24,7 +24,8 @@
 // The platform and its settings
 export { startPlatform, UnsupportedTriggerError } from './platform';
 export type { LogLevel, Platform, PlatformOptions } from './platform';
-export { SettingsError } from './settings';
+export { PLATFORM_SETTINGS, SettingsError, settingsTable } from './settings';
+export type { PlatformSettings } from './settings';
 
 // Time
 export { parseDuration, RealClock, VirtualClock } from './clock';

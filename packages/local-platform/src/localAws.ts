@@ -12,6 +12,7 @@ import {
   LocalLambdaRuntime,
   SamTemplate,
 } from './lambda';
+import { type PlatformSettings, SettingsError } from './settings';
 import { LocalStepFunctions } from './stepFunctions';
 
 export const STEPFUNCTIONS_PREFIX = '/stepfunctions';
@@ -43,14 +44,18 @@ const settingName = (parameter: string): string => parameter.replace(/([a-z0-9])
  */
 export function startLocalAws(
   appRoot: string,
+  local: PlatformSettings,
   settings: Record<string, string>,
   clock: Clock,
   memoryStore: boolean,
   log: (level: 'info' | 'warn' | 'error', message: string) => void,
 ): LocalAws | undefined {
-  const templatePath = path.resolve(appRoot, settings.LOCAL_AWS_TEMPLATE || 'infra/aws/template.yaml');
+  const templatePath = path.resolve(appRoot, local.awsTemplate ?? 'infra/aws/template.yaml');
   if (!fs.existsSync(templatePath)) {
-    if (settings.LOCAL_AWS_TEMPLATE) throw new Error(`LOCAL_AWS_TEMPLATE names ${templatePath}, which does not exist.`);
+    if (local.awsTemplate)
+      throw new SettingsError(
+        `LOCAL_AWS_TEMPLATE names ${templatePath}, which does not exist. Point it at the SAM template, or leave it empty to run without the local AWS side.`,
+      );
     return undefined;
   }
   // Parameters take the app setting of the same name, else their default, else a visible stand-in: locally the
@@ -69,11 +74,8 @@ export function startLocalAws(
     parameterOverrides,
     log,
   });
-  const storeSetting = settings.LOCAL_STEPFUNCTIONS_STORE || '.local/stepfunctions.sqlite';
   const location =
-    memoryStore || storeSetting === 'memory' || storeSetting === ':memory:'
-      ? ':memory:'
-      : path.resolve(appRoot, storeSetting);
+    memoryStore || local.stepFunctionsStore === 'memory' ? ':memory:' : path.resolve(appRoot, local.stepFunctionsStore);
   if (location !== ':memory:') fs.mkdirSync(path.dirname(location), { recursive: true });
   const stepFunctions = new LocalStepFunctions({
     clock,

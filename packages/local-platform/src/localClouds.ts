@@ -5,7 +5,7 @@ import { LocalCosmos, startLocalCosmos } from './cosmos/cosmosServer';
 import { LocalEmailService } from './emailService/emailService';
 import type { MountedApi } from './http/mountedApi';
 import { PAYMENT_GATEWAY_PREFIX, PaymentGatewayEmulator } from './paymentGateway';
-import { intSetting } from './settings';
+import type { PlatformSettings } from './settings';
 
 export const EMAIL_PREFIX = '/email';
 
@@ -32,11 +32,11 @@ type Log = (level: 'info' | 'warn' | 'error', message: string) => void;
  */
 export async function startLocalClouds(
   appRoot: string,
-  settings: Record<string, string>,
+  local: PlatformSettings,
   clock: Clock,
   log: Log,
 ): Promise<LocalClouds> {
-  const cosmosFile = settings.LOCAL_COSMOS_CONFIG;
+  const cosmosFile = local.cosmosConfig;
   let cosmos: LocalCosmos | undefined;
   if (cosmosFile) {
     const file = path.resolve(appRoot, cosmosFile);
@@ -45,14 +45,13 @@ export async function startLocalClouds(
   let baseUrl = '';
   const paymentGateway = new PaymentGatewayEmulator({
     clock,
-    apiKey: settings.LOCAL_PAYMENT_GATEWAY_API_KEY || settings.PAYMENT_GATEWAY_API_KEY || 'local-gateway-key',
-    webhookSecret: settings.LOCAL_PAYMENT_WEBHOOK_SECRET || settings.PAYMENT_WEBHOOK_SECRET || 'local-webhook-secret',
-    // A comma-separated list registers several endpoints (the Azure function and the AWS Lambda's URL, say).
-    webhookUrl: () =>
-      (settings.LOCAL_PAYMENT_WEBHOOK_PATH || '/api/payments/webhook').split(',').map((p) => `${baseUrl}${p.trim()}`),
-    confirmDelayMs: intSetting(settings, 'LOCAL_PAYMENT_CONFIRM_DELAY_MS'),
-    latencyMs: intSetting(settings, 'LOCAL_PAYMENT_LATENCY_MS'),
-    slowMs: intSetting(settings, 'LOCAL_PAYMENT_SLOW_MS'),
+    apiKey: local.paymentGatewayApiKey,
+    webhookSecret: local.paymentWebhookSecret,
+    // Several paths register several endpoints (the Azure function and the AWS Lambda's URL, say).
+    webhookUrl: () => local.paymentWebhookPaths.map((p) => `${baseUrl}${p}`),
+    confirmDelayMs: local.paymentConfirmDelayMs,
+    latencyMs: local.paymentLatencyMs,
+    slowMs: local.paymentSlowMs,
     log: (level, message) => log(level, `[payment-gateway] ${message}`),
   });
   const email = new LocalEmailService(() => clock.now());

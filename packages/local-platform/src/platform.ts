@@ -20,9 +20,27 @@ import { buildTimers, TimerHost } from './functionsHost/timerTriggers';
 import { LocalClouds, startLocalClouds } from './localClouds';
 import { parseServiceBusConfig, ServiceBusNamespace, ServiceBusRestApi } from './serviceBus';
 import { LocalAws, startLocalAws } from './localAws';
-import { intSetting, loadSettings, readHostJson, resolveSettingRefs } from './settings';
+import {
+  exportToEnvironment,
+  loadSettings,
+  type PlatformSettings,
+  readHostJson,
+  readPlatformSettings,
+  resolveSettingRefs,
+} from './settings';
 
-export type LogLevel = 'info' | 'warn' | 'error';
+import {
+  consoleSink,
+  executionLog,
+  logOrchestrationChanges,
+  logServiceBusSetAsides,
+  type LogLevel,
+  type LogSink,
+  type LogThreshold,
+  PlatformLog,
+} from './log';
+
+export type { LogLevel, LogSink, LogThreshold } from './log';
 
 export interface PlatformOptions {
   /** Folder holding package.json (whose `main` names the entry files), host.json, local.settings.json. */
@@ -40,7 +58,10 @@ export interface PlatformOptions {
   maxConcurrentActivities?: number;
   /** Overrides host.json extensions.serviceBus.maxMessageBatchSize (benchmarks compare batch sizes). */
   serviceBusMaxMessageBatchSize?: number;
-  log?: (level: LogLevel, message: string) => void;
+  /** Where log lines go. Default: the console, worded and coloured as `func start` prints them. */
+  log?: LogSink;
+  /** The least severe level logged, or 'silent'. Default: LOCAL_LOG_LEVEL (info). */
+  logLevel?: LogThreshold;
 }
 
 export interface Platform {
@@ -50,7 +71,10 @@ export interface Platform {
   engine: DurableEngine;
   store: DurableStore;
   registry: FunctionRegistry;
+  /** The app settings as the app sees them (local.settings.json, the environment, options, local endpoints). */
   settings: Record<string, string>;
+  /** The platform's own settings (the LOCAL_* app settings), validated and typed. */
+  platformSettings: PlatformSettings;
   /** The emulated Service Bus namespace (entities from LOCAL_SERVICEBUS_CONFIG). */
   serviceBus: ServiceBusNamespace;
   /** Cosmos DB (when LOCAL_COSMOS_CONFIG is set), the payment gateway and the e-mail service. */
@@ -87,6 +111,13 @@ export class UnsupportedTriggerError extends Error {
   }
 }
 
+/** The app's `context.log` levels (the worker's RpcLog levels) on the platform's. */
+function appLogLevel(level: string): LogLevel {
+  if (level === 'error' || level === 'critical') return 'error';
+  if (level === 'warning') return 'warn';
+  return level === 'debug' || level === 'trace' ? 'debug' : 'info';
+}
+
 function hostSetting(hostJson: Record<string, unknown>, ...keys: string[]): unknown {
   let node: unknown = hostJson;
   for (const k of keys) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[k] : undefined;
@@ -95,9 +126,15 @@ function hostSetting(hostJson: Record<string, unknown>, ...keys: string[]): unkn
 
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const appRoot = path.resolve(options.appRoot);
-  const log =
-    options.log ?? ((level: LogLevel, message: string) => (level === 'info' ? console.log : console.error)(message));
-  const settings = loadSettings(appRoot, options.settings, (m) => log('info', m));
+  // Settings decide how to log, so what they report waits until the log exists.
+  const notices: [LogLevel, string][] = [];
+  const app = loadSettings(appRoot, options.settings, (m) => notices.push(['info', m]));
+  const settings = app.values;
+  const local = readPlatformSettings(app, (m) => notices.push(['warn', m]));
+  const platformLog = new PlatformLog(options.log ?? consoleSink(local.logColor), options.logLevel ?? local.logLevel);
+  const log = (level: LogLevel, message: string): void => platformLog.write(level, message);
+  for (const [level, message] of notices) log(level, message);
+  exportToEnvironment(settings);
   const hostJson = readHostJson(appRoot);
   const taskHub = resolveSettingRefs(
     String(hostSetting(hostJson, 'extensions', 'durableTask', 'hubName') ?? 'TestHubName'),
@@ -120,24 +157,20 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     (f) => !SUPPORTED_TRIGGERS.has(f.trigger.type.toLowerCase()),
   );
   if (unsupported.length) throw new UnsupportedTriggerError(unsupported);
-  registry.logSink = (level, _category, message) =>
-    log(level === 'error' || level === 'critical' ? 'error' : level === 'warning' ? 'warn' : 'info', message);
+  registry.logSink = (level, _category, message) => log(appLogLevel(level), message);
+  const logging = platformLog.enabled('error');
+  const invoker = new FunctionInvoker(
+    registry,
+    (level, _category, fn, message) => log(appLogLevel(level), `[${fn}] ${message}`),
+    {},
+    logging ? executionLog(platformLog) : undefined,
+  );
 
-  const invoker = new FunctionInvoker(registry, (level, _category, fn, message) => {
-    if (level === 'debug' || level === 'trace') return;
-    log(
-      level === 'error' || level === 'critical' ? 'error' : level === 'warning' ? 'warn' : 'info',
-      `[${fn}] ${message}`,
-    );
-  });
-
-  const storeSetting = options.store ?? settings.LOCAL_DURABLE_STORE ?? '.local/durable.sqlite';
+  const storeSetting = options.store ?? local.durableStore;
+  const memoryStore = storeSetting === 'memory' || storeSetting === ':memory:';
   const store = new DurableStore({
-    location:
-      storeSetting === 'memory' || storeSetting === ':memory:' ? ':memory:' : path.resolve(appRoot, storeSetting),
-    synchronous:
-      options.synchronous ??
-      ((settings.LOCAL_DURABLE_SYNCHRONOUS as 'NORMAL' | 'FULL' | 'OFF' | undefined) || 'NORMAL'),
+    location: memoryStore ? ':memory:' : path.resolve(appRoot, storeSetting),
+    synchronous: options.synchronous ?? local.durableSynchronous,
   });
   const engine = new DurableEngine({
     store,
@@ -145,25 +178,25 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     worker: new RegistryDurableWorker(registry, invoker),
     maxConcurrentOrchestrations:
       options.maxConcurrentOrchestrations ??
-      intSetting(settings, 'LOCAL_MAX_CONCURRENT_ORCHESTRATIONS') ??
+      local.maxConcurrentOrchestrations ??
       (hostSetting(hostJson, 'extensions', 'durableTask', 'maxConcurrentOrchestratorFunctions') as
         number | undefined) ??
       100,
     maxConcurrentActivities:
       options.maxConcurrentActivities ??
-      intSetting(settings, 'LOCAL_MAX_CONCURRENT_ACTIVITIES') ??
+      local.maxConcurrentActivities ??
       (hostSetting(hostJson, 'extensions', 'durableTask', 'maxConcurrentActivityFunctions') as number | undefined) ??
       100,
     limits: {
-      maxPayloadBytes: intSetting(settings, 'LOCAL_DURABLE_MAX_PAYLOAD_BYTES'),
-      maxCustomStatusBytes: intSetting(settings, 'LOCAL_DURABLE_MAX_CUSTOM_STATUS_BYTES'),
-      maxHistoryEvents: intSetting(settings, 'LOCAL_DURABLE_MAX_HISTORY_EVENTS'),
-      warnHistoryEvents: intSetting(settings, 'LOCAL_DURABLE_WARN_HISTORY_EVENTS'),
+      maxPayloadBytes: local.durableMaxPayloadBytes,
+      maxCustomStatusBytes: local.durableMaxCustomStatusBytes,
+      maxHistoryEvents: local.durableMaxHistoryEvents,
+      warnHistoryEvents: local.durableWarnHistoryEvents,
     },
     log,
   });
 
-  const systemKey = settings.LOCAL_DURABLE_SYSTEM_KEY || undefined;
+  const systemKey = local.durableSystemKey;
   const durableApi = new DurableHttpApi(engine, { taskHub, systemKey });
   let baseUrl = '';
   const durableClientInput = (origin: string): Record<string, unknown> =>
@@ -194,8 +227,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     track,
   );
 
-  const serviceBus = settings.LOCAL_SERVICEBUS_CONFIG
-    ? ServiceBusNamespace.fromConfigFile(path.resolve(appRoot, settings.LOCAL_SERVICEBUS_CONFIG), clock)
+  const serviceBus = local.serviceBusConfig
+    ? ServiceBusNamespace.fromConfigFile(path.resolve(appRoot, local.serviceBusConfig), clock)
     : new ServiceBusNamespace(
         parseServiceBusConfig({ UserConfig: { Namespaces: [{ Name: 'local', Queues: [], Topics: [] }] } }, 'defaults'),
         clock,
@@ -220,7 +253,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const serviceBusApi = new ServiceBusRestApi(serviceBus, { mountPrefix: SERVICEBUS_PREFIX });
   let clouds: LocalClouds;
   try {
-    clouds = await startLocalClouds(appRoot, settings, clock, log);
+    clouds = await startLocalClouds(appRoot, local, clock, log);
   } catch (e) {
     serviceBus.close();
     await store.close();
@@ -229,7 +262,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
 
   let aws: LocalAws | undefined;
   try {
-    aws = startLocalAws(appRoot, settings, clock, storeSetting === 'memory' || storeSetting === ':memory:', log);
+    aws = startLocalAws(appRoot, local, settings, clock, memoryStore, log);
   } catch (e) {
     await clouds.stop();
     serviceBus.close();
@@ -238,8 +271,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   }
 
   const httpHost = new HttpHost({
-    host: options.host ?? settings.LOCAL_HTTP_HOST ?? '127.0.0.1',
-    port: options.port ?? intSetting(settings, 'LOCAL_HTTP_PORT') ?? 7071,
+    host: options.host ?? local.httpHost,
+    port: options.port ?? local.httpPort,
     routePrefix,
     routes: buildHttpRoutes(registry.byTrigger('httpTrigger')),
     mounts: [
@@ -250,13 +283,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       ...(aws?.mounts ?? []),
     ],
     keys: {
-      functionKeys: [settings.LOCAL_FUNCTION_KEY].filter((k): k is string => !!k),
-      masterKey: settings.LOCAL_MASTER_KEY || undefined,
+      functionKeys: local.functionKey ? [local.functionKey] : [],
+      masterKey: local.masterKey,
       systemKey,
     },
     invoker,
     extraInputs,
-    maxBodyBytes: intSetting(settings, 'LOCAL_HTTP_MAX_BODY_BYTES') ?? 100 * 1024 * 1024,
+    maxBodyBytes: local.httpMaxBodyBytes,
     log,
   });
   try {
@@ -277,6 +310,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   if (!process.env.WEBSITE_HOSTNAME) process.env.WEBSITE_HOSTNAME = new URL(baseUrl).host;
 
   await invoker.runHooks('appStart', { hookData: {}, appHookData: {}, functionAppDirectory: appRoot });
+  const unwatch = logging
+    ? [logOrchestrationChanges(engine, platformLog), logServiceBusSetAsides(serviceBus, platformLog)]
+    : [];
   engine.start();
   timerHost.start();
   serviceBusHost.start();
@@ -317,6 +353,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     store,
     registry,
     settings,
+    platformSettings: local,
     serviceBus,
     clouds,
     aws,
@@ -324,6 +361,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     durableClientInput: () => durableClientInput(baseUrl),
     whenIdle,
     async stop() {
+      for (const off of unwatch) off();
       timerHost.stop();
       await serviceBusHost.stop();
       await httpHost.close();

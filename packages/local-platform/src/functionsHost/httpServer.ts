@@ -211,7 +211,9 @@ export class HttpHost {
       for (const [k, v] of answer.headers) res.appendHeader(k, v);
       res.end(answer.body);
     } catch (e) {
-      this.options.log('error', `Function '${fn.name}' threw: ${(e as Error).stack ?? e}`);
+      // The stack is in the host's execution log; this line ties the failure to the request.
+      const why = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      this.options.log('error', `HTTP ${method} ${url.pathname} answered 500: function '${fn.name}' failed (${why}).`);
       json(res, 500, { error: `Function '${fn.name}' threw an error; see the platform log for the stack trace.` });
     }
   }

@@ -7,6 +7,8 @@ export interface InvocationInput {
   /** Extra input bindings by binding name (e.g. the durableClient payload). */
   inputs?: Record<string, RpcTypedData>;
   triggerMetadata?: Record<string, RpcTypedData>;
+  /** Why the function runs, as the host's `Executing` line says it (default: by trigger type). */
+  reason?: string;
 }
 
 export interface InvocationResult {
@@ -25,6 +27,18 @@ export class ResultConversionError extends Error {
 
 export type HostLog = (level: string, category: string, functionName: string, message: string) => void;
 
+/** Hears every execution: what `func start` prints as `Executing …` / `Executed …`. */
+export interface InvocationObserver {
+  started(fn: RegisteredFunction, invocationId: string, reason: string): void;
+  finished(fn: RegisteredFunction, invocationId: string, outcome: { durationMs: number; error?: unknown }): void;
+}
+
+const DEFAULT_REASONS: Record<string, string> = {
+  httpTrigger: 'This function was programmatically called via the host APIs.',
+  orchestrationTrigger: 'An orchestration episode',
+  activityTrigger: 'Scheduled by an orchestration',
+};
+
 /**
  * Calls a registered function the way the Node.js worker does: the app's own programming model turns RPC
  * data into arguments and the result back, and pre/post-invocation hooks run around the handler.
@@ -34,12 +48,27 @@ export class FunctionInvoker {
     private readonly registry: FunctionRegistry,
     private readonly log: HostLog,
     private readonly appHookData: Record<string, unknown> = {},
+    private readonly observer?: InvocationObserver,
   ) {}
 
   async invoke(fn: RegisteredFunction, input: InvocationInput): Promise<InvocationResult> {
+    const invocationId = randomUUID();
+    if (!this.observer) return this.run(fn, input, invocationId);
+    this.observer.started(fn, invocationId, input.reason ?? DEFAULT_REASONS[fn.trigger.type] ?? fn.trigger.type);
+    const began = performance.now();
+    try {
+      const result = await this.run(fn, input, invocationId);
+      this.observer.finished(fn, invocationId, { durationMs: performance.now() - began });
+      return result;
+    } catch (error) {
+      this.observer.finished(fn, invocationId, { durationMs: performance.now() - began, error });
+      throw error;
+    }
+  }
+
+  private async run(fn: RegisteredFunction, input: InvocationInput, invocationId: string): Promise<InvocationResult> {
     const model = this.registry.programmingModel;
     if (!model) throw new Error('No programming model registered; the app must use @azure/functions v4.');
-    const invocationId = randomUUID();
     const inputData = [
       { name: fn.triggerBindingName, data: input.trigger },
       ...Object.entries(input.inputs ?? {}).map(([name, data]) => ({ name, data })),

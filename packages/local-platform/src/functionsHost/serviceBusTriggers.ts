@@ -255,6 +255,7 @@ export function serviceBusInvocationInput(
       ...(many ? batchMetadata(messages) : singleMessageMetadata(messages[0])),
       ...commonMetadata(t.fn, namespace, now),
     },
+    reason: `New ServiceBus message detected on '${t.entityPath}'.`,
   };
 }
 
@@ -426,8 +427,9 @@ export class ServiceBusTriggerHost {
         : 'it is abandoned and will be redelivered';
     this.log(
       'error',
+      // The stack is in the host's execution log; this line says what becomes of the message.
       `Service Bus function '${t.fn.name}' threw on message ${ids.join(', ')} from '${t.entityPath}'; ${next}: ${
-        (error as Error)?.stack ?? String(error)
+        error instanceof Error ? `${error.name}: ${error.message}` : String(error)
       }`,
     );
   }

@@ -77,9 +77,16 @@ export class TimerHost {
       IsPastDue: now - due > 1000,
     };
     try {
-      await this.invoke(t.fn, { trigger: { json: JSON.stringify(payload) } });
+      await this.invoke(t.fn, {
+        trigger: { json: JSON.stringify(payload) },
+        reason: `Timer fired at ${new Date(now).toISOString()}`,
+      });
     } catch (e) {
-      this.log('error', `Timer function '${t.fn.name}' threw: ${(e as Error).stack ?? e}`);
+      // The stack is in the host's execution log; this line says the schedule goes on.
+      this.log(
+        'error',
+        `Timer function '${t.fn.name}' threw (${e instanceof Error ? e.message : String(e)}); it runs again at ${new Date(next).toISOString()}.`,
+      );
     }
   }
 }

@@ -13,7 +13,10 @@ export interface TestPlatformOptions extends Partial<Omit<PlatformOptions, 'cloc
   clock?: 'virtual' | 'real';
   /** Start of virtual time, epoch ms. */
   startTime?: number;
-  /** Print platform errors to stderr as they happen (default true); they are always kept in `logs`. */
+  /**
+   * Print the platform's own errors to stderr as they happen (default true). Failed function executions are not
+   * printed (tests make functions fail on purpose); everything is always kept in `logs`.
+   */
   printErrors?: boolean;
 }
 
@@ -32,10 +35,13 @@ export interface TestPlatform {
     timeoutMs?: number,
   ): Promise<InstanceStatus>;
   history(instanceId: string): HistoryEvent[];
-  /** Everything the platform logged, as `level: message`. */
+  /** Everything the platform logged (every level), as `level: message`: the lines the console shows. */
   logs: string[];
   stop(): Promise<void>;
 }
+
+const isExecutionFailure = (message: string): boolean =>
+  message.startsWith("Executed 'Functions.") || message.startsWith('Exception while executing function:');
 
 /**
  * One call to run an app on the embedded platform for a test: in-memory store, virtual clock, a free port.
@@ -47,9 +53,10 @@ export async function startTestPlatform(options: TestPlatformOptions): Promise<T
   const platform = await startPlatform({
     port: 0,
     store: 'memory',
+    logLevel: 'debug',
     log: (level, message) => {
       logs.push(`${level}: ${message}`);
-      if (level === 'error' && options.printErrors !== false) console.error(message);
+      if (level === 'error' && options.printErrors !== false && !isExecutionFailure(message)) console.error(message);
     },
     ...options,
     appRoot,

@@ -1,12 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-export class SettingsError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SettingsError';
-  }
-}
+import { SettingsError } from './errors';
 
 function readJson(file: string, what: string): Record<string, unknown> | undefined {
   if (!fs.existsSync(file)) return undefined;
@@ -17,31 +12,54 @@ function readJson(file: string, what: string): Record<string, unknown> | undefin
   }
 }
 
+/** Where an app setting's value came from, for messages that tell the user what to edit. */
+export type SettingSource =
+  'local.settings.json' | 'local.settings.sample.json' | 'the environment' | 'the platform options';
+
+export interface AppSettings {
+  values: Record<string, string>;
+  sourceOf: Record<string, SettingSource>;
+}
+
 /**
  * App settings as `func start` assembles them: `local.settings.json` Values, under the process environment,
- * under explicit overrides. The result is also written to process.env, where the app reads its settings.
+ * under explicit overrides.
  */
 export function loadSettings(
   appRoot: string,
   overrides: Record<string, string> = {},
   notice: (message: string) => void = () => undefined,
-): Record<string, string> {
-  let file = readJson(path.join(appRoot, 'local.settings.json'), 'local.settings.json');
+): AppSettings {
+  let fileName: SettingSource = 'local.settings.json';
+  let file = readJson(path.join(appRoot, fileName), fileName);
   if (!file) {
     // A fresh clone has no local.settings.json (it is git-ignored); the sample holds safe local defaults.
-    file = readJson(path.join(appRoot, 'local.settings.sample.json'), 'local.settings.sample.json');
+    fileName = 'local.settings.sample.json';
+    file = readJson(path.join(appRoot, fileName), fileName);
     if (file)
       notice(
         'No local.settings.json: using local.settings.sample.json (copy it to local.settings.json to change settings).',
       );
   }
-  const values = (file?.Values ?? {}) as Record<string, unknown>;
-  const merged: Record<string, string> = {};
-  for (const [k, v] of Object.entries(values)) if (v !== undefined && v !== null) merged[k] = String(v);
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) merged[k] = v;
-  Object.assign(merged, overrides);
-  for (const [k, v] of Object.entries(merged)) if (process.env[k] !== v) process.env[k] = v;
-  return merged;
+  const values: Record<string, string> = {};
+  const sourceOf: Record<string, SettingSource> = {};
+  const take = (entries: [string, unknown][], source: SettingSource): void => {
+    for (const [k, v] of entries) {
+      // The same value again (a platform earlier in this process copied the file into process.env) keeps its origin.
+      if (v === undefined || v === null || values[k] === String(v)) continue;
+      values[k] = String(v);
+      sourceOf[k] = source;
+    }
+  };
+  take(Object.entries((file?.Values ?? {}) as Record<string, unknown>), fileName);
+  take(Object.entries(process.env), 'the environment');
+  take(Object.entries(overrides), 'the platform options');
+  return { values, sourceOf };
+}
+
+/** Writes the settings to process.env, where the app reads them (as the Functions host passes app settings). */
+export function exportToEnvironment(values: Record<string, string>): void {
+  for (const [k, v] of Object.entries(values)) if (process.env[k] !== v) process.env[k] = v;
 }
 
 export function readHostJson(appRoot: string): Record<string, unknown> {
@@ -64,13 +82,4 @@ export function resolveSettingRefs(text: string, settings: Record<string, string
       );
     return value;
   });
-}
-
-export function intSetting(settings: Record<string, string>, name: string): number | undefined {
-  const raw = settings[name];
-  if (raw === undefined || raw === '') return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0)
-    throw new SettingsError(`App setting ${name}="${raw}" must be a non-negative integer.`);
-  return n;
 }

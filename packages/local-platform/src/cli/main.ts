@@ -1,27 +1,19 @@
 #!/usr/bin/env node
 import * as path from 'node:path';
-import { startPlatform } from './platform';
+import { startPlatform } from '../platform';
+import { parseCliArguments, USAGE } from './arguments';
 
-/** `npm start`: the app on the embedded platform, as `func start` would serve it. */
-function parseArgs(argv: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i]);
-    if (!m) throw new Error(`Unknown argument "${argv[i]}". Use --app <dir>, --port <n>, --store <file|memory>.`);
-    out[m[1]] = m[2] ?? argv[++i] ?? '';
-  }
-  return out;
-}
+/** `local-platform` (what `npm start` runs): the app on the embedded platform, as `func start` would serve it. */
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = parseCliArguments(process.argv.slice(2));
+  if (args.help) {
+    console.log(USAGE);
+    return;
+  }
   // As `func start`, the app is the current folder unless --app names another.
   const appRoot = path.resolve(args.app ?? process.cwd());
-  const platform = await startPlatform({
-    appRoot,
-    port: args.port !== undefined ? Number(args.port) : undefined,
-    store: args.store,
-  });
+  const platform = await startPlatform({ appRoot, port: args.port, store: args.store, logLevel: args.logLevel });
   console.log(
     `\nAzure Functions app ${appRoot} on the embedded platform (durable task hub ${platform.taskHub}).\n\nFunctions:\n`,
   );

@@ -60,6 +60,7 @@ async function withPlatform<T>(batchSize: number | undefined, run: (p: Platform)
     store: 'memory',
     serviceBusMaxMessageBatchSize: batchSize,
     settings: { LOCAL_STEPFUNCTIONS_STORE: 'memory' },
+    logLevel: 'error',
     log: (level, message) => level === 'error' && console.error(message),
   });
   try {

@@ -82,6 +82,7 @@ async function engineCase(store: 'memory' | 'NORMAL' | 'FULL', concurrency: numb
     synchronous: store === 'memory' ? undefined : store,
     maxConcurrentOrchestrations: Math.max(concurrency, 1),
     maxConcurrentActivities: Math.max(concurrency, 1),
+    logLevel: 'error',
     log: (level, m) => level === 'error' && console.error(m),
   });
   const engine = platform.engine;
@@ -142,7 +143,7 @@ function plainCase(concurrency: number): Promise<Row> {
 
 /** One orchestration of `replaySteps` sequential activities: orchestrator time per episode by history size. */
 async function replayCost(): Promise<{ events: number; 'ms per episode': string }[]> {
-  const platform = await startPlatform({ appRoot, port: 0, store: 'memory', log: () => undefined });
+  const platform = await startPlatform({ appRoot, port: 0, store: 'memory', logLevel: 'silent' });
   const samples: { historyLength: number; ms: number }[] = [];
   platform.engine.on('episode', (e: { historyLength: number; ms: number }) => samples.push(e));
   const done = new Promise<void>((resolve) =>

@@ -53,6 +53,8 @@ export type { FunctionRegistry, RegisteredFunction } from './functionsHost/regis
 
 // Service Bus
 export { ServiceBusNamespace } from './serviceBus/namespace';
+export { ServiceBusRestApi } from './serviceBus/restApi';
+export { parseServiceBusConfig } from './serviceBus/config';
 export { ServiceBusError } from './serviceBus/errors';
 export type { PropertyValue, ReceivedMessage, ServiceBusMessageInput } from './serviceBus/message';
 

@@ -4,7 +4,6 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RestMessageSender } from '../../adapters/serviceBus/restSender';
 import { VirtualClock } from '../../src/clock';
 import { parseServiceBusConfig } from '../../src/serviceBus/config';
 import { ServiceBusNamespace } from '../../src/serviceBus/namespace';
@@ -396,28 +395,6 @@ describe('SAS authorization', () => {
     res = await send('SharedAccessSignature sr=x&sig=y');
     expect(await message(res)).toMatch(/lacks se, skn/);
     expect(ns.counts('orders').active).toBe(0);
-  });
-
-  it("the app's own RestMessageSender (batch send, SAS over the /messages URL) delivers through the topic", async () => {
-    const sender = new RestMessageSender(base, { keyName: KEY_NAME, key: KEY });
-    await sender.send('events', [
-      {
-        body: '{"specversion":"1.0","type":"OrderPlaced"}',
-        contentType: 'application/cloudevents+json; charset=utf-8',
-        messageId: 'evt-1',
-        subject: 'OrderPlaced',
-        correlationId: 'order-1',
-        applicationProperties: { type: 'OrderPlaced', source: 'test', bridgehops: 0 },
-      },
-    ]);
-    const [m] = ns.peek('events/Subscriptions/placed');
-    expect(m).toMatchObject({
-      messageId: 'evt-1',
-      subject: 'OrderPlaced',
-      correlationId: 'order-1',
-      contentType: 'application/cloudevents+json; charset=utf-8',
-      applicationProperties: { type: 'OrderPlaced', source: 'test', bridgehops: 0 },
-    });
   });
 
   it('checks expiry on the platform clock', async () => {

@@ -2,12 +2,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { StateMachineDefinitionError } from './errors';
-import type { IntrinsicResolver } from './intrinsics';
 import type { SamStateMachine } from './samTemplate';
+import type { TemplateResolver } from './templateResolver';
 
 const PLACEHOLDER = /\$\{([^}]+)\}/g;
 
-function sourceText(resolver: IntrinsicResolver, sm: SamStateMachine): { text: string; source: string } {
+function sourceText(resolver: TemplateResolver, sm: SamStateMachine): { text: string; source: string } {
   const fail = (message: string): StateMachineDefinitionError =>
     new StateMachineDefinitionError(message, sm.logicalId, resolver.template.path);
   if (sm.definitionUri) {
@@ -32,7 +32,7 @@ function sourceText(resolver: IntrinsicResolver, sm: SamStateMachine): { text: s
  * creating the state machine. Values are escaped for JSON strings, where placeholders sit in ASL (`"${Arn}"`).
  */
 export function resolveStateMachineDefinition(
-  resolver: IntrinsicResolver,
+  resolver: TemplateResolver,
   sm: SamStateMachine,
 ): Record<string, unknown> {
   const { text, source } = sourceText(resolver, sm);

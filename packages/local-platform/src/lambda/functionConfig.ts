@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { TemplatePropertyError } from './errors';
-import type { IntrinsicResolver } from './intrinsics';
 import type { SamFunction } from './samTemplate';
+import type { TemplateResolver } from './templateResolver';
 
 /** A function as the local runtime runs it: every setting resolved to a plain value. */
 export interface LocalFunctionConfig {
@@ -26,7 +26,7 @@ const MAX_TIMEOUT_SECONDS = 900;
 const MEMORY_MB = { min: 128, max: 10_240 };
 
 function numberSetting(
-  resolver: IntrinsicResolver,
+  resolver: TemplateResolver,
   value: unknown,
   location: string,
   bounds: { min: number; max: number },
@@ -42,7 +42,7 @@ function numberSetting(
   return n;
 }
 
-export function resolveFunctionConfig(resolver: IntrinsicResolver, fn: SamFunction): LocalFunctionConfig {
+export function resolveFunctionConfig(resolver: TemplateResolver, fn: SamFunction): LocalFunctionConfig {
   const at = `Resources.${fn.logicalId}.Properties`;
   const file = resolver.template.path;
   if (fn.properties.InlineCode !== undefined) {

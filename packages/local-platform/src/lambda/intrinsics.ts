@@ -9,6 +9,7 @@ import {
   SERVERLESS_FUNCTION,
   SERVERLESS_STATE_MACHINE,
 } from './samTemplate';
+import type { TemplateResolver } from './templateResolver';
 
 /** The account, region and inputs a template is resolved for on this machine. */
 export interface LocalStackContext {
@@ -50,7 +51,7 @@ function shortForm(fn: string, args: unknown): string {
  * account and region: parameters from overrides or defaults, functions to their local names and ARNs, pseudo
  * parameters from the context. Anything it cannot know is an error naming the reference and where it is.
  */
-export class IntrinsicResolver {
+export class IntrinsicResolver implements TemplateResolver {
   private readonly conditionValues = new Map<string, boolean>();
   private readonly evaluating = new Set<string>();
 

@@ -1,3 +1,4 @@
+import type { Clock } from '../clock';
 import type { MountRequest } from '../http/mountedApi';
 import { UnknownOperationException, validationError } from './errors';
 import {
@@ -9,11 +10,50 @@ import {
   readRequest,
   requireString,
 } from './jsonProtocol';
-import type { LocalStepFunctions } from './localStepFunctions';
 import { EXECUTION_STATUSES, ExecutionRow, ExecutionStatus, StateMachineRow } from './store';
 
+/** Whether a stopped execution can be redriven, and why (DescribeExecution's redriveStatus and its reason). */
+export interface Redrivability {
+  redrivable: boolean;
+  reason: string;
+}
+
+/**
+ * What the endpoint's operations need of a Step Functions service. LocalStepFunctions implements it; the endpoint
+ * depends on this contract rather than on the class, which itself serves requests through `dispatch`.
+ */
+export interface StepFunctionsService {
+  readonly clock: Clock;
+  createStateMachineApi(name: string, definition: string, roleArn: string, type: string | undefined): StateMachineRow;
+  machine(arn: string): StateMachineRow;
+  listStateMachines(
+    nextToken: string | undefined,
+    maxResults: unknown,
+  ): { rows: StateMachineRow[]; nextToken?: string };
+  updateStateMachine(arn: string, definition: string | undefined, roleArn: string | undefined): StateMachineRow;
+  deleteStateMachine(arn: string): void;
+  startExecution(machineArn: string, name: string | undefined, input: string | undefined): ExecutionRow;
+  execution(arn: string): ExecutionRow;
+  redrivability(row: ExecutionRow): Redrivability;
+  listExecutions(
+    machineArn: string,
+    status: ExecutionStatus | undefined,
+    nextToken: string | undefined,
+    maxResults: unknown,
+  ): { rows: ExecutionRow[]; nextToken?: string };
+  history(
+    arn: string,
+    opts: { maxResults: unknown; nextToken?: string; reverseOrder?: boolean; includeExecutionData?: boolean },
+  ): { events: Record<string, unknown>[]; nextToken?: string };
+  stopExecution(arn: string, error: string | undefined, cause: string | undefined): ExecutionRow;
+  redriveExecution(arn: string): ExecutionRow;
+  sendTaskSuccess(token: string, output: string): void;
+  sendTaskFailure(token: string, error: string | undefined, cause: string | undefined): void;
+  sendTaskHeartbeat(token: string): void;
+}
+
 type Body = Record<string, unknown>;
-type Operation = (sfn: LocalStepFunctions, body: Body) => unknown;
+type Operation = (sfn: StepFunctionsService, body: Body) => unknown;
 
 function machineDescription(row: StateMachineRow): Record<string, unknown> {
   return {
@@ -153,7 +193,7 @@ const OPERATIONS: Record<string, Operation> = {
 };
 
 /** Any SigV4 Authorization header is accepted: the local endpoint does not verify signatures. */
-export async function dispatch(sfn: LocalStepFunctions, req: MountRequest): Promise<JsonResponse> {
+export async function dispatch(sfn: StepFunctionsService, req: MountRequest): Promise<JsonResponse> {
   const { operation, body } = readRequest(req);
   const op = Object.prototype.hasOwnProperty.call(OPERATIONS, operation) ? OPERATIONS[operation] : undefined;
   if (!op)

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { MountRequest } from '../http/mountedApi';
 import type { LambdaInvoker } from '../lambda/invoke';
-import { dispatch } from './api';
+import { dispatch, Redrivability, StepFunctionsService } from './api';
 import { ArnScope, checkExecutionArn, checkName, executionArn, parseStateMachineArn, stateMachineArn } from './arns';
 import { AslDefinition, compile, CompiledMachine, parseDefinition } from './definition';
 import {
@@ -48,17 +48,12 @@ export interface LocalStepFunctionsOptions {
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
-export interface Redrivability {
-  redrivable: boolean;
-  reason: string;
-}
-
 /**
  * A local AWS Step Functions (Standard) endpoint: state machines, executions on aws-local-stepfunctions with
  * the platform clock, Lambda tasks through a LambdaInvoker, callback tokens, redrive and SQLite persistence.
  * `handle` serves the AWS JSON 1.0 protocol so the real @aws-sdk/client-sfn works against it.
  */
-export class LocalStepFunctions {
+export class LocalStepFunctions implements StepFunctionsService {
   readonly scope: ArnScope;
   readonly clock: Clock;
   readonly store: StepFunctionsStore;

@@ -145,6 +145,20 @@ describe('rules', () => {
       h.client.send(new PutRuleCommand({ Name: 'long', EventPattern: JSON.stringify({ source: ['x'.repeat(2100)] }) })),
     );
     expect(tooLong.name).toBe('InvalidEventPatternException');
+    // Four $or arrays of six alternatives: 6⁴ = 1296 rule combinations, over EventBridge's 1000.
+    const orOfSix = { $or: Array.from({ length: 6 }, (_, i) => ({ [`k${i}`]: [i] })) };
+    const tooManyRules = await rejection(
+      h.client.send(
+        new PutRuleCommand({
+          Name: 'ors',
+          EventPattern: JSON.stringify({ a: orOfSix, b: orOfSix, c: orOfSix, d: orOfSix }),
+        }),
+      ),
+    );
+    expect(tooManyRules.name).toBe('InvalidEventPatternException');
+    expect(tooManyRules.message).toMatch(
+      /^Event pattern is not valid\. Reason: Event pattern has more than 1000 rule combinations: /,
+    );
     const schedule = await rejection(
       h.client.send(new PutRuleCommand({ Name: 'cron', ScheduleExpression: 'rate(5 minutes)' })),
     );

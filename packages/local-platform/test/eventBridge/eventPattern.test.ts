@@ -7,6 +7,7 @@ import {
   compileEventPattern,
   InvalidEventPatternError,
   MAX_EVENT_PATTERN_LENGTH,
+  MAX_RULE_COMBINATIONS,
   matchesEventPattern,
 } from '../../src/eventBridge/eventPattern';
 
@@ -1256,6 +1257,52 @@ describe('invalid patterns', () => {
     expect(reasonOf(make(MAX_EVENT_PATTERN_LENGTH + 1))).toBe(
       `Event pattern is ${MAX_EVENT_PATTERN_LENGTH + 1} characters long; the maximum length is ${MAX_EVENT_PATTERN_LENGTH} characters`,
     );
+  });
+
+  describe(`at most ${MAX_RULE_COMBINATIONS} rule combinations from $or`, () => {
+    /** `{"f0": {"$or": [{"g0": [0]}, ...]}, "f1": ...}`: one $or per field, alternatives multiplying across them. */
+    const orFields = (...lengths: number[]): Record<string, Json> =>
+      Object.fromEntries(
+        lengths.map((n, f) => [`f${f}`, { $or: Array.from({ length: n }, (_, g) => ({ [`g${g}`]: [g] })) }]),
+      );
+
+    it('accepts a pattern of exactly 1000 (10 × 10 × 10), which still matches as each alternative says', () => {
+      const pattern = orFields(10, 10, 10);
+      expect(JSON.stringify(pattern).length).toBeLessThan(MAX_EVENT_PATTERN_LENGTH);
+      const compiled = compileEventPattern(pattern);
+      expect(compiled.matches({ f0: { g3: 3 }, f1: { g9: 9 }, f2: { g0: 0 } })).toBe(true);
+      expect(compiled.matches({ f0: { g3: 3 }, f1: { g9: 8 }, f2: { g0: 0 } })).toBe(false);
+    });
+
+    it('rejects 1001 (7 × 11 × 13), naming the $or arrays and the limit', () => {
+      expect(reasonOf(orFields(7, 11, 13))).toBe(
+        'Event pattern has more than 1000 rule combinations: its $or arrays (alternatives: 7 at f0, 11 at f1, ' +
+          '13 or more at f2) multiply to 1001 or more. Use fewer $or alternatives, or split the pattern into several rules',
+      );
+    });
+
+    it('counts a nested $or by the product of the array lengths, not by the rules it expands to', () => {
+      // 2 × 32 × 32 = 2048, though the pattern expands to only 64 rules.
+      const nested = {
+        $or: [
+          { a: { $or: Array.from({ length: 32 }, (_, i) => ({ [`x${i}`]: [i] })) } },
+          { b: { $or: Array.from({ length: 32 }, (_, i) => ({ [`y${i}`]: [i] })) } },
+        ],
+      };
+      expect(reasonOf(nested)).toBe(
+        'Event pattern has more than 1000 rule combinations: its $or arrays (alternatives: 2 or more at the top ' +
+          'level, 32 at a, 16 or more at b) multiply to 1024 or more. Use fewer $or alternatives, or split the pattern ' +
+          'into several rules',
+      );
+    });
+
+    it('rejects a pattern whose $or arrays would expand to millions of rules before building them', () => {
+      const started = Date.now();
+      expect(reasonOf(orFields(...Array.from({ length: 20 }, () => 2)))).toMatch(
+        /^Event pattern has more than 1000 rule combinations: .* multiply to 1024 or more\./,
+      );
+      expect(Date.now() - started).toBeLessThan(1000);
+    });
   });
 
   it('checks already-parsed patterns the same way', () => {

@@ -16,6 +16,7 @@ import {
   numericRange,
   type NumericRange,
 } from './numeric';
+import { RuleCombinations } from './ruleCombinations';
 import * as match from './valueMatchers';
 import type { ValueMatcher } from './valueMatchers';
 import { parseWildcard, type Wildcard } from './wildcard';
@@ -68,7 +69,7 @@ export function compileBranches(text: string): Branch[] {
     const parser = new JsonPullParser(text);
     const branches: Branch[] = [];
     if (parser.nextToken() !== 'START_OBJECT') parser.fail('Filter is not an object');
-    parseObject(branches, [], parser, false);
+    parseObject(branches, [], parser, false, new RuleCombinations());
     return branches;
   } catch (e) {
     if (e instanceof PatternArgumentError) throw new InvalidEventPatternError(e.message);
@@ -76,13 +77,19 @@ export function compileBranches(text: string): Branch[] {
   }
 }
 
-function parseObject(branches: Branch[], path: string[], parser: JsonPullParser, insideOr: boolean): void {
+function parseObject(
+  branches: Branch[],
+  path: string[],
+  parser: JsonPullParser,
+  insideOr: boolean,
+  combinations: RuleCombinations,
+): void {
   let fieldsPresent = false;
   while (parser.nextToken() !== 'END_OBJECT') {
     fieldsPresent = true;
     const stepName = parser.currentName();
     if (stepName === OR) {
-      parseOr(branches, path, parser);
+      parseOr(branches, path, parser, combinations);
       continue;
     }
     if (insideOr && RESERVED_IN_OR.has(stepName)) {
@@ -91,7 +98,7 @@ function parseObject(branches: Branch[], path: string[], parser: JsonPullParser,
     switch (parser.nextToken()) {
       case 'START_OBJECT':
         path.push(stepName);
-        parseObject(branches, path, parser, insideOr);
+        parseObject(branches, path, parser, insideOr, combinations);
         path.pop();
         break;
       case 'START_ARRAY':
@@ -110,21 +117,27 @@ function extendedName(path: readonly string[], step: string): string {
   return base === '' ? step : `${base}.${step}`;
 }
 
-/** `"$or": [ {...}, {...} ]`: each object extends a copy of the branches built so far. */
-function parseOr(branches: Branch[], path: string[], parser: JsonPullParser): void {
+/**
+ * `"$or": [ {...}, {...} ]`: each object extends a copy of the branches built so far. The rule combinations are
+ * counted before each copy is made, so that a pattern over the cap is rejected before its branches multiply.
+ */
+function parseOr(branches: Branch[], path: string[], parser: JsonPullParser, combinations: RuleCombinations): void {
   const before = branches.map((b) => new Map(b));
   branches.length = 0;
   if (parser.nextToken() !== 'START_ARRAY') parser.fail(`It must be an Array followed with ${OR}.`);
+  const orArray = combinations.open(path.join('.'));
   let count = 0;
   let token: JsonToken | null;
   while ((token = parser.nextToken()) !== 'END_ARRAY') {
     count++;
     if (token !== 'START_OBJECT') parser.fail(`Only JSON object is allowed in array of ${OR} relationship.`);
+    combinations.addAlternative(orArray);
     const alternative = before.map((b) => new Map(b));
     if (alternative.length === 0) alternative.push(new Map());
-    parseObject(alternative, path, parser, true);
+    parseObject(alternative, path, parser, true, combinations);
     branches.push(...alternative);
   }
+  combinations.close(orArray);
   if (count < 2) parser.fail(`There must have at least 2 Objects in ${OR} relationship.`);
 }
 

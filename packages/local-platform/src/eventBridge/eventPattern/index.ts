@@ -9,6 +9,9 @@
 // Supported: exact values (strings, numbers compared numerically, true/false/null, IP addresses), prefix and suffix
 // (with equals-ignore-case), equals-ignore-case, wildcard, anything-but (values, prefix, suffix, equals-ignore-case,
 // wildcard), numeric, cidr, exists, $or, nested objects and arrays (with event-ruler's array consistency).
+//
+// Limits EventBridge puts on a pattern beyond event-ruler's own checks: its length (MAX_EVENT_PATTERN_LENGTH), the
+// complexity of its wildcards (complexity.ts) and the rule combinations of its $or arrays (ruleCombinations.ts).
 
 import { compileBranches } from './compiler';
 import { MAX_WILDCARD_COMPLEXITY, TOO_COMPLEX_REASON, wildcardComplexity } from './complexity';
@@ -17,6 +20,7 @@ import { flattenEvent, patternSteps } from './flatten';
 import { matchesBranch, orderFields, type CompiledField } from './matcher';
 
 export { InvalidEventPatternError } from './errors';
+export { MAX_RULE_COMBINATIONS } from './ruleCombinations';
 
 /** AWS: an event pattern is at most 2048 characters (the default quota). */
 export const MAX_EVENT_PATTERN_LENGTH = 2048;

@@ -779,7 +779,7 @@ describe('cidr', () => {
 });
 
 describe('$or', () => {
-  const numericOr = {
+  const numericOr: Json = {
     $or: [
       { 'c-count': [{ numeric: ['>', 0, '<=', 5] }] },
       { 'd-count': [{ numeric: ['<', 10] }] },

@@ -34,6 +34,17 @@ export interface TestPlatform {
     status: RuntimeStatus | RuntimeStatus[],
     timeoutMs?: number,
   ): Promise<InstanceStatus>;
+  /**
+   * Skips virtual time from one due timer to the next (of any part: durable timers, retries, webhooks, triggers)
+   * until the instance reaches a status or `until` holds, as a time-skipping test environment does: a 15-minute
+   * timeout takes no real time. Fails with the instance's state when `within` of virtual time (default 30 days)
+   * would pass first, or when nothing is left to fire.
+   */
+  runUntil(
+    instanceId: string,
+    until: RuntimeStatus | RuntimeStatus[] | ((status: InstanceStatus) => boolean),
+    options?: { within?: string | number },
+  ): Promise<InstanceStatus>;
   history(instanceId: string): HistoryEvent[];
   /** Everything the platform logged (every level), as `level: message`: the lines the console shows. */
   logs: string[];
@@ -119,6 +130,27 @@ export async function startTestPlatform(options: TestPlatformOptions): Promise<T
       await clock.advance(parseDuration(duration), () => platform.whenIdle());
     },
     waitForStatus,
+    async runUntil(instanceId, until, runOptions = {}) {
+      if (!clock) throw new Error('runUntil needs the virtual clock; start the test platform with clock: "virtual".');
+      const holds =
+        typeof until === 'function'
+          ? until
+          : (s: InstanceStatus) => (Array.isArray(until) ? until : [until]).includes(s.runtimeStatus);
+      const deadline = clock.now() + parseDuration(runOptions.within ?? '30d');
+      for (;;) {
+        await platform.whenIdle();
+        const s = platform.engine.getStatus(instanceId);
+        if (s && holds(s)) return s;
+        const next = clock.nextDue();
+        if (next === undefined || next > deadline) {
+          const why = next === undefined ? 'nothing is left to fire' : `the next timer is due after the limit`;
+          throw new Error(
+            `Instance ${instanceId} did not reach the expected state within ${runOptions.within ?? '30d'} of virtual time (${why}); it is ${s?.runtimeStatus ?? 'missing'} with custom status ${JSON.stringify(s?.customStatus)} and output ${JSON.stringify(s?.output)}.`,
+          );
+        }
+        await clock.advance(Math.max(0, next - clock.now()), () => platform.whenIdle());
+      }
+    },
     history: (id) => platform.engine.getHistory(id) ?? [],
     logs,
     stop: () => platform.stop(),

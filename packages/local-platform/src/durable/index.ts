@@ -1,0 +1,20 @@
+// The durable engine as the rest of the platform uses it; everything else in durable/ is internal to the engine.
+export { durableClientPayload, RPC_BASE, WEBHOOK_BASE } from './clientBinding';
+export { DurableEngine } from './engine';
+export type { DurableWorker, EngineOptions, InstanceStatus, StatusOptions } from './engine';
+export {
+  DurableEngineError,
+  InstanceAlreadyExistsError,
+  InstanceNotFailedError,
+  InstanceNotFoundError,
+  InstanceNotRunningError,
+  NonDeterministicOrchestrationError,
+  OrchestratorNotFoundError,
+  UnsupportedActionError,
+} from './errors';
+export { RegistryDurableWorker } from './functionsWorker';
+export { EventType } from './historyEvents';
+export type { FailureDetails, HistoryEvent } from './historyEvents';
+export { DurableHttpApi } from './httpApi';
+export { DurableStore } from './store';
+export type { InstanceQuery, InstanceRow, RuntimeStatus, StoreOptions } from './store';

@@ -11,8 +11,11 @@ import {
   InstanceNotFoundError,
   InstanceNotRunningError,
   OrchestratorNotFoundError,
+  failureOf,
 } from './errors';
 import { completionTaskId, EventType, FailureDetails, HistoryEvent, isoTime } from './historyEvents';
+import { DEFAULT_TIMERS, DurableWorker, orchestratorPayload } from './durableWorker';
+import { formatHistoryEvent, InstanceStatus, parseJson, StatusOptions, toStatus } from './instanceStatus';
 import { Semaphore } from './semaphore';
 import {
   ActivityRow,
@@ -24,32 +27,6 @@ import {
   Write,
 } from './store';
 import { newTracker, Tracker } from './tracker';
-
-/** The payload the durable-functions library expects as an orchestration trigger (durable-host-contract §2). */
-export interface OrchestratorPayload {
-  history: HistoryEvent[];
-  instanceId: string;
-  isReplaying: boolean;
-  upperSchemaVersion: number;
-  upperSchemaVersionNew: number;
-  input: unknown;
-  parentInstanceId: string | null;
-  longRunningTimerIntervalDuration: string;
-  maximumShortTimerDuration: string;
-  defaultHttpAsyncRequestSleepTimeMillseconds: number;
-}
-
-/** What the engine needs from the functions host: find and call durable functions. */
-export interface DurableWorker {
-  orchestratorNames(): string[];
-  resolveOrchestrator(name: string): string | undefined;
-  resolveActivity(name: string): string | undefined;
-  activityNames(): string[];
-  /** `payloadJson` is the trigger payload (OrchestratorPayload) as JSON text, the form the worker receives. */
-  callOrchestrator(name: string, payloadJson: string): Promise<OrchestratorOutcome>;
-  /** Resolves with the activity's return value as JSON text ("null" for none); rejects with what it threw. */
-  callActivity(name: string, inputJson: string | null): Promise<string>;
-}
 
 export interface EngineOptions {
   store: DurableStore;
@@ -89,36 +66,6 @@ interface LiveInstance {
   timerMessages: Map<number, number>;
   busy: boolean;
 }
-
-export interface StatusOptions {
-  showHistory?: boolean;
-  showHistoryOutput?: boolean;
-  showInput?: boolean;
-}
-
-export interface InstanceStatus {
-  name: string;
-  instanceId: string;
-  runtimeStatus: RuntimeStatus;
-  input: unknown;
-  output: unknown;
-  customStatus: unknown;
-  createdTime: string;
-  lastUpdatedTime: string;
-  historyEvents?: Record<string, unknown>[];
-}
-
-const DAY_MS = 86_400_000;
-const DEFAULT_TIMERS: TimerSettings = { maxShortTimerMs: 6 * DAY_MS, longTimerIntervalMs: 3 * DAY_MS };
-
-/** Formats a duration as the .NET TimeSpan text the library parses ("d.hh:mm:ss"). */
-function timeSpan(ms: number): string {
-  const d = Math.floor(ms / DAY_MS);
-  const rest = new Date(ms % DAY_MS).toISOString().slice(11, 19);
-  return `${d}.${rest}`;
-}
-
-const parseJson = (text: string | null): unknown => (text === null || text === undefined ? null : JSON.parse(text));
 
 /**
  * The host side of the Durable Task protocol: keeps each instance's history, calls orchestrators (the
@@ -431,24 +378,6 @@ export class DurableEngine extends EventEmitter {
   }
 
   /**
-   * The orchestrator trigger payload as JSON text, assembled from each event's stored JSON so the history is
-   * not serialised again on every episode.
-   */
-  private payload(row: InstanceRow, historyTexts: readonly string[], isReplaying: boolean): string {
-    const fields: Omit<OrchestratorPayload, 'history' | 'input'> = {
-      instanceId: row.instanceId,
-      isReplaying,
-      upperSchemaVersion: 1,
-      upperSchemaVersionNew: 3,
-      parentInstanceId: row.parentInstanceId,
-      longRunningTimerIntervalDuration: timeSpan(this.timers.longTimerIntervalMs),
-      maximumShortTimerDuration: timeSpan(this.timers.maxShortTimerMs),
-      defaultHttpAsyncRequestSleepTimeMillseconds: 30000,
-    };
-    return `{"history":[${historyTexts.join(',')}],"input":${row.input ?? 'null'},${JSON.stringify(fields).slice(1)}`;
-  }
-
-  /**
    * Puts a Failed instance back to Running: history is cut before the failure entered (see `planRewind`),
    * failed activities and sub-orchestrations run again, calls that had completed are not repeated.
    */
@@ -473,10 +402,11 @@ export class DurableEngine extends EventEmitter {
         const newEvents = [events[0], ...ep.incoming];
         const outcome = await this.worker.callOrchestrator(
           row.name,
-          this.payload(
+          orchestratorPayload(
             row,
             [...replayed, ...newEvents].map((e) => JSON.stringify(e)),
             true,
+            this.timers,
           ),
         );
         const first = ep.incoming[0];
@@ -746,7 +676,10 @@ export class DurableEngine extends EventEmitter {
       let outcome: OrchestratorOutcome;
       try {
         const began = performance.now();
-        outcome = await this.worker.callOrchestrator(row.name, this.payload(row, texts, inst.history.length > 0));
+        outcome = await this.worker.callOrchestrator(
+          row.name,
+          orchestratorPayload(row, texts, inst.history.length > 0, this.timers),
+        );
         // For the benchmark's replay-cost figures; free when nobody listens.
         if (this.listenerCount('episode')) {
           this.emit('episode', {
@@ -1122,11 +1055,6 @@ function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-function failureOf(e: unknown): FailureDetails {
-  if (e instanceof Error) return { ErrorType: e.name || 'Error', ErrorMessage: e.message, StackTrace: e.stack };
-  return { ErrorType: 'Error', ErrorMessage: typeof e === 'string' ? e : (JSON.stringify(e) ?? String(e)) };
-}
-
 /** A suspended instance holds its events until resumed; only control messages can run then. */
 function hasRunnableMessage(inst: LiveInstance): boolean {
   if (inst.row.status !== 'Suspended') return inst.inbox.length > 0;
@@ -1153,49 +1081,5 @@ function validateInstanceId(id: string): void {
     throw new DurableEngineError(
       `Instance ID "${id}" is not valid: use at most 256 characters and none of '/', '\\', '#', '?' or control characters.`,
     );
-  }
-}
-
-function toStatus(row: InstanceRow, showInput: boolean): InstanceStatus {
-  return {
-    name: row.name,
-    instanceId: row.instanceId,
-    runtimeStatus: row.status,
-    input: showInput ? parseJson(row.input) : null,
-    output: parseJson(row.output),
-    customStatus: parseJson(row.customStatus),
-    createdTime: new Date(row.createdTime).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    lastUpdatedTime: new Date(row.lastUpdatedTime).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-  };
-}
-
-/** History as the Durable HTTP API shows it (showHistory=true): EventType names, results only on request. */
-function formatHistoryEvent(e: HistoryEvent, showOutput: boolean): Record<string, unknown> {
-  const out: Record<string, unknown> = {
-    EventType: EventType[e.EventType],
-    EventId: e.EventId,
-    Timestamp: e.Timestamp,
-  };
-  if (e.Name !== undefined) out.Name = e.Name;
-  if (e.TaskScheduledId !== undefined) out.TaskScheduledId = e.TaskScheduledId;
-  if (e.TimerId !== undefined) out.TimerId = e.TimerId;
-  if (e.FireAt !== undefined) out.FireAt = e.FireAt;
-  if (e.InstanceId !== undefined) out.InstanceId = e.InstanceId;
-  if (e.OrchestrationStatus !== undefined) out.OrchestrationStatus = e.OrchestrationStatus;
-  if (e.Reason !== undefined) out.Reason = e.Reason;
-  if (e.Details !== undefined && e.Details !== '') out.Details = e.Details;
-  if (e.FailureDetails !== undefined) out.FailureDetails = e.FailureDetails;
-  if (showOutput) {
-    if (e.Input !== undefined && e.Input !== null) out.Input = safeParse(e.Input);
-    if (e.Result !== undefined && e.Result !== null) out.Result = safeParse(e.Result);
-  }
-  return out;
-}
-
-function safeParse(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
   }
 }

@@ -1,5 +1,5 @@
 import { managementUrls, DurableUrlOptions } from './clientBinding';
-import type { DurableEngine, InstanceStatus } from './engine';
+import type { DurableEngine } from './engine';
 import {
   DurableEngineError,
   InstanceAlreadyExistsError,
@@ -9,6 +9,7 @@ import {
   OrchestratorNotFoundError,
 } from './errors';
 import { PayloadTooLargeError } from './limits';
+import type { InstanceStatus } from './instanceStatus';
 import { RuntimeStatus, TERMINAL_STATUSES } from './store';
 
 export interface ApiRequest {

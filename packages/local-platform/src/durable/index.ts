@@ -1,7 +1,8 @@
 // The durable engine as the rest of the platform uses it; everything else in durable/ is internal to the engine.
 export { durableClientPayload, RPC_BASE, WEBHOOK_BASE } from './clientBinding';
 export { DurableEngine } from './engine';
-export type { DurableWorker, EngineOptions, InstanceStatus, StatusOptions } from './engine';
+export type { EngineOptions } from './engine';
+export type { DurableWorker } from './durableWorker';
 export {
   DurableEngineError,
   InstanceAlreadyExistsError,
@@ -16,5 +17,6 @@ export { RegistryDurableWorker } from './functionsWorker';
 export { EventType } from './historyEvents';
 export type { FailureDetails, HistoryEvent } from './historyEvents';
 export { DurableHttpApi } from './httpApi';
+export type { InstanceStatus, StatusOptions } from './instanceStatus';
 export { DurableStore } from './store';
 export type { InstanceQuery, InstanceRow, RuntimeStatus, StoreOptions } from './store';

@@ -1,6 +1,6 @@
 import type { OrchestratorOutcome, TimerSettings } from './episode';
 import type { HistoryEvent } from './historyEvents';
-import type { InstanceRow } from './store';
+import type { InstanceRow } from './instanceStore';
 
 /** The payload the durable-functions library expects as an orchestration trigger (durable-host-contract §2). */
 export interface OrchestratorPayload {

@@ -19,17 +19,18 @@ import { formatHistoryEvent, InstanceStatus, parseJson, StatusOptions, toStatus 
 import { Semaphore } from './semaphore';
 import {
   ActivityRow,
-  DurableStore,
+  EpisodeChanges,
   InstanceQuery,
   InstanceRow,
+  InstanceStore,
+  NewInstance,
   RuntimeStatus,
   TERMINAL_STATUSES,
-  Write,
-} from './store';
+} from './instanceStore';
 import { newTracker, Tracker } from './tracker';
 
 export interface EngineOptions {
-  store: DurableStore;
+  store: InstanceStore;
   clock: Clock;
   worker: DurableWorker;
   maxConcurrentOrchestrations?: number;
@@ -73,7 +74,7 @@ interface LiveInstance {
  * persists everything through the group-committing store.
  */
 export class DurableEngine extends EventEmitter {
-  private readonly store: DurableStore;
+  private readonly store: InstanceStore;
   private readonly clock: Clock;
   private readonly worker: DurableWorker;
   private readonly timers: TimerSettings;
@@ -103,29 +104,26 @@ export class DurableEngine extends EventEmitter {
 
   /** Loads in-flight instances and their pending work from the store and resumes them. */
   start(): void {
-    const ids = this.store.maxIds();
-    this.nextMessageId = ids.message;
-    this.nextActivityId = ids.activity;
-    for (const row of this.store.loadActiveInstances()) {
-      this.live.set(row.instanceId, this.makeLive(row, this.store.getHistory(row.instanceId), JSON.parse(row.tracker)));
+    const inFlight = this.store.loadInFlight();
+    this.nextMessageId = inFlight.lastIds.message;
+    this.nextActivityId = inFlight.lastIds.activity;
+    for (const { row, history } of inFlight.instances) {
+      this.live.set(row.instanceId, this.makeLive(row, history, JSON.parse(row.tracker)));
     }
     const stale: number[] = [];
-    for (const m of this.store.loadMessages()) {
+    for (const m of inFlight.messages) {
       const inst = this.live.get(m.instanceId);
       if (inst) this.deliver(inst, { id: m.id, dueAt: m.dueAt, body: JSON.parse(m.body) });
       else stale.push(m.id);
     }
     const staleActivities: number[] = [];
-    for (const a of this.store.loadActivities()) {
+    for (const a of inFlight.activities) {
       const inst = this.live.get(a.instanceId);
       if (inst && inst.row.executionId === a.executionId) this.runActivity(a);
       else staleActivities.push(a.id);
     }
     if (stale.length || staleActivities.length) {
-      void this.store.commit([
-        ...stale.map((id) => this.store.removeMessage(id)),
-        ...staleActivities.map((id) => this.store.removeActivity(id)),
-      ]);
+      void this.store.discardWork({ messages: stale, activities: staleActivities });
     }
   }
 
@@ -184,11 +182,11 @@ export class DurableEngine extends EventEmitter {
     replacing: boolean,
   ): Promise<void> {
     const created = this.prepareInstance(name, instanceId, input, parent, version, replacing);
-    await this.store.commit(created.writes);
+    await this.store.createInstance(created.stored);
     created.activate();
   }
 
-  /** The writes that create an instance, and what to do once they are committed. */
+  /** The rows that create an instance, and what to do once they are committed. */
   private prepareInstance(
     name: string,
     instanceId: string,
@@ -196,7 +194,7 @@ export class DurableEngine extends EventEmitter {
     parent: { instanceId: string; taskId: number; name: string } | null,
     version: string | null,
     replacing: boolean,
-  ): { writes: Write[]; activate: () => void } {
+  ): { stored: NewInstance; activate: () => void } {
     const now = this.clock.now();
     const row: InstanceRow = {
       instanceId,
@@ -229,11 +227,11 @@ export class DurableEngine extends EventEmitter {
       dueAt: now,
       body: { kind: 'event', executionId: row.executionId, event: started },
     };
-    const writes = [
-      ...(replacing ? [this.store.purge(instanceId)] : []),
-      this.store.putInstance(row),
-      this.store.addMessage({ id: msg.id, instanceId, dueAt: msg.dueAt, body: JSON.stringify(msg.body) }),
-    ];
+    const stored: NewInstance = {
+      row,
+      start: { id: msg.id, instanceId, dueAt: msg.dueAt, body: JSON.stringify(msg.body) },
+      replaces: replacing,
+    };
     const activate = (): void => {
       const old = this.live.get(instanceId);
       if (old) this.retire(old);
@@ -242,7 +240,7 @@ export class DurableEngine extends EventEmitter {
       this.emit('instance', { ...row });
       this.deliver(inst, msg);
     };
-    return { writes, activate };
+    return { stored, activate };
   }
 
   async raiseEvent(instanceId: string, eventName: string, input: string | null): Promise<void> {
@@ -313,7 +311,7 @@ export class DurableEngine extends EventEmitter {
         row.status,
         'purge (only completed, failed or terminated instances can be purged)',
       );
-    await this.track(this.store.commit([this.store.purge(instanceId)]));
+    await this.track(this.store.purgeInstances([instanceId]));
     return 1;
   }
 
@@ -322,7 +320,7 @@ export class DurableEngine extends EventEmitter {
       TERMINAL_STATUSES.has(s),
     );
     const rows = this.store.queryInstances({ ...query, statuses });
-    if (rows.length) await this.track(this.store.commit(rows.map((r) => this.store.purge(r.instanceId))));
+    if (rows.length) await this.track(this.store.purgeInstances(rows.map((r) => r.instanceId)));
     return rows.length;
   }
 
@@ -371,9 +369,7 @@ export class DurableEngine extends EventEmitter {
   /** Persists a message for an instance, then hands it to the instance. */
   private async send(inst: LiveInstance, body: MessageBody, dueAt = this.clock.now()): Promise<void> {
     const msg: Message = { id: ++this.nextMessageId, dueAt, body };
-    await this.store.commit([
-      this.store.addMessage({ id: msg.id, instanceId: inst.row.instanceId, dueAt, body: JSON.stringify(body) }),
-    ]);
+    await this.store.sendMessage({ id: msg.id, instanceId: inst.row.instanceId, dueAt, body: JSON.stringify(body) });
     this.deliver(inst, msg);
   }
 
@@ -426,7 +422,7 @@ export class DurableEngine extends EventEmitter {
     }
 
     const now = this.clock.now();
-    const writes: Write[] = [];
+    const changes = emptyChanges(row);
     const after: (() => void)[] = [];
     const inst = this.makeLive(row, [], tracker);
     const answered = new Set(plan.redeliver.map(completionTaskId).filter((id) => id !== undefined));
@@ -445,13 +441,13 @@ export class DurableEngine extends EventEmitter {
         this.planWork(
           inst,
           { kind: 'activity', taskId: id, name: task.name, input: scheduled?.Input ?? null },
-          writes,
+          changes,
           after,
           now,
         );
       } else if (task.kind === 'timer' || task.kind === 'retryTimer') {
         const fireAt = scheduled?.FireAt ? Date.parse(scheduled.FireAt) : now;
-        this.planWork(inst, { kind: 'timer', timerId: id, fireAt }, writes, after, now);
+        this.planWork(inst, { kind: 'timer', timerId: id, fireAt }, changes, after, now);
       } else {
         const child = this.store.getInstance(task.instanceId);
         if (plan.rerun.includes(id) || !child) {
@@ -464,13 +460,13 @@ export class DurableEngine extends EventEmitter {
               instanceId: task.instanceId,
               input: scheduled?.Input ?? null,
             },
-            writes,
+            changes,
             after,
             now,
           );
         } else if (TERMINAL_STATUSES.has(child.status)) {
           // The child finished while this instance was failed, so its answer was dropped: give it again.
-          this.notifyParent(child, { status: child.status, output: child.output }, writes, after, now, inst);
+          this.notifyParent(child, { status: child.status, output: child.output }, changes, after, now, inst);
         }
       }
     }
@@ -488,15 +484,12 @@ export class DurableEngine extends EventEmitter {
     row.output = null;
     row.lastUpdatedTime = now;
     row.tracker = JSON.stringify(tracker);
-    writes.push(
-      this.store.resetHistory(instanceId),
-      this.store.appendHistory(instanceId, 0, inst.historyText),
-      this.store.putInstance({ ...row }),
-    );
+    changes.resetHistory = true;
+    changes.appendHistory = { fromSeq: 0, events: inst.historyText };
     for (const m of messages) {
-      writes.push(this.store.addMessage({ id: m.id, instanceId, dueAt: m.dueAt, body: JSON.stringify(m.body) }));
+      changes.messages.push({ id: m.id, instanceId, dueAt: m.dueAt, body: JSON.stringify(m.body) });
     }
-    await this.store.commit(writes);
+    await this.store.commitEpisode(changes);
     this.live.set(instanceId, inst);
     this.emit('instance', { ...row });
     for (const m of messages) this.deliver(inst, m);
@@ -581,7 +574,7 @@ export class DurableEngine extends EventEmitter {
   private async episode(inst: LiveInstance): Promise<void> {
     const row = inst.row;
     const now = Math.max(this.clock.now(), lastTimestamp(inst.history));
-    const writes: Write[] = [];
+    const changes = emptyChanges(row);
     const after: (() => void)[] = [];
     const consumed: Message[] = [];
     const batch: HistoryEvent[] = [];
@@ -636,9 +629,11 @@ export class DurableEngine extends EventEmitter {
       consumed.push(msg);
     }
     inst.inbox = keep;
-    const release = (m: Message): Write =>
-      m.activityRowId !== undefined ? this.store.removeActivity(m.activityRowId) : this.store.removeMessage(m.id);
-    for (const m of consumed) writes.push(release(m));
+    const release = (m: Message): void => {
+      if (m.activityRowId !== undefined) changes.removedActivities.push(m.activityRowId);
+      else changes.removedMessages.push(m.id);
+    };
+    for (const m of consumed) release(m);
 
     const started = (type: EventType, extra: Partial<HistoryEvent> = {}): HistoryEvent => ({
       EventType: type,
@@ -719,7 +714,7 @@ export class DurableEngine extends EventEmitter {
       }
       newEvents.push(...plan.appended);
       row.customStatus = plan.customStatus;
-      for (const w of plan.work) this.planWork(inst, w, writes, after, now);
+      for (const w of plan.work) this.planWork(inst, w, changes, after, now);
       const r = plan.result;
       if (r.status === 'Completed') finished = { status: 'Completed', output: r.output };
       else if (r.status === 'Failed') finished = { status: 'Failed', output: r.output, failure: r.failureDetails };
@@ -732,28 +727,27 @@ export class DurableEngine extends EventEmitter {
     if (finished) {
       row.status = finished.status;
       row.output = finished.output;
-      this.notifyParent(row, finished, writes, after, now);
+      this.notifyParent(row, finished, changes, after, now);
     }
     const seq = inst.history.length;
     if (continuedInput !== undefined) {
-      this.continueAsNew(inst, newEvents, continuedInput, writes, after, now);
+      this.continueAsNew(inst, newEvents, continuedInput, changes, after, now);
     } else {
       const stored = newEvents.map(played);
       const storedText = stored.map((e) => JSON.stringify(e));
-      writes.push(this.store.appendHistory(row.instanceId, seq, storedText));
+      changes.appendHistory = { fromSeq: seq, events: storedText };
       inst.history.push(...stored);
       inst.historyText.push(...storedText);
     }
     row.lastUpdatedTime = now;
     row.tracker = JSON.stringify(inst.tracker);
-    writes.push(this.store.putInstance(row));
 
     if (finished) {
       // Results still queued for a finished instance are dropped with their activity rows.
-      for (const m of inst.inbox) if (m.activityRowId !== undefined) writes.push(release(m));
+      for (const m of inst.inbox) if (m.activityRowId !== undefined) release(m);
       this.retire(inst);
     }
-    await this.store.commit(writes);
+    await this.store.commitEpisode(changes);
     this.emit('instance', { ...row });
     for (const f of after) f();
   }
@@ -762,7 +756,7 @@ export class DurableEngine extends EventEmitter {
     inst: LiveInstance,
     newEvents: HistoryEvent[],
     input: string | null,
-    writes: Write[],
+    changes: EpisodeChanges,
     after: (() => void)[],
     now: number,
   ): void {
@@ -788,7 +782,7 @@ export class DurableEngine extends EventEmitter {
     inst.history = [];
     inst.historyText = [];
     inst.tracker = newTracker();
-    writes.push(this.store.resetHistory(row.instanceId));
+    changes.resetHistory = true;
     const startedEvent: HistoryEvent = {
       EventType: EventType.ExecutionStarted,
       EventId: -1,
@@ -803,9 +797,7 @@ export class DurableEngine extends EventEmitter {
         dueAt: now,
         body: { kind: 'event', executionId: row.executionId, event },
       };
-      writes.push(
-        this.store.addMessage({ id: msg.id, instanceId: row.instanceId, dueAt: now, body: JSON.stringify(msg.body) }),
-      );
+      changes.messages.push({ id: msg.id, instanceId: row.instanceId, dueAt: now, body: JSON.stringify(msg.body) });
       after.push(() => this.deliver(inst, msg));
     }
     // Older messages still queued in memory belong to the previous execution, except raised events.
@@ -815,7 +807,7 @@ export class DurableEngine extends EventEmitter {
   private notifyParent(
     row: InstanceRow,
     finished: { status: RuntimeStatus; output: string | null; failure?: FailureDetails },
-    writes: Write[],
+    changes: EpisodeChanges,
     after: (() => void)[],
     now: number,
     parentInstance?: LiveInstance,
@@ -851,18 +843,16 @@ export class DurableEngine extends EventEmitter {
       dueAt: now,
       body: { kind: 'event', executionId: parent.row.executionId, event },
     };
-    writes.push(
-      this.store.addMessage({
-        id: msg.id,
-        instanceId: parent.row.instanceId,
-        dueAt: now,
-        body: JSON.stringify(msg.body),
-      }),
-    );
+    changes.messages.push({
+      id: msg.id,
+      instanceId: parent.row.instanceId,
+      dueAt: now,
+      body: JSON.stringify(msg.body),
+    });
     after.push(() => this.deliver(parent, msg));
   }
 
-  private planWork(inst: LiveInstance, w: Work, writes: Write[], after: (() => void)[], now: number): void {
+  private planWork(inst: LiveInstance, w: Work, changes: EpisodeChanges, after: (() => void)[], now: number): void {
     const row = inst.row;
     const executionId = row.executionId;
     switch (w.kind) {
@@ -875,7 +865,7 @@ export class DurableEngine extends EventEmitter {
           name: w.name,
           input: w.input,
         };
-        writes.push(this.store.addActivity(activity));
+        changes.activities.push(activity);
         after.push(() => this.runActivity(activity));
         return;
       }
@@ -889,14 +879,12 @@ export class DurableEngine extends EventEmitter {
           FireAt: isoTime(w.fireAt),
         };
         const msg: Message = { id: ++this.nextMessageId, dueAt: w.fireAt, body: { kind: 'event', executionId, event } };
-        writes.push(
-          this.store.addMessage({
-            id: msg.id,
-            instanceId: row.instanceId,
-            dueAt: w.fireAt,
-            body: JSON.stringify(msg.body),
-          }),
-        );
+        changes.messages.push({
+          id: msg.id,
+          instanceId: row.instanceId,
+          dueAt: w.fireAt,
+          body: JSON.stringify(msg.body),
+        });
         after.push(() => this.deliver(inst, msg));
         return;
       }
@@ -904,7 +892,7 @@ export class DurableEngine extends EventEmitter {
         const msgId = inst.timerMessages.get(w.timerId);
         if (msgId === undefined) return;
         inst.timerMessages.delete(w.timerId);
-        writes.push(this.store.removeMessage(msgId));
+        changes.removedMessages.push(msgId);
         inst.wakes.get(msgId)?.cancel();
         inst.wakes.delete(msgId);
         inst.inbox = inst.inbox.filter((m) => m.id !== msgId);
@@ -916,14 +904,12 @@ export class DurableEngine extends EventEmitter {
           dueAt: now,
           body: { kind: 'event', executionId, event: w.event },
         };
-        writes.push(
-          this.store.addMessage({ id: msg.id, instanceId: row.instanceId, dueAt: now, body: JSON.stringify(msg.body) }),
-        );
+        changes.messages.push({ id: msg.id, instanceId: row.instanceId, dueAt: now, body: JSON.stringify(msg.body) });
         after.push(() => this.deliver(inst, msg));
         return;
       }
       case 'startChild':
-        this.planChild(inst, w, writes, after, now);
+        this.planChild(inst, w, changes, after, now);
         return;
     }
   }
@@ -931,7 +917,7 @@ export class DurableEngine extends EventEmitter {
   private planChild(
     inst: LiveInstance,
     w: Extract<Work, { kind: 'startChild' }>,
-    writes: Write[],
+    changes: EpisodeChanges,
     after: (() => void)[],
     now: number,
   ): void {
@@ -959,14 +945,7 @@ export class DurableEngine extends EventEmitter {
         dueAt: now,
         body: { kind: 'event', executionId: parent.executionId, event },
       };
-      writes.push(
-        this.store.addMessage({
-          id: msg.id,
-          instanceId: parent.instanceId,
-          dueAt: now,
-          body: JSON.stringify(msg.body),
-        }),
-      );
+      changes.messages.push({ id: msg.id, instanceId: parent.instanceId, dueAt: now, body: JSON.stringify(msg.body) });
       after.push(() => this.deliver(inst, msg));
       return;
     }
@@ -980,7 +959,7 @@ export class DurableEngine extends EventEmitter {
       w.version ?? null,
       !!existing,
     );
-    writes.push(...child.writes);
+    changes.started.push(child.stored);
     after.push(child.activate);
   }
 
@@ -1039,7 +1018,7 @@ export class DurableEngine extends EventEmitter {
     const inst = this.live.get(instanceId);
     if (this.stopped) return;
     if (!inst || inst.row.executionId !== executionId) {
-      await this.store.commit([this.store.removeActivity(activityId)]);
+      await this.store.discardWork({ messages: [], activities: [activityId] });
       return;
     }
     this.deliver(inst, {
@@ -1082,4 +1061,17 @@ function validateInstanceId(id: string): void {
       `Instance ID "${id}" is not valid: use at most 256 characters and none of '/', '\\', '#', '?' or control characters.`,
     );
   }
+}
+
+/** Nothing changed yet: an episode's changes start from the instance as it is. */
+function emptyChanges(instance: InstanceRow): EpisodeChanges {
+  return {
+    instance,
+    removedMessages: [],
+    removedActivities: [],
+    resetHistory: false,
+    messages: [],
+    activities: [],
+    started: [],
+  };
 }

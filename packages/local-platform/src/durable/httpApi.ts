@@ -10,7 +10,7 @@ import {
 } from './errors';
 import { PayloadTooLargeError } from './limits';
 import type { InstanceStatus } from './instanceStatus';
-import { RuntimeStatus, TERMINAL_STATUSES } from './store';
+import { RuntimeStatus, TERMINAL_STATUSES } from './instanceStore';
 
 export interface ApiRequest {
   method: string;

@@ -18,5 +18,6 @@ export { EventType } from './historyEvents';
 export type { FailureDetails, HistoryEvent } from './historyEvents';
 export { DurableHttpApi } from './httpApi';
 export type { InstanceStatus, StatusOptions } from './instanceStatus';
+export type { InstanceQuery, InstanceRow, InstanceStore, RuntimeStatus } from './instanceStore';
 export { DurableStore } from './store';
-export type { InstanceQuery, InstanceRow, RuntimeStatus, StoreOptions } from './store';
+export type { StoreOptions } from './store';

@@ -1,5 +1,5 @@
 import { EventType, HistoryEvent } from './historyEvents';
-import type { InstanceRow, RuntimeStatus } from './store';
+import type { InstanceRow, RuntimeStatus } from './instanceStore';
 
 export interface StatusOptions {
   showHistory?: boolean;

@@ -175,12 +175,14 @@ export class EpisodeRunner {
 /** Chooses the episode's messages: control operations run alone; a continuation trigger must come first. */
 function pick(inst: LiveInstance, now: number): Picked {
   const row = inst.row;
-  const picked: Picked = { consumed: [], batch: [] };
-  const { consumed, batch } = picked;
+  const consumed: Message[] = [];
+  const batch: HistoryEvent[] = [];
+  let continuation: HistoryEvent | undefined;
+  let control: ControlMessage | undefined;
   const keep: Message[] = [];
   for (const msg of inst.inbox) {
     const body = msg.body;
-    if (picked.control || (batch.length && body.kind !== 'event')) {
+    if (control || (batch.length && body.kind !== 'event')) {
       keep.push(msg);
       continue;
     }
@@ -188,7 +190,7 @@ function pick(inst: LiveInstance, now: number): Picked {
       const suspended = row.status === 'Suspended';
       // Suspending a suspended instance or resuming a running one changes nothing.
       const noOp = (body.kind === 'suspend' && suspended) || (body.kind === 'resume' && !suspended);
-      if (!noOp) picked.control = body;
+      if (!noOp) control = body;
       consumed.push(msg);
       continue;
     }
@@ -210,7 +212,7 @@ function pick(inst: LiveInstance, now: number): Picked {
       Timestamp: body.event.EventType === EventType.TimerFired ? isoTime(now) : body.event.Timestamp,
     };
     // planEpisode recognises the continuation by identity: it must be the very object put in the batch.
-    if (trigger) picked.continuation = stamped;
+    if (trigger) continuation = stamped;
     if (stamped.EventType === EventType.ExecutionStarted && inst.history.length) {
       consumed.push(msg); // a duplicate start of a running execution
       continue;
@@ -219,7 +221,7 @@ function pick(inst: LiveInstance, now: number): Picked {
     consumed.push(msg);
   }
   inst.inbox = keep;
-  return picked;
+  return { consumed, batch, continuation, control };
 }
 
 /** Terminate, suspend or resume: recorded without calling the orchestrator. */

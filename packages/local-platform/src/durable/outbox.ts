@@ -38,6 +38,7 @@ export class Outbox {
       removedMessages: [],
       removedActivities: [],
       resetHistory: false,
+      appendHistory: undefined,
       messages: [],
       activities: [],
       started: [],

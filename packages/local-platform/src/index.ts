@@ -32,11 +32,16 @@ export { parseDuration, RealClock, VirtualClock } from './clock';
 export type { Clock, ScheduledWake } from './clock';
 
 // The durable engine, as tests and tools observe it
-export { EventType } from './durable/historyEvents';
-export type { FailureDetails, HistoryEvent } from './durable/historyEvents';
-export type { DurableEngine, InstanceStatus } from './durable/engine';
-export type { DurableStore, RuntimeStatus } from './durable/store';
+export type {
+  DurableEngine,
+  DurableStore,
+  FailureDetails,
+  HistoryEvent,
+  InstanceStatus,
+  RuntimeStatus,
+} from './durable';
 export {
+  EventType,
   DurableEngineError,
   InstanceAlreadyExistsError,
   InstanceNotFailedError,
@@ -45,7 +50,7 @@ export {
   NonDeterministicOrchestrationError,
   OrchestratorNotFoundError,
   UnsupportedActionError,
-} from './durable/errors';
+} from './durable';
 
 // The Functions host
 export { resolveEntryFiles } from './functionsHost/entryGlob';

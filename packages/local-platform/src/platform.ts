@@ -1,10 +1,14 @@
 import * as path from 'node:path';
 import { Clock, RealClock, VirtualClock } from './clock';
-import { durableClientPayload, RPC_BASE, WEBHOOK_BASE } from './durable/clientBinding';
-import { DurableEngine } from './durable/engine';
-import { RegistryDurableWorker } from './durable/functionsWorker';
-import { DurableHttpApi } from './durable/httpApi';
-import { DurableStore } from './durable/store';
+import {
+  durableClientPayload,
+  DurableEngine,
+  DurableHttpApi,
+  DurableStore,
+  RegistryDurableWorker,
+  RPC_BASE,
+  WEBHOOK_BASE,
+} from './durable';
 import { loadApp } from './functionsHost/appLoader';
 import type { RpcTypedData } from './functionsHost/coreApi';
 import { buildHttpRoutes } from './functionsHost/httpTriggers';

@@ -1,3 +1,5 @@
+import type { FailureDetails } from './historyEvents';
+
 /** Typed errors of the embedded durable engine; messages say what happened, where, and what to do. */
 export class DurableEngineError extends Error {
   constructor(message: string) {
@@ -83,4 +85,10 @@ export class InstanceNotFailedError extends DurableEngineError {
       `Cannot rewind instance "${instanceId}": it is ${status}; only Failed instances can be rewound (restart it instead).`,
     );
   }
+}
+
+/** What a thrown value becomes in a TaskFailed or ExecutionCompleted event. */
+export function failureOf(e: unknown): FailureDetails {
+  if (e instanceof Error) return { ErrorType: e.name || 'Error', ErrorMessage: e.message, StackTrace: e.stack };
+  return { ErrorType: 'Error', ErrorMessage: typeof e === 'string' ? e : (JSON.stringify(e) ?? String(e)) };
 }

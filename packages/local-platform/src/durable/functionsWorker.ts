@@ -1,7 +1,7 @@
 import type { FunctionInvoker } from '../functionsHost/invoker';
 import type { FunctionRegistry } from '../functionsHost/registry';
 import type { Action } from './actions';
-import type { DurableWorker } from './engine';
+import type { DurableWorker } from './durableWorker';
 import type { OrchestratorOutcome } from './episode';
 import type { FailureDetails } from './historyEvents';
 

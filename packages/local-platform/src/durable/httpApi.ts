@@ -1,5 +1,5 @@
 import { managementUrls, DurableUrlOptions } from './clientBinding';
-import type { DurableEngine, InstanceStatus } from './engine';
+import type { DurableEngine } from './engine';
 import {
   DurableEngineError,
   InstanceAlreadyExistsError,
@@ -9,7 +9,8 @@ import {
   OrchestratorNotFoundError,
 } from './errors';
 import { PayloadTooLargeError } from './limits';
-import { RuntimeStatus, TERMINAL_STATUSES } from './store';
+import type { InstanceStatus } from './instanceStatus';
+import { RuntimeStatus, TERMINAL_STATUSES } from './instanceStore';
 
 export interface ApiRequest {
   method: string;

@@ -2,44 +2,17 @@ import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { HistoryEvent } from './historyEvents';
-
-export type RuntimeStatus =
-  'Pending' | 'Running' | 'Completed' | 'ContinuedAsNew' | 'Failed' | 'Terminated' | 'Suspended';
-
-export const TERMINAL_STATUSES: ReadonlySet<RuntimeStatus> = new Set(['Completed', 'Failed', 'Terminated']);
-
-export interface InstanceRow {
-  instanceId: string;
-  name: string;
-  executionId: string;
-  status: RuntimeStatus;
-  /** JSON text, or null when the orchestration has none. */
-  input: string | null;
-  output: string | null;
-  customStatus: string | null;
-  createdTime: number;
-  lastUpdatedTime: number;
-  parentInstanceId: string | null;
-  parentTaskId: number | null;
-  /** Host bookkeeping derived from actions (sequence counter, retry state); see engine `Tracker`. */
-  tracker: string;
-}
-
-export interface MessageRow {
-  id: number;
-  instanceId: string;
-  dueAt: number;
-  body: string;
-}
-
-export interface ActivityRow {
-  id: number;
-  instanceId: string;
-  executionId: string;
-  taskId: number;
-  name: string;
-  input: string | null;
-}
+import type {
+  ActivityRow,
+  EpisodeChanges,
+  InFlight,
+  InstanceQuery,
+  InstanceRow,
+  InstanceStore,
+  MessageRow,
+  NewInstance,
+  RuntimeStatus,
+} from './instanceStore';
 
 export interface StoreOptions {
   /** File path, or ':memory:'. */
@@ -47,31 +20,19 @@ export interface StoreOptions {
   synchronous?: 'OFF' | 'NORMAL' | 'FULL';
 }
 
-export interface InstanceQuery {
-  createdTimeFrom?: number;
-  createdTimeTo?: number;
-  statuses?: RuntimeStatus[];
-  instanceIdPrefix?: string;
-  /** Exclusive lower bound on (createdTime, instanceId) for paging. */
-  after?: { createdTime: number; instanceId: string };
-  limit?: number;
-}
-
-export type Write = (db: Database.Database) => void;
-
 interface PendingCommit {
-  writes: Write[];
+  write: () => void;
   resolve: () => void;
   reject: (e: unknown) => void;
 }
 
 /**
- * SQLite persistence for the durable engine. Writers hand over closures; everything handed over during one
- * turn of the event loop is committed in a single transaction (group commit), so concurrent episodes share
- * one fsync and each episode's history and the work it creates land atomically.
+ * SQLite persistence for the durable engine. Everything handed over during one turn of the event loop is
+ * committed in a single transaction (group commit), so concurrent episodes share one fsync and each episode's
+ * history and the work it creates land atomically.
  */
-export class DurableStore {
-  readonly db: Database.Database;
+export class DurableStore implements InstanceStore {
+  private readonly db: Database.Database;
   private queue: PendingCommit[] = [];
   private flushScheduled = false;
   commits = 0;
@@ -124,10 +85,68 @@ export class DurableStore {
     };
   }
 
-  /** Queues writes for the next group commit; resolves once they are durable. */
-  commit(writes: Write[]): Promise<void> {
+  // ---------------------------------------------------------------- writes (group-committed)
+
+  createInstance(instance: NewInstance): Promise<void> {
+    return this.enqueue(() => this.writeNewInstance(instance));
+  }
+
+  commitEpisode(c: EpisodeChanges): Promise<void> {
+    return this.enqueue(() => {
+      for (const id of c.removedMessages) this.stmts.deleteMessage.run(id);
+      for (const id of c.removedActivities) this.stmts.deleteActivity.run(id);
+      for (const started of c.started) this.writeNewInstance(started);
+      const instanceId = c.instance.instanceId;
+      if (c.resetHistory) this.stmts.deleteHistory.run(instanceId);
+      // One row per episode, holding its events as a JSON array: a single insert instead of one per event.
+      if (c.appendHistory)
+        this.stmts.insertHistory.run(instanceId, c.appendHistory.fromSeq, `[${c.appendHistory.events.join(',')}]`);
+      this.stmts.upsertInstance.run(c.instance);
+      for (const m of c.messages) this.writeMessage(m);
+      for (const a of c.activities) this.writeActivity(a);
+    });
+  }
+
+  sendMessage(message: MessageRow): Promise<void> {
+    return this.enqueue(() => this.writeMessage(message));
+  }
+
+  purgeInstances(instanceIds: readonly string[]): Promise<void> {
+    return this.enqueue(() => instanceIds.forEach((id) => this.deleteInstance(id)));
+  }
+
+  discardWork(work: { messages: readonly number[]; activities: readonly number[] }): Promise<void> {
+    return this.enqueue(() => {
+      for (const id of work.messages) this.stmts.deleteMessage.run(id);
+      for (const id of work.activities) this.stmts.deleteActivity.run(id);
+    });
+  }
+
+  private writeNewInstance({ row, start, replaces }: NewInstance): void {
+    if (replaces) this.deleteInstance(row.instanceId);
+    this.stmts.upsertInstance.run(row);
+    this.writeMessage(start);
+  }
+
+  private writeMessage(m: MessageRow): void {
+    this.stmts.insertMessage.run(m.id, m.instanceId, m.dueAt, m.body);
+  }
+
+  private writeActivity(a: ActivityRow): void {
+    this.stmts.insertActivity.run(a.id, a.instanceId, a.executionId, a.taskId, a.name, a.input);
+  }
+
+  private deleteInstance(instanceId: string): void {
+    this.stmts.deleteHistory.run(instanceId);
+    this.stmts.deleteMessagesOf.run(instanceId);
+    this.stmts.deleteActivitiesOf.run(instanceId);
+    this.stmts.deleteInstance.run(instanceId);
+  }
+
+  /** Queues a write for the next group commit; resolves once it is durable. */
+  private enqueue(write: () => void): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ writes, resolve, reject });
+      this.queue.push({ write, resolve, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => this.flush());
@@ -142,7 +161,7 @@ export class DurableStore {
     if (batch.length === 0) return;
     try {
       this.db.transaction(() => {
-        for (const c of batch) for (const w of c.writes) w(this.db);
+        for (const c of batch) c.write();
       })();
       this.commits++;
     } catch (e) {
@@ -152,52 +171,19 @@ export class DurableStore {
     for (const c of batch) c.resolve();
   }
 
-  // Write builders: closures run inside the group transaction.
-  putInstance(row: InstanceRow): Write {
-    return () => this.stmts.upsertInstance.run(row);
-  }
-  /**
-   * One row per episode (keyed by the position of its first event), holding the episode's events as a JSON
-   * array: a single insert per episode instead of one per event.
-   */
-  appendHistory(instanceId: string, fromSeq: number, eventTexts: readonly string[]): Write {
-    const text = `[${eventTexts.join(',')}]`;
-    return () => this.stmts.insertHistory.run(instanceId, fromSeq, text);
-  }
-  resetHistory(instanceId: string): Write {
-    return () => this.stmts.deleteHistory.run(instanceId);
-  }
-  addMessage(m: MessageRow): Write {
-    return () => this.stmts.insertMessage.run(m.id, m.instanceId, m.dueAt, m.body);
-  }
-  removeMessage(id: number): Write {
-    return () => this.stmts.deleteMessage.run(id);
-  }
-  addActivity(a: ActivityRow): Write {
-    return () => this.stmts.insertActivity.run(a.id, a.instanceId, a.executionId, a.taskId, a.name, a.input);
-  }
-  removeActivity(id: number): Write {
-    return () => this.stmts.deleteActivity.run(id);
-  }
-  purge(instanceId: string): Write {
-    return () => {
-      this.stmts.deleteHistory.run(instanceId);
-      this.stmts.deleteMessagesOf.run(instanceId);
-      this.stmts.deleteActivitiesOf.run(instanceId);
-      this.stmts.deleteInstance.run(instanceId);
-    };
-  }
+  // ---------------------------------------------------------------- reads (committed data only)
 
-  // Reads are synchronous and see only committed data.
   getInstance(instanceId: string): InstanceRow | undefined {
     const r = this.stmts.getInstance.get(instanceId) as Record<string, unknown> | undefined;
     return r ? toInstanceRow(r) : undefined;
   }
+
   getHistory(instanceId: string): HistoryEvent[] {
     return (this.stmts.getHistory.all(instanceId) as { event: string }[]).flatMap(
       (r) => JSON.parse(r.event) as HistoryEvent[],
     );
   }
+
   queryInstances(q: InstanceQuery): InstanceRow[] {
     const where: string[] = [];
     const args: unknown[] = [];
@@ -217,8 +203,16 @@ export class DurableStore {
       ORDER BY created_time, instance_id ${q.limit ? `LIMIT ${Math.floor(q.limit)}` : ''}`;
     return (this.db.prepare(sql).all(...args) as Record<string, unknown>[]).map(toInstanceRow);
   }
-  loadMessages(): MessageRow[] {
-    return (
+
+  loadInFlight(): InFlight {
+    const maxId = (table: string): number =>
+      (this.db.prepare(`SELECT COALESCE(MAX(id), 0) AS n FROM ${table}`).get() as { n: number }).n;
+    const lastIds = { message: maxId('messages'), activity: maxId('activities') };
+    const rows = this.db
+      .prepare("SELECT * FROM instances WHERE status NOT IN ('Completed','Failed','Terminated')")
+      .all() as Record<string, unknown>[];
+    const instances = rows.map(toInstanceRow).map((row) => ({ row, history: this.getHistory(row.instanceId) }));
+    const messages = (
       this.db.prepare('SELECT id, instance_id, due_at, body FROM messages ORDER BY id').all() as Record<
         string,
         unknown
@@ -229,28 +223,17 @@ export class DurableStore {
       dueAt: r.due_at as number,
       body: r.body as string,
     }));
-  }
-  loadActivities(): ActivityRow[] {
-    return (this.db.prepare('SELECT * FROM activities ORDER BY id').all() as Record<string, unknown>[]).map((r) => ({
-      id: r.id as number,
-      instanceId: r.instance_id as string,
-      executionId: r.execution_id as string,
-      taskId: r.task_id as number,
-      name: r.name as string,
-      input: r.input as string | null,
-    }));
-  }
-  loadActiveInstances(): InstanceRow[] {
-    return (
-      this.db
-        .prepare("SELECT * FROM instances WHERE status NOT IN ('Completed','Failed','Terminated')")
-        .all() as Record<string, unknown>[]
-    ).map(toInstanceRow);
-  }
-  maxIds(): { message: number; activity: number } {
-    const m = this.db.prepare('SELECT COALESCE(MAX(id), 0) AS n FROM messages').get() as { n: number };
-    const a = this.db.prepare('SELECT COALESCE(MAX(id), 0) AS n FROM activities').get() as { n: number };
-    return { message: m.n, activity: a.n };
+    const activities = (this.db.prepare('SELECT * FROM activities ORDER BY id').all() as Record<string, unknown>[]).map(
+      (r) => ({
+        id: r.id as number,
+        instanceId: r.instance_id as string,
+        executionId: r.execution_id as string,
+        taskId: r.task_id as number,
+        name: r.name as string,
+        input: r.input as string | null,
+      }),
+    );
+    return { instances, messages, activities, lastIds };
   }
 
   /** Waits for queued writes, then closes the database. */

@@ -2,9 +2,7 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type { DurableClient } from 'durable-functions';
 import { parseDuration, VirtualClock } from '../clock';
-import type { InstanceStatus } from '../durable/engine';
-import type { HistoryEvent } from '../durable/historyEvents';
-import type { RuntimeStatus } from '../durable/store';
+import type { HistoryEvent, InstanceStatus, RuntimeStatus } from '../durable';
 import { Platform, PlatformOptions, startPlatform } from '../platform';
 
 export interface TestPlatformOptions extends Partial<Omit<PlatformOptions, 'clock'>> {

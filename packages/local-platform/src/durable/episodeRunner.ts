@@ -72,7 +72,9 @@ export class EpisodeRunner {
     }
     if (continuedAsNew) {
       outbox.continueAsNew(newEvents, continuedAsNew.input);
-    } else {
+    } else if (newEvents.length > 0) {
+      // An episode that only dropped messages (a resume while running, a stale or duplicate message) adds no row:
+      // the history's next position must stay free for the next episode.
       const stored = newEvents.map(played);
       const storedText = stored.map((e) => JSON.stringify(e));
       outbox.appendHistory(inst.history.length, storedText);

@@ -7,6 +7,8 @@ const root = path.resolve(import.meta.dirname, '..');
 const builds = [
   { out: path.join(root, 'dist'), src: root },
   { out: path.join(root, 'packages/local-platform/dist'), src: path.join(root, 'packages/local-platform/src') },
+  // The engine benchmark compiles the package's src/ and bench/ together into dist-bench/.
+  { out: path.join(root, 'packages/local-platform/dist-bench'), src: path.join(root, 'packages/local-platform') },
 ];
 
 for (const { out, src } of builds) {

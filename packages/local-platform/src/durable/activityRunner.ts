@@ -42,7 +42,11 @@ export class ActivityRunner {
           `The function '${name}' doesn't exist, is disabled, or is not an activity function. Registered activities: ${worker.activityNames().join(', ') || '(none)'}.`,
         );
       }
-      const result = await worker.callActivity(canonical, input);
+      const result = await worker.callActivity(
+        canonical,
+        input,
+        `Scheduled by orchestration instance ${instanceId} (task #${taskId})`,
+      );
       checkPayload(
         `The result of activity '${name}' (task #${taskId} of instance "${instanceId}")`,
         result,

@@ -22,10 +22,13 @@ export interface DurableWorker {
   resolveOrchestrator(name: string): string | undefined;
   resolveActivity(name: string): string | undefined;
   activityNames(): string[];
-  /** `payloadJson` is the trigger payload (OrchestratorPayload) as JSON text, the form the worker receives. */
-  callOrchestrator(name: string, payloadJson: string): Promise<OrchestratorOutcome>;
+  /**
+   * `payloadJson` is the trigger payload (OrchestratorPayload) as JSON text, the form the worker receives.
+   * `reason` says why it runs, for the host's execution log.
+   */
+  callOrchestrator(name: string, payloadJson: string, reason?: string): Promise<OrchestratorOutcome>;
   /** Resolves with the activity's return value as JSON text ("null" for none); rejects with what it threw. */
-  callActivity(name: string, inputJson: string | null): Promise<string>;
+  callActivity(name: string, inputJson: string | null, reason?: string): Promise<string>;
 }
 
 const DAY_MS = 86_400_000;

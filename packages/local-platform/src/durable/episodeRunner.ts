@@ -121,7 +121,11 @@ export class EpisodeRunner {
     try {
       const began = performance.now();
       const payload = orchestratorPayload(row, texts, isReplaying, this.ctx.timers);
-      outcome = await this.ctx.worker.callOrchestrator(row.name, payload);
+      outcome = await this.ctx.worker.callOrchestrator(
+        row.name,
+        payload,
+        `Orchestration instance ${row.instanceId}: ${isReplaying ? 'replay and new events' : 'first episode'}`,
+      );
       // For the benchmark's replay-cost figures; free when nobody listens.
       if (this.ctx.events.listenerCount('episode')) {
         this.ctx.events.emit('episode', {

@@ -52,11 +52,11 @@ export class RegistryDurableWorker implements DurableWorker {
     return fn && fn.trigger.type === 'activityTrigger' ? fn.name : undefined;
   }
 
-  async callOrchestrator(name: string, payloadJson: string): Promise<OrchestratorOutcome> {
+  async callOrchestrator(name: string, payloadJson: string, reason?: string): Promise<OrchestratorOutcome> {
     const fn = this.registry.get(name);
     if (!fn) throw new Error(`Orchestrator "${name}" is not registered.`);
     try {
-      const { returnValue } = await this.invoker.invoke(fn, { trigger: { json: payloadJson } });
+      const { returnValue } = await this.invoker.invoke(fn, { trigger: { json: payloadJson }, reason });
       // The worker sends the state over the wire as JSON; parsing it here gives the same shapes (dates as text).
       const text = returnValue?.json ?? returnValue?.string;
       if (!text)
@@ -75,10 +75,10 @@ export class RegistryDurableWorker implements DurableWorker {
     }
   }
 
-  async callActivity(name: string, inputJson: string | null): Promise<string> {
+  async callActivity(name: string, inputJson: string | null, reason?: string): Promise<string> {
     const fn = this.registry.get(name);
     if (!fn) throw new Error(`Activity "${name}" is not registered.`);
-    const { result, returnValue } = await this.invoker.invoke(fn, { trigger: { json: inputJson ?? 'null' } });
+    const { result, returnValue } = await this.invoker.invoke(fn, { trigger: { json: inputJson ?? 'null' }, reason });
     // The worker already serialised objects for the wire; reuse that text instead of serialising twice.
     if (returnValue?.json != null) return returnValue.json;
     return JSON.stringify(result === undefined ? null : result) ?? 'null';

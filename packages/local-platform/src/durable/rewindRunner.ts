@@ -86,7 +86,11 @@ async function rebuildTracker(ctx: EngineContext, row: InstanceRow, plan: Rewind
     if (!ep.control) {
       const newEvents = [events[0], ...ep.incoming];
       const texts = [...replayed, ...newEvents].map((e) => JSON.stringify(e));
-      const outcome = await ctx.worker.callOrchestrator(row.name, orchestratorPayload(row, texts, true, ctx.timers));
+      const outcome = await ctx.worker.callOrchestrator(
+        row.name,
+        orchestratorPayload(row, texts, true, ctx.timers),
+        `Rewind of orchestration instance ${row.instanceId}`,
+      );
       const first = ep.incoming[0];
       planEpisode(
         {

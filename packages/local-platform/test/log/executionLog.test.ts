@@ -83,12 +83,26 @@ describe('execution lines from a running platform (durable fixture app)', () => 
       .map((l) => new RegExp(`^info: Executing 'Functions\\.hello' \\(Reason='([^']+)', Id=(${UUID})\\)$`).exec(l))
       .find(Boolean);
     expect(executing, t.logs.join('\n')).toBeTruthy();
-    expect(executing![1]).toBe('Scheduled by an orchestration');
+    expect(executing![1]).toBe(`Scheduled by orchestration instance ${id} (task #0)`);
     const done = new RegExp(
       `^info: Executed 'Functions\\.hello' \\(Succeeded, Id=${executing![2]}, Duration=\\d+ms\\)$`,
     );
     expect(t.logs.some((l) => done.test(l))).toBe(true);
     expect(t.logs.some((l) => /^info: Executed 'Functions\.activitySequence' \(Succeeded, /.test(l))).toBe(true);
+    expect(t.logs).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^info: Executing 'Functions\\.activitySequence' \\(Reason='Orchestration instance ${id}: first episode', Id=`,
+        ),
+      ),
+    );
+    expect(t.logs).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^info: Executing 'Functions\\.activitySequence' \\(Reason='Orchestration instance ${id}: replay and new events', Id=`,
+        ),
+      ),
+    );
   });
 
   it('orchestration state changes are logged once each, the end with its duration', async () => {

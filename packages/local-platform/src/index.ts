@@ -34,9 +34,11 @@ export type { Clock, ScheduledWake } from './clock';
 // The durable engine, as tests and tools observe it
 export type {
   DurableEngine,
+  DurableEngineEvents,
   DurableStore,
   FailureDetails,
   HistoryEvent,
+  InstanceRow,
   InstanceStatus,
   RuntimeStatus,
 } from './durable';

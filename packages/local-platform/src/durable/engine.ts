@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { DurableEngineEvents } from './engineContext';
 import type { Clock } from '../clock';
 import { ActivityRunner } from './activityRunner';
 import { TaskHubClient } from './client';
@@ -30,10 +31,10 @@ export interface EngineOptions {
  * engine's lifecycle; the work happens in `TaskHubClient`, `EpisodeRunner`, `Outbox`, `ActivityRunner` and
  * `rewindInstance`.
  *
- * Events: 'instance' (a copy of the instance row, after each committed change) and 'episode'
- * (`{ instanceId, historyLength, ms }` per orchestrator call).
+ * Events (`DurableEngineEvents`): 'instance' (a copy of the instance row, after each committed change) and
+ * 'episode' (`{ instanceId, historyLength, ms }` per orchestrator call).
  */
-export class DurableEngine extends EventEmitter {
+export class DurableEngine extends EventEmitter<DurableEngineEvents> {
   private readonly ctx: EngineContext;
   private readonly client: TaskHubClient;
   private readonly episodes: EpisodeRunner;

@@ -1,4 +1,5 @@
 import type { EventEmitter } from 'node:events';
+import type { InstanceRow } from './instanceStore';
 import type { Clock } from '../clock';
 import type { DurableWorker } from './durableWorker';
 import type { TimerSettings } from './episode';
@@ -38,9 +39,17 @@ export interface EngineContext {
   live: LiveInstances;
   ids: RowIds;
   /** The engine itself, for its 'instance' and 'episode' events. */
-  events: EventEmitter;
+  events: EventEmitter<DurableEngineEvents>;
   /** Counts the promise as engine work until it settles, for `whenIdle`. */
   track<T>(work: Promise<T>): Promise<T>;
   /** Runs an activity whose row is committed; its result goes to the instance in memory. */
   runActivity(activity: ActivityRow): void;
+}
+
+/** What the engine emits; listeners must not change what they receive. */
+export interface DurableEngineEvents {
+  /** After every committed change of an instance: a copy of its row (status, output, custom status, times). */
+  instance: [row: InstanceRow];
+  /** After every orchestrator call: how long it took for how much history (the benchmark's replay cost). */
+  episode: [timing: { instanceId: string; historyLength: number; ms: number }];
 }

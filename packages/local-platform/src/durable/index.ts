@@ -2,6 +2,7 @@
 export { durableClientPayload, RPC_BASE, WEBHOOK_BASE } from './clientBinding';
 export { DurableEngine } from './engine';
 export type { EngineOptions } from './engine';
+export type { DurableEngineEvents } from './engineContext';
 export type { DurableWorker } from './durableWorker';
 export {
   DurableEngineError,

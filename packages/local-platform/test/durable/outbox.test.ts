@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../src/clock';
 import { ActionType } from '../../src/durable/actions';
 import type { DurableWorker } from '../../src/durable/durableWorker';
-import { EngineContext, RowIds } from '../../src/durable/engineContext';
+import { type DurableEngineEvents, EngineContext, RowIds } from '../../src/durable/engineContext';
 import { DEFAULT_TIMERS } from '../../src/durable/durableWorker';
 import { planEpisode } from '../../src/durable/episode';
 import { EventType, HistoryEvent, isoTime } from '../../src/durable/historyEvents';
@@ -131,7 +131,7 @@ describe('the outbox, against a fake store', () => {
     episodesRun = [];
     activitiesRun = [];
     instanceEvents = [];
-    const events = new EventEmitter();
+    const events = new EventEmitter<DurableEngineEvents>();
     events.on('instance', (row: InstanceRow) => instanceEvents.push(row));
     const track = <T>(work: Promise<T>): Promise<T> => work;
     ctx = {

@@ -19,6 +19,7 @@ import { resolveLimits } from '../../src/durable/limits';
 import { LiveInstance, LiveInstances, newLiveInstance } from '../../src/durable/liveInstances';
 import { Outbox } from '../../src/durable/outbox';
 import { newTracker } from '../../src/durable/tracker';
+import { historyEvent, instanceRow, T0 } from '../fixtures/durableRows';
 
 /** The store interface kept in maps; it records each operation so tests can see what would be written. */
 class FakeStore implements InstanceStore {
@@ -87,34 +88,9 @@ const worker: DurableWorker = {
   callActivity: () => Promise.reject(new Error('not called: the outbox only plans')),
 };
 
-const T0 = Date.UTC(2026, 0, 1);
 const HOUR = 3_600_000;
 
-function instanceRow(instanceId: string, extra: Partial<InstanceRow> = {}): InstanceRow {
-  return {
-    instanceId,
-    name: 'Parent',
-    executionId: `exec-${instanceId}`,
-    status: 'Running',
-    input: null,
-    output: null,
-    customStatus: null,
-    createdTime: T0,
-    lastUpdatedTime: T0,
-    parentInstanceId: null,
-    parentTaskId: null,
-    tracker: JSON.stringify(newTracker()),
-    ...extra,
-  };
-}
-
-const event = (type: EventType, extra: Partial<HistoryEvent> = {}): HistoryEvent => ({
-  EventType: type,
-  EventId: -1,
-  IsPlayed: false,
-  Timestamp: isoTime(T0),
-  ...extra,
-});
+const event = historyEvent;
 
 describe('the outbox, against a fake store', () => {
   let store: FakeStore;

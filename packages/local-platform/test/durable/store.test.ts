@@ -2,40 +2,16 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EventType, HistoryEvent, isoTime } from '../../src/durable/historyEvents';
+import { EventType, HistoryEvent } from '../../src/durable/historyEvents';
 import type { EpisodeChanges, InstanceRow, MessageRow, NewInstance } from '../../src/durable/instanceStore';
 import { DurableStore } from '../../src/durable/store';
+import { historyEvent, instanceRow, T0 } from '../fixtures/durableRows';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'durable-store-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const T0 = Date.UTC(2026, 0, 1);
-
-function instanceRow(instanceId: string, extra: Partial<InstanceRow> = {}): InstanceRow {
-  return {
-    instanceId,
-    name: 'Saga',
-    executionId: `exec-${instanceId}`,
-    status: 'Running',
-    input: null,
-    output: null,
-    customStatus: null,
-    createdTime: T0,
-    lastUpdatedTime: T0,
-    parentInstanceId: null,
-    parentTaskId: null,
-    tracker: '{}',
-    ...extra,
-  };
-}
-
-const event = (type: EventType, extra: Partial<HistoryEvent> = {}): HistoryEvent => ({
-  EventType: type,
-  EventId: -1,
-  IsPlayed: true,
-  Timestamp: isoTime(T0),
-  ...extra,
-});
+const event = (type: EventType, extra: Partial<HistoryEvent> = {}): HistoryEvent =>
+  historyEvent(type, { IsPlayed: true, ...extra });
 const texts = (...events: HistoryEvent[]): string[] => events.map((e) => JSON.stringify(e));
 const message = (id: number, instanceId: string, dueAt = T0): MessageRow => ({ id, instanceId, dueAt, body: `{}` });
 const newInstance = (instanceId: string, startId: number, replaces = false): NewInstance => ({

@@ -22,6 +22,7 @@ import {
 } from './functionsHost/serviceBusTriggers';
 import { buildTimers, TimerHost } from './functionsHost/timerTriggers';
 import { LocalClouds, startLocalClouds } from './localClouds';
+import { ServiceDatabase } from './persistence/serviceDatabase';
 import { parseServiceBusConfig, ServiceBusNamespace, ServiceBusRestApi } from './serviceBus';
 import { LocalAws, startLocalAws } from './localAws';
 import {
@@ -255,24 +256,30 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     },
   );
   const serviceBusApi = new ServiceBusRestApi(serviceBus, { mountPrefix: SERVICEBUS_PREFIX });
-  let clouds: LocalClouds;
+  // The emulated services' state (payment gateway, e-mail, Service Bus): one file, answered only after commit.
+  const servicesDb = new ServiceDatabase({
+    location: memoryStore || local.servicesStore === 'memory' ? ':memory:' : path.resolve(appRoot, local.servicesStore),
+    synchronous: options.synchronous ?? local.durableSynchronous,
+  });
+  let clouds: LocalClouds | undefined;
+  let aws: LocalAws | undefined;
+  // Start-up failed part-way: stop what did start, in reverse order, so a retry finds ports and files free.
+  const unwind = async (): Promise<void> => {
+    await aws?.stop();
+    await clouds?.stop();
+    await servicesDb.close();
+    serviceBus.close();
+    await store.close();
+  };
   try {
     clouds = await startLocalClouds(appRoot, local, clock, log);
-  } catch (e) {
-    serviceBus.close();
-    await store.close();
-    throw e;
-  }
-
-  let aws: LocalAws | undefined;
-  try {
     aws = startLocalAws(appRoot, local, settings, clock, memoryStore, log);
   } catch (e) {
-    await clouds.stop();
-    serviceBus.close();
-    await store.close();
+    await unwind();
     throw e;
   }
+  // Past this point the clouds are running (the unwind above covers the partial case).
+  const cloudsStarted = clouds;
 
   const httpHost = new HttpHost({
     host: options.host ?? local.httpHost,
@@ -283,7 +290,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       { prefix: RPC_BASE, authLevel: 'loopback', handle: (r) => durableApi.handle(r) },
       { prefix: WEBHOOK_BASE, authLevel: 'system', handle: (r) => durableApi.handle(r) },
       { prefix: SERVICEBUS_PREFIX, authLevel: 'loopback', handle: (r) => serviceBusApi.handle(r) },
-      ...clouds.mounts,
+      ...cloudsStarted.mounts,
       ...(aws?.mounts ?? []),
     ],
     keys: {
@@ -299,17 +306,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   try {
     baseUrl = await httpHost.listen();
   } catch (e) {
-    await aws?.stop();
-    await clouds.stop();
-    serviceBus.close();
-    await store.close();
+    await unwind();
     throw e;
   }
-  clouds.connect(baseUrl, settings);
-  aws?.connect(baseUrl, (name, value) => clouds.fill(name, value, settings));
+  cloudsStarted.connect(baseUrl, settings);
+  aws?.connect(baseUrl, (name, value) => cloudsStarted.fill(name, value, settings));
   // The app's Service Bus sender speaks the REST protocol to the emulation unless told otherwise.
   if (!settings.ServiceBusConnection)
-    clouds.fill('SERVICEBUS_REST_ENDPOINT', `${baseUrl}${SERVICEBUS_PREFIX}`, settings);
+    cloudsStarted.fill('SERVICEBUS_REST_ENDPOINT', `${baseUrl}${SERVICEBUS_PREFIX}`, settings);
   // The durable client rewrites management URLs to localhost:7071 unless the host name is known.
   if (!process.env.WEBSITE_HOSTNAME) process.env.WEBSITE_HOSTNAME = new URL(baseUrl).host;
 
@@ -337,7 +341,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const whenIdle = async (): Promise<void> => {
     for (;;) {
       await engine.whenIdle();
-      const busy = (): number => inFlight + clouds.inFlight() + (aws?.inFlight() ?? 0);
+      const busy = (): number => inFlight + cloudsStarted.inFlight() + (aws?.inFlight() ?? 0);
       if (busy() === 0) {
         await new Promise((r) => setImmediate(r));
         if (busy() === 0 && engine.isIdle()) return;
@@ -359,7 +363,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     settings,
     platformSettings: local,
     serviceBus,
-    clouds,
+    clouds: cloudsStarted,
     aws,
     describeFunctions,
     durableClientInput: () => durableClientInput(baseUrl),
@@ -372,9 +376,10 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       await engine.stop();
       await invoker.runHooks('appTerminate', { hookData: {}, appHookData: {} });
       await store.close();
-      serviceBus.close();
       await aws?.stop();
-      await clouds.stop();
+      await cloudsStarted.stop();
+      await servicesDb.close();
+      serviceBus.close();
     },
   };
 }

@@ -137,6 +137,18 @@ export const PLATFORM_SETTINGS = {
     '`infra/aws/template.yaml` when it exists, else no local AWS',
     'SAM template whose Lambda functions, state machines and EventBridge resources run locally.',
   ),
+  servicesStore: withDefault(
+    'LOCAL_SERVICES_STORE',
+    storeLocation,
+    '.local/services.sqlite',
+    'Where the payment gateway, the e-mail service and the Service Bus keep their state; `memory` whenever the durable store is `memory`.',
+  ),
+  cosmosStore: withDefault(
+    'LOCAL_COSMOS_STORE',
+    storeLocation,
+    '.local/cosmos.sqlite',
+    'Where the local Cosmos DB keeps its databases, containers and documents; `memory` whenever the durable store is `memory`.',
+  ),
   stepFunctionsStore: withDefault(
     'LOCAL_STEPFUNCTIONS_STORE',
     storeLocation,

@@ -26,8 +26,15 @@ export interface LocalClouds {
 
 type Log = (level: 'info' | 'warn' | 'error', message: string) => void;
 
+/** Where the stand-ins keep their state. */
+export interface CloudStores {
+  /** The durable store is in memory, so every service's is. */
+  memoryStore: boolean;
+  synchronous: 'OFF' | 'NORMAL' | 'FULL';
+}
+
 /**
- * The stand-ins for the clouds the app talks to: Cosmos DB (@vercel/cosmosdb-server), the payment gateway and
+ * The stand-ins for the clouds the app talks to: Cosmos DB (the local endpoint on SQLite), the payment gateway and
  * the e-mail service. Service Bus lives beside them in the platform because it also delivers triggers.
  */
 export async function startLocalClouds(
@@ -35,12 +42,17 @@ export async function startLocalClouds(
   local: PlatformSettings,
   clock: Clock,
   log: Log,
+  stores: CloudStores,
 ): Promise<LocalClouds> {
   const cosmosFile = local.cosmosConfig;
   let cosmos: LocalCosmos | undefined;
   if (cosmosFile) {
     const file = path.resolve(appRoot, cosmosFile);
-    cosmos = await startLocalCosmos(loadCosmosConfig(file), file);
+    cosmos = await startLocalCosmos(loadCosmosConfig(file), file, {
+      store: stores.memoryStore || local.cosmosStore === 'memory' ? 'memory' : path.resolve(appRoot, local.cosmosStore),
+      synchronous: stores.synchronous,
+      log,
+    });
   }
   let baseUrl = '';
   const paymentGateway = new PaymentGatewayEmulator({

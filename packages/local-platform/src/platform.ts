@@ -272,7 +272,10 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     await store.close();
   };
   try {
-    clouds = await startLocalClouds(appRoot, local, clock, log);
+    clouds = await startLocalClouds(appRoot, local, clock, log, {
+      memoryStore,
+      synchronous: options.synchronous ?? local.durableSynchronous,
+    });
     aws = startLocalAws(appRoot, local, settings, clock, memoryStore, log);
   } catch (e) {
     await unwind();

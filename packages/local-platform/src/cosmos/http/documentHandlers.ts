@@ -59,10 +59,10 @@ export const createOrUpsertDocument: CosmosHandler = async (request, { store, no
     const { stored, created } = await store.writeDocuments(container, (tx) =>
       upsertDocument({ tx, container, nowMs: now() }, input, ifMatch(request)),
     );
-    return documentResponse(created ? 201 : 200, container, stored);
+    return documentResponse(created ? 201 : 200, container, stored, 'write');
   }
   const stored = await store.writeDocuments(container, (tx) => createDocument({ tx, container, nowMs: now() }, input));
-  return documentResponse(201, container, stored);
+  return documentResponse(201, container, stored, 'write');
 };
 
 /** `GET .../docs/{id}`; `If-None-Match` with the current ETag answers 304 without the body. */
@@ -75,8 +75,7 @@ export const readDocument: CosmosHandler = (request, { store }) => {
   const etag = etagOf(stored);
   if (header(request, 'if-none-match') === etag)
     return { status: 304, headers: { ...documentHeaders(container, stored.lsn, requestCharge.read(0)), etag } };
-  const response = documentResponse(200, container, stored);
-  return response;
+  return documentResponse(200, container, stored, 'read');
 };
 
 /** `PUT .../docs/{id}`: the whole document, `If-Match` for optimistic concurrency. */
@@ -90,7 +89,7 @@ export const replaceDocumentHandler: CosmosHandler = async (request, { store, no
   const stored = await store.writeDocuments(container, (tx) =>
     replaceDocument({ tx, container, nowMs: now() }, input, ifMatch(request)),
   );
-  return documentResponse(200, container, stored);
+  return documentResponse(200, container, stored, 'write');
 };
 
 export const deleteDocumentHandler: CosmosHandler = async (request, { store, now }) => {

@@ -41,16 +41,17 @@ export function documentHeaders(container: ContainerRecord, lsn: number, charge:
 }
 
 /** One document: its stored text as the body, its version as `etag`. */
-export function documentResponse(status: number, container: ContainerRecord, stored: StoredDocument): CosmosResponse {
+export function documentResponse(
+  status: number,
+  container: ContainerRecord,
+  stored: StoredDocument,
+  operation: 'read' | 'write',
+): CosmosResponse {
   const bytes = stored.body.length;
   return {
     status,
     headers: {
-      ...documentHeaders(
-        container,
-        stored.lsn,
-        status === 200 ? requestCharge.read(bytes) : requestCharge.write(bytes),
-      ),
+      ...documentHeaders(container, stored.lsn, requestCharge[operation](bytes)),
       etag: etagFor(stored.lsn, stored.ts),
     },
     body: stored.body,

@@ -16,6 +16,7 @@ import {
   readDocument,
   replaceDocumentHandler,
 } from './documentHandlers';
+import { patchDocumentHandler } from './patchHandlers';
 import type { ResourceAddress } from './resourceAddress';
 
 const isQuery = (request: Parameters<CosmosHandler>[0]): boolean =>
@@ -50,7 +51,12 @@ const ROUTES: Readonly<Record<string, Readonly<Record<string, CosmosHandler>>>> 
   'dbs/colls#id': { GET: readContainer, PUT: replaceContainer, DELETE: deleteContainer },
   'dbs/colls/pkranges#feed': { GET: readPartitionKeyRanges },
   'dbs/colls/docs#feed': { POST: postDocuments },
-  'dbs/colls/docs#id': { GET: readDocument, PUT: replaceDocumentHandler, DELETE: deleteDocumentHandler },
+  'dbs/colls/docs#id': {
+    GET: readDocument,
+    PUT: replaceDocumentHandler,
+    DELETE: deleteDocumentHandler,
+    PATCH: patchDocumentHandler,
+  },
 };
 
 export function route(method: string, address: ResourceAddress): CosmosHandler {

@@ -95,9 +95,8 @@ export const replaceDocumentHandler: CosmosHandler = async (request, { store, no
 export const deleteDocumentHandler: CosmosHandler = async (request, { store, now }) => {
   const container = addressedContainer(request, store);
   const pk = requestPartitionKey(request, container);
-  const lsn = await store.writeDocuments(container, (tx) => {
-    deleteDocument({ tx, container, nowMs: now() }, pk, request.address.documentId!, ifMatch(request));
-    return tx.nextLsn();
-  });
-  return { status: 204, headers: documentHeaders(container, lsn, requestCharge.delete) };
+  await store.writeDocuments(container, (tx) =>
+    deleteDocument({ tx, container, nowMs: now() }, pk, request.address.documentId!, ifMatch(request)),
+  );
+  return { status: 204, headers: documentHeaders(container, store.committedLsn(), requestCharge.delete) };
 };

@@ -16,6 +16,7 @@ import {
   readDocument,
   replaceDocumentHandler,
 } from './documentHandlers';
+import { batchOrBulk } from './batchHandlers';
 import { patchDocumentHandler } from './patchHandlers';
 import type { ResourceAddress } from './resourceAddress';
 
@@ -27,8 +28,7 @@ const isQuery = (request: Parameters<CosmosHandler>[0]): boolean =>
 const postDocuments: CosmosHandler = (request, context) => {
   if (flag(request, 'x-ms-cosmos-is-query-plan-request') || isQuery(request))
     throw new NotSupportedError('queries yet', 'Queries come with the query engine.');
-  if (flag(request, 'x-ms-cosmos-is-batch-request'))
-    throw new NotSupportedError('transactional batch or bulk yet', 'Send the operations one by one.');
+  if (flag(request, 'x-ms-cosmos-is-batch-request')) return batchOrBulk(request, context);
   return createOrUpsertDocument(request, context);
 };
 

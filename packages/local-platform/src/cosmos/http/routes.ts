@@ -17,6 +17,7 @@ import {
   replaceDocumentHandler,
 } from './documentHandlers';
 import { batchOrBulk } from './batchHandlers';
+import { changeFeedOrReadFeed } from './changeFeedHandlers';
 import { patchDocumentHandler } from './patchHandlers';
 import type { ResourceAddress } from './resourceAddress';
 
@@ -50,7 +51,7 @@ const ROUTES: Readonly<Record<string, Readonly<Record<string, CosmosHandler>>>> 
   'dbs/colls#feed': { GET: listContainers, POST: postContainers },
   'dbs/colls#id': { GET: readContainer, PUT: replaceContainer, DELETE: deleteContainer },
   'dbs/colls/pkranges#feed': { GET: readPartitionKeyRanges },
-  'dbs/colls/docs#feed': { POST: postDocuments },
+  'dbs/colls/docs#feed': { GET: changeFeedOrReadFeed, POST: postDocuments },
   'dbs/colls/docs#id': {
     GET: readDocument,
     PUT: replaceDocumentHandler,

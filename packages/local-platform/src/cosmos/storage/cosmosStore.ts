@@ -68,6 +68,9 @@ export interface DocumentScope {
   partitionKeyPrefix?: string;
   ids?: readonly string[];
   filters?: readonly PathFilter[];
+  /** Only documents after this key, in (partition key, id) order: where a paged read continues. */
+  after?: { pk: PartitionKeyText; id: string };
+  limit?: number;
 }
 
 export interface ChangeFeedRequest {

@@ -76,7 +76,16 @@ export function scanSql(containerRid: string, scope: DocumentScope): ScanSql {
     const sql = filterSql(filter, params);
     if (sql) where.push(sql);
   }
-  return { sql: `SELECT ${COLUMNS} FROM cosmos_documents WHERE ${where.join(' AND ')} ORDER BY pk, id`, params };
+  if (scope.after) {
+    params.push(scope.after.pk, scope.after.id);
+    where.push('(pk, id) > (?, ?)');
+  }
+  let sql = `SELECT ${COLUMNS} FROM cosmos_documents WHERE ${where.join(' AND ')} ORDER BY pk, id`;
+  if (scope.limit !== undefined) {
+    params.push(scope.limit);
+    sql += ' LIMIT ?';
+  }
+  return { sql, params };
 }
 
 /** The change feed's next page: latest versions written after an LSN, in LSN order. */

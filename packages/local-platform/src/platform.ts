@@ -273,7 +273,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   };
   try {
     clouds = await startLocalClouds(appRoot, local, clock, log);
-    aws = startLocalAws(appRoot, local, settings, clock, memoryStore, log);
+    aws = startLocalAws({ appRoot, local, settings, clock, memoryStore, database: servicesDb, log });
   } catch (e) {
     await unwind();
     throw e;

@@ -12,6 +12,7 @@ import {
   LocalLambdaRuntime,
   SamTemplate,
 } from './lambda';
+import type { ServiceDatabase } from './persistence/serviceDatabase';
 import { type PlatformSettings, SettingsError } from './settings';
 import { LocalStepFunctions } from './stepFunctions';
 
@@ -42,14 +43,28 @@ const settingName = (parameter: string): string => parameter.replace(/([a-z0-9])
  * endpoint (persisted in SQLite, so executions survive a restart). Returns undefined when the project has no
  * template.
  */
-export function startLocalAws(
-  appRoot: string,
-  local: PlatformSettings,
-  settings: Record<string, string>,
-  clock: Clock,
-  memoryStore: boolean,
-  log: (level: 'info' | 'warn' | 'error', message: string) => void,
-): LocalAws | undefined {
+export interface LocalAwsOptions {
+  appRoot: string;
+  local: PlatformSettings;
+  /** The app settings: template parameters take the setting of the same name. */
+  settings: Record<string, string>;
+  clock: Clock;
+  /** The durable store is in memory: so is everything here. */
+  memoryStore: boolean;
+  /** Where EventBridge keeps what must survive a restart. */
+  database: ServiceDatabase;
+  log: (level: 'info' | 'warn' | 'error', message: string) => void;
+}
+
+export function startLocalAws({
+  appRoot,
+  local,
+  settings,
+  clock,
+  memoryStore,
+  database,
+  log,
+}: LocalAwsOptions): LocalAws | undefined {
   const templatePath = path.resolve(appRoot, local.awsTemplate ?? 'infra/aws/template.yaml');
   if (!fs.existsSync(templatePath)) {
     if (local.awsTemplate)
@@ -91,6 +106,7 @@ export function startLocalAws(
     accountId: LOCAL_AWS_ACCOUNT,
     lambda,
     stepFunctions,
+    database,
     log,
   });
   let installed: InstalledEventBridgeResources | undefined;
@@ -133,6 +149,7 @@ export function startLocalAws(
         { ...lambda.resolver.context, parameterOverrides: overrides },
         settings,
       );
+      eventBridge.resumeDeliveries();
     },
     inFlight: () => stepFunctions.inFlight() + lambda.inFlight() + eventBridge.inFlight(),
     describe: (baseUrl) => [

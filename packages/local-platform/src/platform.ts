@@ -232,11 +232,18 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     track,
   );
 
+  // The emulated services' state (payment gateway, e-mail, Service Bus): one file, answered only after commit.
+  const servicesDb = new ServiceDatabase({
+    location: memoryStore || local.servicesStore === 'memory' ? ':memory:' : path.resolve(appRoot, local.servicesStore),
+    synchronous: options.synchronous ?? local.durableSynchronous,
+  });
+  const serviceBusOptions = { database: servicesDb, log };
   const serviceBus = local.serviceBusConfig
-    ? ServiceBusNamespace.fromConfigFile(path.resolve(appRoot, local.serviceBusConfig), clock)
+    ? ServiceBusNamespace.fromConfigFile(path.resolve(appRoot, local.serviceBusConfig), clock, serviceBusOptions)
     : new ServiceBusNamespace(
         parseServiceBusConfig({ UserConfig: { Namespaces: [{ Name: 'local', Queues: [], Topics: [] }] } }, 'defaults'),
         clock,
+        serviceBusOptions,
       );
   const serviceBusTriggers = buildServiceBusTriggers(registry.byTrigger('serviceBusTrigger'), serviceBus, (text) =>
     resolveSettingRefs(text, settings, 'Service Bus trigger'),
@@ -256,11 +263,6 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     },
   );
   const serviceBusApi = new ServiceBusRestApi(serviceBus, { mountPrefix: SERVICEBUS_PREFIX });
-  // The emulated services' state (payment gateway, e-mail, Service Bus): one file, answered only after commit.
-  const servicesDb = new ServiceDatabase({
-    location: memoryStore || local.servicesStore === 'memory' ? ':memory:' : path.resolve(appRoot, local.servicesStore),
-    synchronous: options.synchronous ?? local.durableSynchronous,
-  });
   let clouds: LocalClouds | undefined;
   let aws: LocalAws | undefined;
   // Start-up failed part-way: stop what did start, in reverse order, so a retry finds ports and files free.
@@ -276,7 +278,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       memoryStore,
       synchronous: options.synchronous ?? local.durableSynchronous,
     });
-    aws = startLocalAws(appRoot, local, settings, clock, memoryStore, log);
+    aws = startLocalAws({ appRoot, local, settings, clock, memoryStore, database: servicesDb, log });
   } catch (e) {
     await unwind();
     throw e;

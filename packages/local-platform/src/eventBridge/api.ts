@@ -1,10 +1,9 @@
-import type { MountRequest } from '../http/mountedApi';
 import type { ApiDestinations } from './apiDestinations';
 import type { Archives } from './archives';
 import type { EventBuses } from './buses';
 import type { Connections } from './connections';
 import { UnknownOperationException } from './errors';
-import { Body, JsonResponse, okResponse, readRequest } from './jsonProtocol';
+import type { Body } from './jsonProtocol';
 import { testEventPattern } from './patterns';
 import type { Replays } from './replays';
 import type { Rules } from './rules';
@@ -75,10 +74,4 @@ export function runOperation(services: ApiServices, operation: string, body: Bod
       `Operation '${operation}' is not served by the local EventBridge endpoint. Supported: ${Object.keys(OPERATIONS).join(', ')}.`,
     );
   return op(services, body);
-}
-
-/** Any SigV4 Authorization header is accepted: the local endpoint does not verify signatures. */
-export function dispatch(services: ApiServices, req: MountRequest): JsonResponse {
-  const { operation, body } = readRequest(req);
-  return okResponse(runOperation(services, operation, body));
 }

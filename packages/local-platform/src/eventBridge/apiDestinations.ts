@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
+import { ResourceIds } from './persistence/resourceIds';
 import { apiDestinationArn, ArnScope, checkName } from './arns';
 import type { Connections } from './connections';
 import { invalidParameter, ResourceAlreadyExistsException, ResourceNotFoundException, validationError } from './errors';
@@ -42,6 +42,7 @@ export class ApiDestinations {
     private readonly scope: ArnScope,
     private readonly clock: Clock,
     private readonly connections: Connections,
+    private readonly ids: ResourceIds = new ResourceIds(),
   ) {}
 
   byArn(arn: string): ApiDestinationRow | undefined {
@@ -64,7 +65,7 @@ export class ApiDestinations {
     const now = this.clock.now();
     const row: ApiDestinationRow = {
       name,
-      arn: apiDestinationArn(this.scope, name, randomUUID()),
+      arn: apiDestinationArn(this.scope, name, this.ids.next()),
       description,
       connectionArn,
       invocationEndpoint: endpoint,

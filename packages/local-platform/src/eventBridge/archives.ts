@@ -56,6 +56,12 @@ export function oneFilter(operation: string, ...filters: (string | undefined)[])
  * Archives of an event bus: every accepted event that matches the archive's pattern (all events without one) is
  * kept, in memory, for RetentionDays on the platform clock. Replayed events are not archived again.
  */
+/** Told of every archived event and every pruning, to keep them beyond a restart. */
+export interface ArchiveKeeper {
+  archived(archive: string, event: ArchivedEvent): void;
+  pruned(archive: string, cutoff: number): void;
+}
+
 export class Archives {
   private readonly rows = new Map<string, ArchiveRow>();
 
@@ -63,19 +69,31 @@ export class Archives {
     private readonly scope: ArnScope,
     private readonly clock: Clock,
     private readonly buses: EventBuses,
+    private readonly keeper?: ArchiveKeeper,
   ) {}
+
+  names(): string[] {
+    return [...this.rows.keys()];
+  }
+
+  /** Events kept from before a restart, back in their archive (an archive that no longer exists drops them). */
+  restore(archive: string, event: ArchivedEvent): void {
+    this.rows.get(archive)?.events.push(event);
+  }
 
   /** Keeps `event` in the matching archives of `bus`. */
   archive(bus: string, event: EventEnvelope, ingestionTime: number): void {
     if (event['replay-name'] !== undefined) return;
     for (const row of this.rows.values()) {
       if (row.bus !== bus || (row.matcher && !row.matcher.matches(event))) continue;
-      row.events.push({
+      const archived = {
         event,
         eventTime: Date.parse(event.time),
         ingestionTime,
         size: utf8Bytes(JSON.stringify(event)),
-      });
+      };
+      row.events.push(archived);
+      this.keeper?.archived(row.name, archived);
     }
   }
 
@@ -188,8 +206,10 @@ export class Archives {
   private pruned(row: ArchiveRow): ArchiveRow {
     if (row.retentionDays > 0) {
       const cutoff = this.clock.now() - row.retentionDays * 86_400_000;
-      if (row.events.length && row.events[0].ingestionTime < cutoff)
+      if (row.events.length && row.events[0].ingestionTime < cutoff) {
         row.events = row.events.filter((e) => e.ingestionTime >= cutoff);
+        this.keeper?.pruned(row.name, cutoff);
+      }
     }
     return row;
   }

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
+import { ResourceIds } from './persistence/resourceIds';
 import { ArnScope, checkName, connectionArn, connectionSecretArn } from './arns';
 import {
   invalidParameter,
@@ -91,6 +91,7 @@ export class Connections {
   constructor(
     private readonly scope: ArnScope,
     private readonly clock: Clock,
+    private readonly ids: ResourceIds = new ResourceIds(),
   ) {}
 
   byArn(arn: string): ConnectionRow | undefined {
@@ -124,7 +125,7 @@ export class Connections {
     const apiKey = optionalObject(auth, 'ApiKeyAuthParameters');
     const basic = optionalObject(auth, 'BasicAuthParameters');
     if (this.rows.has(name)) throw new ResourceAlreadyExistsException(`Connection ${name} already exists.`);
-    const id = randomUUID();
+    const id = this.ids.next();
     const now = this.clock.now();
     const row: ConnectionRow = {
       name,

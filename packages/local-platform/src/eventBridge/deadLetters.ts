@@ -31,7 +31,16 @@ export interface DeadLetterRecord {
 export class DeadLetterStore {
   private readonly records: DeadLetterRecord[] = [];
 
+  /** `keep` hears every new record, to keep it beyond a restart. */
+  constructor(private readonly keep?: (record: DeadLetterRecord) => void) {}
+
   add(record: DeadLetterRecord): void {
+    this.records.push(record);
+    this.keep?.(record);
+  }
+
+  /** A record kept from before a restart. */
+  restore(record: DeadLetterRecord): void {
     this.records.push(record);
   }
 

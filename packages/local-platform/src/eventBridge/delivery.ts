@@ -30,7 +30,14 @@ export interface DeliveryEngineOptions {
    * invocations/s by default), so a burst of events never opens thousands of connections to a target at once.
    */
   maxConcurrentAttempts?: number;
+  /** Hears when a delivery's next attempt is scheduled and when the delivery ends, to keep it across a restart. */
+  keeper?: DeliveryKeeper;
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
+}
+
+export interface DeliveryKeeper {
+  scheduled(job: DeliveryJob, dueAt: number): void;
+  finished(jobId: number): void;
 }
 
 type Exhausted = DeadLetterAttributes['EXHAUSTED_RETRY_CONDITION'];
@@ -69,7 +76,21 @@ export class DeliveryEngine {
 
   /** Starts the first attempt as soon as the current call has returned. */
   enqueue(job: DeliveryJob): void {
-    this.at(this.options.clock.now(), job, true);
+    const now = this.options.clock.now();
+    this.options.keeper?.scheduled(job, now);
+    this.at(now, job, true);
+  }
+
+  /**
+   * Takes up deliveries that were under way when the process stopped: each attempt at its due time, or at once if
+   * it is overdue. An attempt that was running when the process died runs again (delivery is at least once).
+   */
+  resume(pending: readonly { job: DeliveryJob; dueAt: number }[]): void {
+    const now = this.options.clock.now();
+    for (const { job, dueAt } of pending) {
+      this.nextId = Math.max(this.nextId, job.id + 1);
+      this.at(Math.max(dueAt, now), job, dueAt <= now);
+    }
   }
 
   /** Cancels scheduled attempts, aborts running ones and waits for them to end. */
@@ -123,6 +144,7 @@ export class DeliveryEngine {
     }
     if (this.stopped) return;
     if (outcome.ok) {
+      this.options.keeper?.finished(job.id);
       this.record(job, 'target-delivered', { statusCode: outcome.statusCode, message: outcome.detail });
       return;
     }
@@ -144,10 +166,12 @@ export class DeliveryEngine {
     if (due - job.ingestionTime > policy.maximumEventAgeMs)
       return this.deadLetter(job, outcome, 'MaximumEventAgeInSeconds');
     this.record(job, 'target-retrying', { errorCode: outcome.errorCode, nextAttemptAt: new Date(due).toISOString() });
+    this.options.keeper?.scheduled(job, due);
     this.at(due, job, false);
   }
 
   private deadLetter(job: DeliveryJob, outcome: AttemptOutcome & { ok: false }, exhausted: Exhausted): void {
+    this.options.keeper?.finished(job.id);
     const queueArn = job.target.DeadLetterConfig?.Arn;
     const why = exhausted ? ` after ${job.attempts - 1} retries (${exhausted})` : ' (not retried)';
     if (!queueArn) {

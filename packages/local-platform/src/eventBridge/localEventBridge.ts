@@ -8,10 +8,11 @@ import type {
   PutTargetsRequest,
 } from '@aws-sdk/client-eventbridge';
 import type { Clock } from '../clock';
+import type { ServiceDatabase } from '../persistence/serviceDatabase';
 import type { MountRequest } from '../http/mountedApi';
 import type { LambdaInvoker } from '../lambda/invoke';
 import { ActivityLog, ActivityRecord } from './activity';
-import { ApiServices, dispatch, runOperation } from './api';
+import { ApiServices, runOperation } from './api';
 import { ApiDestinations } from './apiDestinations';
 import { Archives } from './archives';
 import { ArnScope, busNameFromArn, targetKind } from './arns';
@@ -24,7 +25,9 @@ import { EventRouter } from './eventRouter';
 import { EntryResult, EventEnvelope, isoSeconds, readPutEvents } from './events';
 import { PutEventsFault, PutEventsFaults } from './faults';
 import { renderTargetInput } from './inputTransformer';
-import { Body, errorResponse, JsonResponse } from './jsonProtocol';
+import { Body, errorResponse, JsonResponse, okResponse, readRequest } from './jsonProtocol';
+import { EventBridgeStore, type PendingDelivery } from './persistence/eventBridgeStore';
+import { ResourceIds } from './persistence/resourceIds';
 import { Replays } from './replays';
 import { Rules } from './rules';
 import { invokeApiDestination } from './targets/apiDestination';
@@ -46,8 +49,33 @@ export interface LocalEventBridgeOptions {
   fetch?: typeof fetch;
   /** Delay before retry number `attempt` (1 for the first retry); default: exponential backoff with jitter. */
   retryDelayMs?: (attempt: number) => number;
+  /**
+   * Where to keep configuration made through the API, archived events, dead letters and unfinished deliveries
+   * across a restart (the API answers only once its changes are committed). Without it everything is in memory.
+   */
+  database?: ServiceDatabase;
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
+
+/** The operations that change configuration: what the journal replays after a restart. */
+const CONFIGURATION_CHANGES = new Set([
+  'CreateEventBus',
+  'DeleteEventBus',
+  'PutRule',
+  'DeleteRule',
+  'EnableRule',
+  'DisableRule',
+  'PutTargets',
+  'RemoveTargets',
+  'CreateConnection',
+  'DeleteConnection',
+  'CreateApiDestination',
+  'UpdateApiDestination',
+  'DeleteApiDestination',
+  'CreateArchive',
+  'UpdateArchive',
+  'DeleteArchive',
+]);
 
 /**
  * A request as the API takes it: the SDK's request shape, or any PascalCase object with the required name member
@@ -81,9 +109,9 @@ export interface PutTargetsOutput {
  * connections, archives and replays. `handle` serves the AWS JSON 1.1 protocol (`X-Amz-Target: AWSEvents.*`) so
  * the real @aws-sdk/client-eventbridge works against it unchanged.
  *
- * Everything lives in memory: the platform reinstalls the buses, rules, targets, connections and API
- * destinations of the SAM template on every start; what was created through the API, archived events, dead
- * letters and pending retries are lost when the process stops.
+ * With a `database`, what was configured through the API, archived events, dead letters and deliveries not yet
+ * finished survive a restart (an acknowledged PutEvents is delivered, at least once); without one everything lives
+ * in memory. The platform reinstalls the SAM template's resources on every start either way.
  */
 export class LocalEventBridge {
   readonly scope: ArnScope;
@@ -95,32 +123,40 @@ export class LocalEventBridge {
   private readonly destinations: ApiDestinations;
   private readonly archives: Archives;
   private readonly replays: Replays;
-  private readonly deadLetterStore = new DeadLetterStore();
+  private readonly deadLetterStore: DeadLetterStore;
+  private readonly store: EventBridgeStore | undefined;
+  private readonly ids = new ResourceIds();
   private readonly activityLog = new ActivityLog(1000);
   private readonly faults = new PutEventsFaults();
   private readonly engine: DeliveryEngine;
   private readonly router: EventRouter;
   private readonly services: ApiServices;
   private pendingReplays = 0;
+  /** Deliveries the last run left unfinished, waiting for `resumeDeliveries`. */
+  private unfinished: PendingDelivery[] = [];
 
   constructor(private readonly options: LocalEventBridgeOptions) {
     this.scope = { region: options.region, accountId: options.accountId };
     this.clock = options.clock;
     this.log = options.log;
+    this.store = options.database ? new EventBridgeStore(options.database) : undefined;
+    const store = this.store;
+    this.deadLetterStore = new DeadLetterStore(store && ((r) => store.deadLettered(r)));
     this.buses = new EventBuses(this.scope, this.clock, (bus) => {
       this.rules.onBusDeleted(bus);
       this.archives.onBusDeleted(bus);
     });
     this.rules = new Rules(this.scope, this.buses, this.log);
-    this.connections = new Connections(this.scope, this.clock);
-    this.destinations = new ApiDestinations(this.scope, this.clock, this.connections);
-    this.archives = new Archives(this.scope, this.clock, this.buses);
+    this.connections = new Connections(this.scope, this.clock, this.ids);
+    this.destinations = new ApiDestinations(this.scope, this.clock, this.connections, this.ids);
+    this.archives = new Archives(this.scope, this.clock, this.buses, this.store);
     this.engine = new DeliveryEngine({
       clock: this.clock,
       retryDelayMs: options.retryDelayMs ?? ((retry) => defaultRetryDelayMs(retry)),
       attempt: (job, signal) => this.attempt(job, signal),
       deadLetters: this.deadLetterStore,
       activity: this.activityLog,
+      keeper: this.store,
       log: this.log,
     });
     this.router = new EventRouter({
@@ -149,15 +185,39 @@ export class LocalEventBridge {
       replays: this.replays,
       putEvents: (b) => this.putEventsBody(b),
     };
+    if (this.store) this.restore(this.store);
   }
 
+  /** Serves the AWS JSON protocol; any SigV4 Authorization header is accepted (signatures are not verified). */
   async handle(req: MountRequest): Promise<JsonResponse> {
+    let answer: JsonResponse;
     try {
-      return dispatch(this.services, req);
+      const { operation, body } = readRequest(req);
+      this.ids.take();
+      answer = okResponse(runOperation(this.services, operation, body));
+      if (this.store && CONFIGURATION_CHANGES.has(operation)) {
+        this.store.journal({ operation, body, ids: this.ids.take() });
+        this.store.keepArchives(this.archives.names());
+      }
     } catch (e) {
       if (e instanceof EventBridgeApiError) return errorResponse(e);
       throw e;
     }
+    // Nothing is acknowledged before it is durable: a configuration change, or the deliveries PutEvents queued.
+    await this.store?.settled();
+    return answer;
+  }
+
+  /**
+   * Takes up the deliveries the last run left unfinished (each attempt at its due time, or at once if overdue).
+   * Called once the targets they name exist again (the platform installs its template's resources first).
+   */
+  resumeDeliveries(): void {
+    const pending = this.unfinished;
+    this.unfinished = [];
+    if (!pending.length) return;
+    this.log('info', `EventBridge: resuming ${pending.length} deliveries left unfinished by the last run.`);
+    this.engine.resume(pending);
   }
 
   /** Deliveries due now or running, and replays not yet run (deliveries waiting for a retry are not counted). */
@@ -220,6 +280,22 @@ export class LocalEventBridge {
   }
 
   // ---- internals ----
+
+  /** Replays the API journal, then puts back archived events, dead letters and unfinished deliveries. */
+  private restore(store: EventBridgeStore): void {
+    const state = store.load();
+    for (const entry of state.journal) {
+      try {
+        this.ids.replay(entry.ids, () => runOperation(this.services, entry.operation, entry.body));
+      } catch (e) {
+        // It succeeded when it was made; failing now means what it refers to is gone, which later calls did too.
+        this.log('warn', `EventBridge: replaying ${entry.operation} after a restart failed: ${(e as Error).message}`);
+      }
+    }
+    for (const { archive, event } of state.archivedEvents) this.archives.restore(archive, event);
+    for (const record of state.deadLetters) this.deadLetterStore.restore(record);
+    this.unfinished = state.deliveries;
+  }
 
   private run(operation: string, input: object): Body {
     return runOperation(this.services, operation, input as Body);

@@ -280,6 +280,8 @@ interface TriggerState {
  * Delivers Service Bus messages to serviceBusTrigger functions as the Functions host does: peek-lock, invoke,
  * complete on success, abandon on failure (so MaxDeliveryCount dead-letters a poison message), renew locks
  * while a function runs. It reacts to the namespace's `available` events and the clock; nothing polls.
+ * Delivery is at least once: a crash after the function succeeded but before its completion was committed
+ * redelivers the message after the restart, as Azure does when a lock is lost.
  */
 export class ServiceBusTriggerHost {
   private readonly state = new Map<ServiceBusTrigger, TriggerState>();
@@ -391,6 +393,9 @@ export class ServiceBusTriggerHost {
 
     let error: unknown;
     try {
+      // The delivery count is durable before the function runs, so a message that crashes the platform still
+      // reaches MaxDeliveryCount across restarts. A failed commit is logged by the namespace; the delivery goes on.
+      await this.namespace.whenCommitted().catch(() => undefined);
       await this.invoke(t.fn, serviceBusInvocationInput(t, messages, this.namespace, started));
     } catch (e) {
       error = e ?? new Error('The function threw a null/undefined value.');

@@ -65,9 +65,12 @@ export class ServiceDatabase {
     });
   }
 
-  /** Resolves once every write handed over so far is committed. */
+  /**
+   * Resolves once every write handed over so far is committed; rejects when their transaction failed, so an API
+   * that waits here before answering never acknowledges a write that was lost.
+   */
   async settled(): Promise<void> {
-    if (this.queue.length) await this.commit(() => undefined).catch(() => undefined);
+    if (this.queue.length) await this.commit(() => undefined);
   }
 
   private flush(): void {

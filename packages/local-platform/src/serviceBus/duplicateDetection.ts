@@ -8,7 +8,11 @@ export class DuplicateDetector {
   /** How many sends were dropped as duplicates, for tests and the entity listing. */
   dropped = 0;
 
-  constructor(readonly windowMs: number) {}
+  /** @param opened told of every window opened, so the namespace can keep the history across restarts */
+  constructor(
+    readonly windowMs: number,
+    private readonly opened: (messageId: string, until: number, now: number) => void = () => undefined,
+  ) {}
 
   /** Records the id and returns false, or returns true (and counts it) when it is a duplicate. */
   check(messageId: string, now: number): boolean {
@@ -20,7 +24,14 @@ export class DuplicateDetector {
     }
     this.seen.delete(messageId);
     this.seen.set(messageId, now + this.windowMs);
+    this.opened(messageId, now + this.windowMs, now);
     return false;
+  }
+
+  /** A window opened before a restart; restore them oldest first to keep the map in time order. */
+  restore(messageId: string, until: number): void {
+    this.seen.delete(messageId);
+    this.seen.set(messageId, until);
   }
 
   private prune(now: number): void {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock, ScheduledWake } from '../clock';
 import { InvalidOperationError, MessageLockLostError, MessageNotFoundError } from './errors';
 import { PropertyValue, ReceivedMessage, snapshot, StoredMessage } from './message';
+import type { MessageJournal } from './messageStore';
 
 export type ReceiveMode = 'peekLock' | 'receiveAndDelete';
 
@@ -16,6 +17,8 @@ export interface EntitySettings {
 
 export interface EntityHooks {
   clock: Clock;
+  /** Where every change to the messages held here is recorded, to survive a restart. */
+  journal: MessageJournal;
   /** Messages became receivable here. */
   available(entity: MessageEntity): void;
   /**
@@ -45,7 +48,8 @@ const TTL_REASON = 'TTLExpiredException';
 /**
  * One receivable message store: a queue, a subscription, or a dead-letter sub-queue. It owns peek-lock
  * (lock tokens with expiry on the clock, delivery counts), settlement, deferral, and TTL expiry. Scheduling
- * and duplicate detection belong to the sending side (queue or topic) and live in the namespace.
+ * and duplicate detection belong to the sending side (queue or topic) and live in the namespace. Every change
+ * to a message is recorded in the journal; locks are not, so a restart loses them as a lock expiry would.
  */
 export class MessageEntity {
   /** Receivable messages in sequence-number order. */
@@ -71,6 +75,28 @@ export class MessageEntity {
     message.lockToken = undefined;
     message.lockedUntil = undefined;
     this.insert(message);
+    this.hooks.journal.saved(this.path, message);
+    this.armExpiry(message.expiresAt);
+    this.hooks.available(this);
+  }
+
+  /**
+   * Puts back a message a previous run left here. A lock it held is gone, as after a lock expiry: the delivery
+   * it counted stays counted, and if that was the last one allowed the message goes to the dead-letter queue.
+   */
+  restore(message: StoredMessage): void {
+    message.lockToken = undefined;
+    message.lockedUntil = undefined;
+    if (message.state === 'deferred') {
+      this.deferred.set(message.sequenceNumber, message);
+      this.armExpiry(message.expiresAt);
+      return;
+    }
+    if (message.deliveryCount >= this.settings.maxDeliveryCount) {
+      this.release(message);
+      return;
+    }
+    this.insert(message);
     this.armExpiry(message.expiresAt);
     this.hooks.available(this);
   }
@@ -84,9 +110,12 @@ export class MessageEntity {
       const message = this.available.shift()!;
       message.deliveryCount++;
       if (mode === 'receiveAndDelete') {
+        this.hooks.journal.removed(this.path, message.sequenceNumber);
         out.push(snapshot(message, this.path));
         continue;
       }
+      // The delivery is counted durably, so a message that crashes its consumer still reaches MaxDeliveryCount.
+      this.hooks.journal.changed(this.path, message);
       this.lock(message, now);
       out.push(snapshot(message, this.path));
     }
@@ -105,13 +134,14 @@ export class MessageEntity {
       const message = this.deferred.get(s)!;
       this.deferred.delete(s);
       message.deliveryCount++;
+      this.hooks.journal.changed(this.path, message);
       this.lock(message, now);
       return snapshot(message, this.path);
     });
   }
 
   complete(lockToken: string): void {
-    this.takeLock(lockToken);
+    this.hooks.journal.removed(this.path, this.takeLock(lockToken).sequenceNumber);
   }
 
   abandon(lockToken: string, propertiesToModify?: Record<string, PropertyValue>): void {
@@ -130,7 +160,7 @@ export class MessageEntity {
       );
     const message = this.takeLock(lockToken);
     if (options.propertiesToModify) Object.assign(message.applicationProperties, options.propertiesToModify);
-    this.hooks.deadLetter(this, message, options.reason ?? '', options.description ?? '');
+    this.moveToDeadLetter(message, options.reason ?? '', options.description ?? '');
   }
 
   defer(lockToken: string, propertiesToModify?: Record<string, PropertyValue>): void {
@@ -138,6 +168,7 @@ export class MessageEntity {
     if (propertiesToModify) Object.assign(message.applicationProperties, propertiesToModify);
     message.state = 'deferred';
     this.deferred.set(message.sequenceNumber, message);
+    this.hooks.journal.changed(this.path, message);
     this.armExpiry(message.expiresAt);
   }
 
@@ -241,8 +272,7 @@ export class MessageEntity {
       return;
     }
     if (message.deliveryCount >= this.settings.maxDeliveryCount && this.hooks.deadLetter) {
-      this.hooks.deadLetter(
-        this,
+      this.moveToDeadLetter(
         message,
         MAX_DELIVERY_REASON,
         `Message could not be consumed after ${this.settings.maxDeliveryCount} delivery attempts.`,
@@ -251,16 +281,23 @@ export class MessageEntity {
     }
     message.state = 'active';
     this.insert(message);
+    this.hooks.journal.changed(this.path, message);
     this.armExpiry(message.expiresAt);
     this.hooks.available(this);
   }
 
   private expire(message: StoredMessage): void {
     if (this.settings.deadLetteringOnMessageExpiration && this.hooks.deadLetter) {
-      this.hooks.deadLetter(this, message, TTL_REASON, 'The message expired and was dead lettered.');
+      this.moveToDeadLetter(message, TTL_REASON, 'The message expired and was dead lettered.');
     } else {
+      this.hooks.journal.removed(this.path, message.sequenceNumber);
       this.hooks.dropped(this, message, 'expired');
     }
+  }
+
+  private moveToDeadLetter(message: StoredMessage, reason: string, description: string): void {
+    this.hooks.journal.removed(this.path, message.sequenceNumber);
+    this.hooks.deadLetter!(this, message, reason, description);
   }
 
   /** Expired messages leave when the broker touches them; here on every read and on a wake at the next expiry. */

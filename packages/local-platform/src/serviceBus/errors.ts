@@ -148,3 +148,24 @@ export class ServerBusyError extends ServiceBusError {
     this.name = 'ServerBusyError';
   }
 }
+
+/**
+ * The namespace's database refused a commit (disk full, file removed, database closed). The operation did happen in
+ * memory, so it is visible until the platform stops, but a restart would undo it: a sender that retries may send the
+ * message twice (duplicate detection with the same MessageId drops the second).
+ */
+export class MessageStoreError extends ServiceBusError {
+  readonly code = 'InternalServerError';
+  readonly httpStatus = 500;
+  constructor(
+    readonly location: string,
+    cause: unknown,
+  ) {
+    super(
+      `The local Service Bus could not commit to ${location}, so the last operations would not survive a restart: ` +
+        `${cause instanceof Error ? cause.message : String(cause)}. Check that the file is writable and the disk has room.`,
+      { cause },
+    );
+    this.name = 'MessageStoreError';
+  }
+}

@@ -1,10 +1,17 @@
 import { EventEmitter } from 'node:events';
 import type { Clock, ScheduledWake } from '../clock';
+import type { ServiceDatabase } from '../persistence/serviceDatabase';
 import { loadServiceBusConfig, QueueConfig, ServiceBusConfig, SubscriptionConfig, TopicConfig } from './config';
 import { DuplicateDetector } from './duplicateDetection';
 import { EntityCounts, MessageEntity, ReceiveMode } from './entity';
 import { deadLetterPath, pathKey, subscriptionPath } from './entityPath';
-import { EntityNotFoundError, InvalidOperationError, MessageNotFoundError, ServerBusyError } from './errors';
+import {
+  EntityNotFoundError,
+  InvalidOperationError,
+  MessageNotFoundError,
+  MessageStoreError,
+  ServerBusyError,
+} from './errors';
 import { filterView } from './filters';
 import {
   checkSizes,
@@ -20,10 +27,18 @@ import {
   snapshot,
   StoredMessage,
 } from './message';
+import { MessageJournal, MessageStore, SavedState, UNSAVED } from './messageStore';
 
 export interface ServiceBusNamespaceOptions {
   /** Message size limits (Standard tier by default); `{ enforce: false }` turns the checks off. */
   limits?: Partial<MessageLimits>;
+  /**
+   * Where messages, schedules, sequence numbers and duplicate-detection history are kept (tables `sb_*`), so a
+   * restart finds them again. Without one, nothing outlives the namespace.
+   */
+  database?: ServiceDatabase;
+  /** Where the namespace reports what it restored from the database and commits that failed. */
+  log?: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
 export interface SendReceipt {
@@ -115,6 +130,7 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
   private readonly pendingAvailable = new Set<string>();
   private flushQueued = false;
   private closed = false;
+  private readonly journal: MessageJournal;
 
   constructor(
     readonly config: ServiceBusConfig,
@@ -124,14 +140,24 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
     super();
     this.name = config.namespace;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    const log = options.log ?? (() => undefined);
+    this.journal = options.database
+      ? new MessageStore(options.database, (e: MessageStoreError) => log('error', e.message))
+      : UNSAVED;
     for (const q of config.queues) {
-      const node = { kind: 'queue', config: q, target: this.newTarget(q) } as QueueNode;
+      const node = { kind: 'queue', config: q, target: this.newTarget(q.name, q) } as QueueNode;
       node.entity = this.newEntity(q.name, q, node);
       node.dlq = this.newDeadLetterQueue(q.name, node);
       this.queues.set(pathKey(q.name), node);
     }
     for (const t of config.topics) {
-      const topic: TopicNode = { kind: 'topic', config: t, target: this.newTarget(t), subscriptions: [], unrouted: 0 };
+      const topic: TopicNode = {
+        kind: 'topic',
+        config: t,
+        target: this.newTarget(t.name, t),
+        subscriptions: [],
+        unrouted: 0,
+      };
       for (const s of t.subscriptions) {
         const path = subscriptionPath(t.name, s.name);
         const node = { kind: 'subscription', config: s, topic } as SubscriptionNode;
@@ -141,6 +167,8 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
       }
       this.topics.set(pathKey(t.name), topic);
     }
+    const restored = this.restore(this.journal.load(clock.now()));
+    if (restored) log('info', `Service Bus: ${restored} from ${options.database!.options.location}.`);
   }
 
   /** Loads an emulator-format Config.json and builds the namespace from it. */
@@ -228,6 +256,15 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
   }
 
   /**
+   * Resolves once every operation so far is durable in the database (at once without one); rejects with
+   * MessageStoreError when the commit failed. Answer a sender or receiver only after it, so that a `kill -9` loses
+   * nothing that was acknowledged; the synchronous operations themselves take effect in memory at once.
+   */
+  whenCommitted(): Promise<void> {
+    return this.journal.committed();
+  }
+
+  /**
    * Sends to a queue or topic. A topic copies the message to every subscription with a matching rule.
    * Validates everything (ids, property types, sizes) before anything is enqueued.
    */
@@ -247,7 +284,7 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
         this.emit('duplicate', { entity: name, messageId: content.messageId });
         return { messageId: content.messageId, duplicate: true, scheduled: false };
       }
-      const sequenceNumber = ++node.target.sequence;
+      const sequenceNumber = this.nextSequenceNumber(node);
       const due = content.scheduledEnqueueTime;
       if (due !== undefined && due > now) {
         this.schedule(node, content, sequenceNumber, due);
@@ -283,6 +320,7 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
     for (const s of seqs) {
       node.target.scheduled.get(s)!.wake.cancel();
       node.target.scheduled.delete(s);
+      this.journal.removed(node.config.name, s);
     }
   }
 
@@ -347,14 +385,66 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
     }
   }
 
-  private newTarget(settings: { requiresDuplicateDetection: boolean; duplicateDetectionWindowMs: number }): SendTarget {
+  private newTarget(
+    name: string,
+    settings: { requiresDuplicateDetection: boolean; duplicateDetectionWindowMs: number },
+  ): SendTarget {
     return {
       sequence: 0,
       duplicates: settings.requiresDuplicateDetection
-        ? new DuplicateDetector(settings.duplicateDetectionWindowMs)
+        ? new DuplicateDetector(settings.duplicateDetectionWindowMs, (messageId, until, now) =>
+            this.journal.duplicateWindowOpened(name, messageId, until, now),
+          )
         : undefined,
       scheduled: new Map(),
     };
+  }
+
+  private nextSequenceNumber(node: QueueNode | TopicNode): number {
+    const sequenceNumber = ++node.target.sequence;
+    this.journal.sequenceUsed(node.config.name, sequenceNumber);
+    return sequenceNumber;
+  }
+
+  /**
+   * Rebuilds what a previous run left: sequence numbers first (dead-lettering on the way may forward and so number
+   * messages), then duplicate-detection windows, schedules and messages. Rows of entities no longer in the config
+   * stay in the database untouched, in case the entity comes back. Returns a summary, or '' when nothing was there.
+   */
+  private restore(saved: SavedState): string {
+    const sendTarget = (key: string): QueueNode | TopicNode | undefined => this.queues.get(key) ?? this.topics.get(key);
+    for (const [key, last] of saved.sequences) {
+      const node = sendTarget(key);
+      if (node) node.target.sequence = Math.max(node.target.sequence, last);
+    }
+    for (const d of saved.duplicates) sendTarget(d.entityKey)?.target.duplicates?.restore(d.messageId, d.until);
+    let messages = 0;
+    let scheduled = 0;
+    let deadLettered = 0;
+    const unknown = new Set<string>();
+    // Nobody listens yet (the platform's log attaches later), so the summary says what went to dead-letter queues.
+    const countDeadLettered = (): void => void deadLettered++;
+    this.on('deadLettered', countDeadLettered);
+    for (const { entityKey, message } of saved.messages) {
+      const node = message.state === 'scheduled' ? sendTarget(entityKey) : undefined;
+      const entity = message.state === 'scheduled' ? undefined : this.receivables.get(entityKey);
+      if (node) {
+        this.armSchedule(node, message);
+        scheduled++;
+      } else if (entity) {
+        entity.restore(message);
+        messages++;
+      } else unknown.add(entityKey);
+    }
+    this.off('deadLettered', countDeadLettered);
+    const parts = [
+      messages && `restored ${messages} message${messages === 1 ? '' : 's'}`,
+      scheduled && `${scheduled} scheduled`,
+      deadLettered && `${deadLettered} of them dead-lettered (the delivery the restart interrupted was their last)`,
+      unknown.size &&
+        `kept the messages of ${[...unknown].join(', ')}, which the config no longer has (add the entities back to receive them)`,
+    ].filter(Boolean);
+    return parts.join(', ');
   }
 
   private newEntity(path: string, settings: QueueConfig | SubscriptionConfig, owner: Receiver): MessageEntity {
@@ -368,6 +458,7 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
       },
       {
         clock: this.clock,
+        journal: this.journal,
         available: (e) => this.notifyAvailable(e.path),
         deadLetter: (e, message, reason, description) => this.moveToDeadLetter(e, message, reason, description),
         dropped: (e, message, reason) => this.emit('dropped', { entity: e.path, messageId: message.messageId, reason }),
@@ -390,6 +481,7 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
       },
       {
         clock: this.clock,
+        journal: this.journal,
         available: (e) => this.notifyAvailable(e.path),
         dropped: () => undefined,
       },
@@ -457,9 +549,17 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
   private schedule(node: QueueNode | TopicNode, content: MessageContent, sequenceNumber: number, due: number): void {
     const message = this.stored(content, sequenceNumber, due, node.config.defaultMessageTimeToLiveMs, 0);
     message.state = 'scheduled';
-    const wake = this.clock.schedule(due, () => {
+    this.journal.saved(node.config.name, message);
+    this.armSchedule(node, message);
+  }
+
+  /** Enqueues a scheduled message at its time (the enqueued time it was stored with), on the platform clock. */
+  private armSchedule(node: QueueNode | TopicNode, message: StoredMessage): void {
+    const sequenceNumber = message.sequenceNumber;
+    const wake = this.clock.schedule(message.enqueuedTime, () => {
       if (!node.target.scheduled.delete(sequenceNumber)) return;
-      this.deliver(node, content, sequenceNumber, 0, undefined);
+      this.journal.removed(node.config.name, sequenceNumber);
+      this.deliver(node, message, sequenceNumber, 0, undefined);
     });
     node.target.scheduled.set(sequenceNumber, { message, wake });
   }
@@ -559,7 +659,7 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
     deadLetterSource: string | undefined,
   ): void {
     const target = this.sendTarget(targetName);
-    this.deliver(target, copyContent(message), ++target.target.sequence, hops, deadLetterSource);
+    this.deliver(target, copyContent(message), this.nextSequenceNumber(target), hops, deadLetterSource);
   }
 
   private moveToDeadLetter(from: MessageEntity, message: StoredMessage, reason: string, description: string): void {

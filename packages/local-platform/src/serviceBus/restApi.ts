@@ -126,10 +126,12 @@ export class ServiceBusRestApi {
       // The lock token alone identifies the locked message; the {messageId|sequenceNumber} segment is informational.
       if (method === 'DELETE') {
         this.namespace.complete(entity, lockToken);
+        await this.namespace.whenCommitted();
         return { status: 200 };
       }
       if (method === 'PUT') {
         this.namespace.abandon(entity, lockToken);
+        await this.namespace.whenCommitted();
         return { status: 200 };
       }
       if (method === 'POST') {
@@ -150,7 +152,8 @@ export class ServiceBusRestApi {
     );
   }
 
-  private send(req: RestRequest, entity: string): RestResponse {
+  /** Answers 201 only once the messages are committed: an acknowledged message survives a `kill -9`. */
+  private async send(req: RestRequest, entity: string): Promise<RestResponse> {
     const contentType = header(req.headers, 'content-type');
     const messages: ServiceBusMessageInput[] = [];
     if (contentType?.split(';')[0].trim().toLowerCase() === BATCH_CONTENT_TYPE) {
@@ -175,6 +178,7 @@ export class ServiceBusRestApi {
       });
     }
     this.namespace.send(entity, messages);
+    await this.namespace.whenCommitted();
     return { status: 201 };
   }
 
@@ -223,7 +227,11 @@ export class ServiceBusRestApi {
     const deadline = clock.now() + Math.min(timeoutSeconds * 1000, this.options.maxReceiveWaitMs ?? 0);
     for (;;) {
       const [message] = this.namespace.receive(path, { maxMessages: 1, mode });
-      if (message) return this.messageResponse(req, message, mode);
+      if (message) {
+        // Durable first: the delivery count (peek-lock) or the deletion (receive-and-delete) outlives a crash.
+        await this.namespace.whenCommitted();
+        return this.messageResponse(req, message, mode);
+      }
       if (clock.now() >= deadline) return { status: 204 };
       await this.waitForMessages(path, deadline);
     }

@@ -14,6 +14,7 @@ import {
   ServiceBusTriggerHost,
   ServiceBusTriggerHostOptions,
 } from '../../src/functionsHost/serviceBusTriggers';
+import { ServiceDatabase } from '../../src/persistence/serviceDatabase';
 import { parseServiceBusConfig } from '../../src/serviceBus/config';
 import { ServiceBusNamespace } from '../../src/serviceBus/namespace';
 
@@ -182,6 +183,24 @@ describe('delivery with a stub invoker', () => {
       /^error: Service Bus function 'onOrder' threw on message 'o-7' \(delivery 1 of 3\) from 'orders'; it is abandoned and will be redelivered: Error: payment gateway down/,
     );
     expect(logs[2]).toMatch(/delivery 3 of 3.*MaxDeliveryCount is reached, so it goes to the dead-letter queue/);
+  });
+
+  it('invokes the function only once the delivery is counted durably, so a crash in it still counts', async () => {
+    ns.close();
+    const db = new ServiceDatabase({ location: ':memory:' });
+    ns = new ServiceBusNamespace(parseServiceBusConfig(CONFIG, 'local/servicebus.config.json'), clock, {
+      database: db,
+    });
+    const countsAtInvocation: unknown[] = [];
+    startHost([fnOf('onOrder', { queueName: 'orders' })], async () => {
+      countsAtInvocation.push(db.db.prepare('SELECT delivery_count FROM sb_messages').all());
+    });
+    ns.send('orders', { body: 'x' });
+    await idle();
+    expect(countsAtInvocation).toEqual([[{ delivery_count: 1 }]]);
+    await ns.whenCommitted();
+    expect(db.db.prepare('SELECT COUNT(*) AS n FROM sb_messages').get()).toEqual({ n: 0 });
+    await db.close();
   });
 
   it('runs at most maxConcurrentCalls invocations at once', async () => {

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../src/clock';
 import { parseServiceBusConfig } from '../../src/serviceBus/config';
+import { ServiceDatabase } from '../../src/persistence/serviceDatabase';
 import { ServiceBusNamespace } from '../../src/serviceBus/namespace';
 import { ServiceBusRestApi, ServiceBusRestApiOptions } from '../../src/serviceBus/restApi';
 import { createSasToken } from '../../src/serviceBus/sasAuth';
@@ -404,5 +405,51 @@ describe('SAS authorization', () => {
     const res = await send(token);
     expect(res.status).toBe(401);
     expect(await message(res)).toMatch(/expired at 2026-03-02T10:01:00.000Z/);
+  });
+});
+
+describe('answers only after the commit', () => {
+  let db: ServiceDatabase;
+  const api = (): ServiceBusRestApi => new ServiceBusRestApi(ns, { mountPrefix: PREFIX });
+  const request = (method: string, url: string, body = ''): Parameters<ServiceBusRestApi['handle']>[0] => ({
+    method,
+    path: url.split('?')[0],
+    query: new URLSearchParams(url.split('?')[1] ?? ''),
+    headers: { 'content-type': 'text/plain' },
+    body: Buffer.from(body),
+    origin: 'http://local',
+  });
+  const rows = (): { entity: string; delivery_count: number }[] =>
+    db.db.prepare('SELECT entity, delivery_count FROM sb_messages ORDER BY sequence_number').all() as {
+      entity: string;
+      delivery_count: number;
+    }[];
+
+  beforeEach(() => {
+    ns.close();
+    db = new ServiceDatabase({ location: ':memory:' });
+    ns = new ServiceBusNamespace(parseServiceBusConfig(CONFIG, 'test'), clock, { database: db });
+  });
+  afterEach(() => db.close());
+
+  it('a 201 for a send, a received message, and a 200 for a completion are each answered once they are durable', async () => {
+    // Handled directly, not over HTTP: the check runs the moment the answer is ready, before any later turn commits.
+    expect((await api().handle(request('POST', 'orders/messages', 'one'))).status).toBe(201);
+    expect(rows()).toEqual([{ entity: 'orders', delivery_count: 0 }]);
+    const received = await api().handle(request('POST', 'orders/messages/head?timeout=0'));
+    expect(received.status).toBe(201);
+    expect(rows()).toEqual([{ entity: 'orders', delivery_count: 1 }]);
+    const lockPath = new URL(received.headers!.location).pathname.slice(PREFIX.length + 1);
+    expect((await api().handle(request('DELETE', lockPath))).status).toBe(200);
+    expect(rows()).toEqual([]);
+  });
+
+  it('a commit that fails answers 500 InternalServerError saying the operation would not survive a restart', async () => {
+    await db.close();
+    const answer = await api().handle(request('POST', 'orders/messages', 'lost'));
+    expect(answer).toMatchObject({
+      status: 500,
+      body: { error: { code: 'InternalServerError', message: expect.stringMatching(/would not survive a restart/) } },
+    });
   });
 });

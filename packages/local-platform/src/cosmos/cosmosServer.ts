@@ -6,6 +6,7 @@ import { MasterKeyAuth } from './auth/masterKey';
 import type { CosmosConfig } from './cosmosConfig';
 import { applyCosmosConfig } from './cosmosSeeding';
 import { listenCosmosHttp } from './http/cosmosHttpServer';
+import { QueryResultCache } from './queryExecution/queryResultCache';
 import { SqliteCosmosStore } from './storage/sqliteCosmosStore';
 
 /**
@@ -75,7 +76,7 @@ export async function startLocalCosmos(
       host: opts.host ?? '127.0.0.1',
       port: opts.port ?? 0,
       auth: new MasterKeyAuth(LOCAL_COSMOS_KEY),
-      context: { store, now: Date.now },
+      context: { store, queryResults: new QueryResultCache(), now: Date.now },
       onInternalError: (error, method, url) =>
         opts.log?.('error', `[cosmos] ${method} ${url.split('?')[0]} failed: ${(error as Error)?.stack ?? error}`),
     });

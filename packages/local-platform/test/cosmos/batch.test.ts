@@ -78,6 +78,18 @@ describe('transactional batch', () => {
       'A',
     );
     expect(stale.result!.map((r) => r.statusCode)).toEqual([412]);
+    const condition = await orders().items.batch(
+      [
+        { operationType: BulkOperationType.Upsert, resourceBody: { id: 'never', key: 'A' } },
+        {
+          operationType: BulkOperationType.Patch,
+          id: 'toRead',
+          resourceBody: { condition: 'FROM c WHERE c.v > 100', operations: [{ op: 'set', path: '/v', value: 1 }] },
+        },
+      ],
+      'A',
+    );
+    expect(condition.result!.map((r) => r.statusCode)).toEqual([424, 412]);
     expect((await orders().item('never', 'A').read()).statusCode).toBe(404);
   });
 

@@ -127,6 +127,51 @@ describe('patch operations', () => {
   });
 });
 
+describe('conditional patches', () => {
+  it('apply when the condition holds', async () => {
+    const { resource, statusCode } = await bike().patch({
+      condition: "FROM c WHERE c.price > 400 AND ARRAY_CONTAINS(c.tags, 'r-series')",
+      operations: [{ op: 'set', path: '/onSale', value: true }],
+    });
+    expect(statusCode).toBe(200);
+    expect(resource!.onSale).toBe(true);
+  });
+
+  it('answer 412 and change nothing when it does not', async () => {
+    const before = (await bike().read()).resource!;
+    const refused = await failure(
+      bike().patch({
+        condition: 'FROM c WHERE c.inventory.quantity > 100',
+        operations: [{ op: 'remove', path: '/name' }],
+      }),
+    );
+    expect(refused.code).toBe(412);
+    expect(refused.message).toContain('does not hold');
+    expect((await bike().read()).resource).toEqual(before);
+  });
+
+  it('answer 400 for a condition that is not a FROM clause or does not parse', async () => {
+    const ops = [{ op: 'set' as const, path: '/a', value: 1 }];
+    expect((await failure(bike().patch({ condition: 'WHERE c.price > 1', operations: ops }))).code).toBe(400);
+    const syntax = await failure(bike().patch({ condition: 'FROM c WHERE c.price >', operations: ops }));
+    expect(syntax.code).toBe(400);
+    expect(syntax.message).toMatch(/SC100\d/);
+  });
+
+  it('guard a read-modify-write without an ETag: only the first of two racing holds applies', async () => {
+    const hold = () =>
+      bike().patch({
+        condition: 'FROM c WHERE c.inventory.quantity >= 10',
+        operations: [{ op: 'incr', path: '/inventory/quantity', value: -10 }],
+      });
+    const outcomes = await Promise.allSettled([hold(), hold()]);
+    expect(outcomes.map((o) => (o.status === 'fulfilled' ? 200 : (o.reason as { code: number }).code)).sort()).toEqual([
+      200, 412,
+    ]);
+    expect((await bike().read()).resource!.inventory.quantity).toBe(5);
+  });
+});
+
 describe('concurrent patches of one document', () => {
   it('apply all 50 concurrent increments', async () => {
     await bikes().items.upsert({ id: 'counter', categoryId: 'road', n: 0 });

@@ -76,6 +76,7 @@ function readFeed(request: CosmosRequest, store: CosmosStore): ReturnType<Cosmos
   }
   const docs = store.scanDocuments(container, {
     partitionKeys: partitionKey === undefined ? undefined : [partitionKey],
+    order: 'key',
     after,
     limit,
   });

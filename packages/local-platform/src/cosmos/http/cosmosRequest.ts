@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { BadRequestError } from '../errors';
+import type { QueryResultCache } from '../queryExecution/queryResultCache';
 import type { CosmosStore } from '../storage/cosmosStore';
 import type { ResourceAddress } from './resourceAddress';
 
@@ -23,6 +24,7 @@ export interface CosmosResponse {
 /** What handlers work with. */
 export interface CosmosContext {
   readonly store: CosmosStore;
+  readonly queryResults: QueryResultCache;
   readonly now: () => number;
 }
 

@@ -19,6 +19,7 @@ import {
 import { batchOrBulk } from './batchHandlers';
 import { changeFeedOrReadFeed } from './changeFeedHandlers';
 import { patchDocumentHandler } from './patchHandlers';
+import { queryDocuments, queryPlan, queryResources } from './queryHandlers';
 import type { ResourceAddress } from './resourceAddress';
 
 const isQuery = (request: Parameters<CosmosHandler>[0]): boolean =>
@@ -27,21 +28,17 @@ const isQuery = (request: Parameters<CosmosHandler>[0]): boolean =>
 
 /** `POST .../docs` carries creates, upserts, queries, query plans, batches and bulk, told apart by headers. */
 const postDocuments: CosmosHandler = (request, context) => {
-  if (flag(request, 'x-ms-cosmos-is-query-plan-request') || isQuery(request))
-    throw new NotSupportedError('queries yet', 'Queries come with the query engine.');
+  if (flag(request, 'x-ms-cosmos-is-query-plan-request')) return queryPlan(request, context);
+  if (isQuery(request)) return queryDocuments(request, context);
   if (flag(request, 'x-ms-cosmos-is-batch-request')) return batchOrBulk(request, context);
   return createOrUpsertDocument(request, context);
 };
 
-const postDatabases: CosmosHandler = (request, context) => {
-  if (isQuery(request)) throw new NotSupportedError('queries yet', 'Queries come with the query engine.');
-  return createDatabase(request, context);
-};
+const postDatabases: CosmosHandler = (request, context) =>
+  isQuery(request) ? queryResources('Databases')(request, context) : createDatabase(request, context);
 
-const postContainers: CosmosHandler = (request, context) => {
-  if (isQuery(request)) throw new NotSupportedError('queries yet', 'Queries come with the query engine.');
-  return createContainer(request, context);
-};
+const postContainers: CosmosHandler = (request, context) =>
+  isQuery(request) ? queryResources('DocumentCollections')(request, context) : createContainer(request, context);
 
 /** Method and address shape (`ResourceAddress.shape`) to handler, as the REST API reference lists them. */
 const ROUTES: Readonly<Record<string, Readonly<Record<string, CosmosHandler>>>> = {

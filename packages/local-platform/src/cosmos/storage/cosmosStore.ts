@@ -68,7 +68,9 @@ export interface DocumentScope {
   partitionKeyPrefix?: string;
   ids?: readonly string[];
   filters?: readonly PathFilter[];
-  /** Only documents after this key, in (partition key, id) order: where a paged read continues. */
+  /** In creation order (the default, as Cosmos returns unsorted results) or by partition key and id. */
+  order?: 'creation' | 'key';
+  /** Only documents after this key (with `order: 'key'`): where a paged read continues. */
   after?: { pk: PartitionKeyText; id: string };
   limit?: number;
 }
@@ -114,7 +116,7 @@ export interface CosmosStore {
    * the container was deleted meanwhile.
    */
   writeDocuments<T>(container: ContainerRecord, work: (tx: DocumentTransaction) => T): Promise<T>;
-  /** Documents in scope, by partition and id. */
+  /** The documents in scope, in the scope's order. */
   scanDocuments(container: ContainerRecord, scope: DocumentScope): StoredDocument[];
   /** The latest version of each document changed after `afterLsn`, oldest change first. */
   readChanges(container: ContainerRecord, request: ChangeFeedRequest): StoredDocument[];

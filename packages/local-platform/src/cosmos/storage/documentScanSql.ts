@@ -55,7 +55,7 @@ function inList(column: string, values: readonly string[], params: SqlValue[]): 
   return `${column} IN (${values.map(() => '?').join(', ')})`;
 }
 
-/** A scan of one container's documents in scope, ordered by partition and id (the unique index's order). */
+/** A scan of one container's documents in scope. */
 export function scanSql(containerRid: string, scope: DocumentScope): ScanSql {
   const params: SqlValue[] = [containerRid];
   const where = ['container_rid = ?'];
@@ -80,7 +80,9 @@ export function scanSql(containerRid: string, scope: DocumentScope): ScanSql {
     params.push(scope.after.pk, scope.after.id);
     where.push('(pk, id) > (?, ?)');
   }
-  let sql = `SELECT ${COLUMNS} FROM cosmos_documents WHERE ${where.join(' AND ')} ORDER BY pk, id`;
+  // Creation order (the row id) is the order Cosmos returns unsorted results in; keyset pages follow the key.
+  const order = scope.order === 'key' ? 'pk, id' : 'rowid';
+  let sql = `SELECT ${COLUMNS} FROM cosmos_documents WHERE ${where.join(' AND ')} ORDER BY ${order}`;
   if (scope.limit !== undefined) {
     params.push(scope.limit);
     sql += ' LIMIT ?';

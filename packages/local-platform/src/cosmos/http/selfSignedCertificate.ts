@@ -27,9 +27,12 @@ function time(date: Date): Buffer {
     : tlv(0x18, Buffer.from(`${digits}Z`, 'ascii'));
 }
 
+/** A non-negative INTEGER in minimal form: DER refuses leading zero bytes, and a leading 1 bit would be negative. */
 function integer(value: Buffer): Buffer {
-  // A leading 1 bit would make the number negative.
-  return tlv(0x02, value[0] & 0x80 ? Buffer.concat([Buffer.from([0]), value]) : value);
+  let start = 0;
+  while (start < value.length - 1 && value[start] === 0) start++;
+  const digits = value.subarray(start);
+  return tlv(0x02, digits[0] & 0x80 ? Buffer.concat([Buffer.from([0]), digits]) : digits);
 }
 
 function objectIdentifier(dotted: string): Buffer {
@@ -52,7 +55,7 @@ const SUBJECT_ALT_NAME = '2.5.29.17';
  * made at start so no private key ever ships with the package. Clients connect with certificate checks relaxed,
  * as they do for the Cosmos DB emulator; the certificate only makes HTTPS possible.
  */
-export function selfSignedCertificate(now = new Date()): TlsIdentity {
+export function selfSignedCertificate(now = new Date(), serial: Buffer = randomBytes(16)): TlsIdentity {
   const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const name = sequence(set(sequence(objectIdentifier(COMMON_NAME), utf8('localhost'))));
   const altNames = sequence(
@@ -64,7 +67,7 @@ export function selfSignedCertificate(now = new Date()): TlsIdentity {
   const notAfter = new Date(now.getTime() + 10 * 365 * 24 * 3600_000);
   const tbs = sequence(
     explicit(0, integer(Buffer.from([2]))),
-    integer(randomBytes(16)),
+    integer(serial),
     ECDSA_WITH_SHA256,
     name,
     sequence(time(notBefore), time(notAfter)),

@@ -1,4 +1,3 @@
-import * as http from 'node:http';
 import * as https from 'node:https';
 import * as path from 'node:path';
 import { CosmosClient } from '@azure/cosmos';
@@ -59,13 +58,11 @@ export async function startLocalCosmos(
   const protocol = opts.protocol ?? 'https';
   let server: Awaited<ReturnType<typeof listenCosmosHttp>> | undefined;
   let client: CosmosClient | undefined;
-  const agent =
-    protocol === 'https'
-      ? new https.Agent({ rejectUnauthorized: false, keepAlive: true })
-      : new http.Agent({ keepAlive: true });
+  // Over http the SDK insists on its own agent (it refuses a given one without allowInsecureConnection).
+  const agent = protocol === 'https' ? new https.Agent({ rejectUnauthorized: false, keepAlive: true }) : undefined;
   const stop = async (): Promise<void> => {
     client?.dispose();
-    agent.destroy();
+    agent?.destroy();
     await server?.close();
     await store.close();
   };
@@ -83,7 +80,7 @@ export async function startLocalCosmos(
     client = new CosmosClient({
       endpoint: server.origin,
       key: LOCAL_COSMOS_KEY,
-      agent,
+      ...(agent ? { agent } : {}),
       connectionPolicy: { enableEndpointDiscovery: false },
     });
   } catch (e) {

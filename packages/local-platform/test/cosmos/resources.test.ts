@@ -128,3 +128,17 @@ describe('containers', () => {
     expect(JSON.parse(raw.body)).toMatchObject({ code: 'NotFound', message: expect.stringContaining("'ghost'") });
   });
 });
+
+describe('over plain HTTP', () => {
+  it('serves the same protocol to a client without an agent of its own (the SDK refuses one over http)', async () => {
+    const plain = await startTestCosmos([{ id: 'plain' }], { protocol: 'http' });
+    try {
+      expect(plain.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const container = plain.client.database(TEST_DATABASE).container('plain');
+      await container.items.create({ id: 'a', pk: 'x', n: 1 });
+      expect((await container.item('a', 'x').read()).resource).toMatchObject({ n: 1 });
+    } finally {
+      await plain.stop();
+    }
+  });
+});

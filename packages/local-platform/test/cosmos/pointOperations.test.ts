@@ -125,6 +125,27 @@ describe('point operations', () => {
     expect((await items().item('nopk', 'p1').read()).statusCode).toBe(404);
   });
 
+  it.each(['ord-1:PaymentConfirmed', 'with space', 'ünïcödé', 'a+b=c&d', '100%', 'semi;colon', "it's"])(
+    'addresses the id %j in paths and signatures as the SDK encodes it',
+    async (id) => {
+      const item = items().item(id, id);
+      await items().items.create({ id, pk: id, n: 1 });
+      expect((await item.read()).resource).toMatchObject({ id, n: 1 });
+      await item.replace({ id, pk: id, n: 2 });
+      expect((await item.patch([{ op: 'incr', path: '/n', value: 1 }])).resource!.n).toBe(3);
+      expect((await item.delete()).statusCode).toBe(204);
+    },
+  );
+
+  it('keeps number, boolean and null partition key values apart from their string look-alikes', async () => {
+    for (const pk of [5, true, null, '5', 'true']) await items().items.create({ id: 'typed', pk });
+    expect((await items().item('typed', 5).read()).resource!.pk).toBe(5);
+    expect((await items().item('typed', '5').read()).resource!.pk).toBe('5');
+    expect((await items().item('typed', true).read()).resource!.pk).toBe(true);
+    expect((await items().item('typed', null).read()).resource!.pk).toBeNull();
+    expect((await items().item('typed', 6).read()).statusCode).toBe(404);
+  });
+
   it('works with hierarchical (MultiHash) partition keys on nested paths', async () => {
     const nested = containerOf(cosmos, 'nested');
     await nested.items.create({ id: 'h', tenant: { id: 't1' }, region: 'eu' });

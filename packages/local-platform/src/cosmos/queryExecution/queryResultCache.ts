@@ -13,18 +13,22 @@ interface CachedResult {
  */
 export class QueryResultCache {
   private readonly entries = new Map<string, CachedResult>();
+  private items = 0;
 
   constructor(
     private readonly maxEntries = 64,
+    /** Results held in all entries together, so abandoned large queries cannot pile up. */
+    private readonly maxItems = 1_000_000,
     private readonly ttlMs = 5 * 60_000,
     private readonly now: () => number = Date.now,
   ) {}
 
   /** Keeps a result for `query` (a key naming the container, text and parameters); returns the token for it. */
   keep(query: string, results: readonly unknown[]): string {
-    this.evict();
+    this.evict(results.length);
     const token = randomUUID();
     this.entries.set(token, { query, results, expires: this.now() + this.ttlMs });
+    this.items += results.length;
     return token;
   }
 
@@ -38,12 +42,17 @@ export class QueryResultCache {
 
   /** The last page was read: the result is not needed any more. */
   release(token: string): void {
+    const entry = this.entries.get(token);
+    if (!entry) return;
     this.entries.delete(token);
+    this.items -= entry.results.length;
   }
 
-  private evict(): void {
+  /** Makes room for one more entry of `incoming` results: expired ones first, then the oldest. */
+  private evict(incoming: number): void {
     const now = this.now();
-    for (const [token, entry] of this.entries) if (entry.expires < now) this.entries.delete(token);
-    while (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    for (const [token, entry] of this.entries) if (entry.expires < now) this.release(token);
+    while (this.entries.size > 0 && (this.entries.size >= this.maxEntries || this.items + incoming > this.maxItems))
+      this.release(this.entries.keys().next().value!);
   }
 }

@@ -22,9 +22,11 @@ export function extractConstraints(
   parameters: ReadonlyMap<string, unknown>,
 ): PathConstraint[] {
   const source = from[0];
-  if (where === undefined || source === undefined || source.iterate) return [];
-  if (!source.path.every((step): step is string => typeof step === 'string')) return [];
-  const extractor = new ConstraintExtractor(source.alias, source.path as string[], parameters);
+  if (where === undefined || source === undefined || source.iterate || source.alias === undefined) return [];
+  const collection = source.collection;
+  if (collection.kind !== 'path') return [];
+  if (!collection.path.every((step): step is string => typeof step === 'string')) return [];
+  const extractor = new ConstraintExtractor(source.alias, collection.path as string[], parameters);
   for (const conjunct of conjuncts(where)) extractor.add(conjunct);
   return extractor.constraints();
 }

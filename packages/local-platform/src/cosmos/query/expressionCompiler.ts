@@ -17,13 +17,14 @@ import {
   aggregateNotAllowed,
   nestedAggregate,
   notGroupedInSelect,
+  subqueryInGroupedSelect,
   undefinedParameter,
   unknownFunction,
   unresolvedIdentifier,
   unsupportedLocally,
   wrongArgumentCount,
 } from './queryErrors';
-import type { BinaryOperator, Expression } from './syntax';
+import type { BinaryOperator, Expression, QuerySyntax } from './syntax';
 import { deepEquals, isJsonObject } from './typeOrder';
 
 export type Frame = readonly unknown[];
@@ -34,9 +35,21 @@ export type AggregatePolicy =
   | { readonly kind: 'refuse'; readonly place: string }
   | { readonly kind: 'collect'; readonly register: (name: AggregateName, argument: Expression) => number };
 
+/**
+ * Plans a correlated subquery that sees `aliases` (slots below `slotCount`) and returns what runs it for one row
+ * frame of the enclosing query. Supplied by the query planner, which itself compiles expressions.
+ */
+export type SubqueryCompiler = (
+  query: QuerySyntax,
+  aliases: ReadonlyMap<string, number>,
+  slotCount: number,
+) => (frame: Frame) => unknown[];
+
 export interface CompileEnvironment {
-  /** FROM aliases and their slots in a row frame. */
+  /** FROM aliases (this query's and its enclosing queries') and their slots in a row frame. */
   readonly aliases: ReadonlyMap<string, number>;
+  readonly slotCount: number;
+  readonly subqueries: SubqueryCompiler;
   readonly parameters: ReadonlyMap<string, unknown>;
   readonly clock: QueryClock;
   readonly aggregates: AggregatePolicy;
@@ -152,7 +165,7 @@ export function compileExpression(expression: Expression, env: CompileEnvironmen
     case 'call':
       return compileCall(expression, env);
     case 'subquery':
-      throw unsupportedLocally('A subquery (EXISTS, ARRAY or a parenthesised SELECT)', expression.span);
+      return compileSubquery(expression, env);
   }
 }
 
@@ -289,6 +302,23 @@ function compileLike(expression: Expression & { kind: 'like' }, env: CompileEnvi
     const p = pattern(frame);
     return typeof p === 'string' ? matchWith(likeToRegExp(p, escape), value(frame)) : undefined;
   };
+}
+
+/**
+ * EXISTS is whether the subquery has a result (`SELECT VALUE undefined` has none), ARRAY is its results, and a scalar
+ * subquery is its first result or undefined. In a grouped SELECT the row is gone, so there is nothing to correlate.
+ */
+function compileSubquery(expression: Expression & { kind: 'subquery' }, env: CompileEnvironment): Evaluator {
+  if (env.groupKeys !== undefined) throw subqueryInGroupedSelect(expression.span);
+  const results = env.subqueries(expression.query, env.aliases, env.slotCount);
+  switch (expression.form) {
+    case 'EXISTS':
+      return (frame) => results(frame).length > 0;
+    case 'ARRAY':
+      return results;
+    case 'scalar':
+      return (frame) => results(frame)[0];
+  }
 }
 
 function compileCall(expression: Expression & { kind: 'call' }, env: CompileEnvironment): Evaluator {

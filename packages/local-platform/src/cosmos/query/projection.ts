@@ -12,7 +12,6 @@
 import { type AggregateName, aggregateName } from './aggregates';
 import { type CompileEnvironment, type Evaluator, compileExpression } from './expressionCompiler';
 import { expressionText } from './expressionText';
-import type { QueryClock } from './functionDefinition';
 import { selectStarNotAllowed } from './queryErrors';
 import type { Expression, QuerySyntax, SelectItem, Selection } from './syntax';
 
@@ -36,11 +35,7 @@ export interface Projection {
   readonly grouping: Grouping | undefined;
 }
 
-interface ProjectionContext {
-  readonly aliases: ReadonlyMap<string, number>;
-  readonly parameters: ReadonlyMap<string, unknown>;
-  readonly clock: QueryClock;
-}
+type ProjectionContext = Omit<CompileEnvironment, 'aggregates' | 'groupKeys'>;
 
 export function compileProjection(syntax: QuerySyntax, context: ProjectionContext): Projection {
   const grouped = syntax.groupBy !== undefined || selectionHasAggregate(syntax);
@@ -49,7 +44,8 @@ export function compileProjection(syntax: QuerySyntax, context: ProjectionContex
     if (syntax.from.length === 0) throw selectStarNotAllowed('is not valid if FROM clause is omitted', span);
     if (syntax.from.length > 1) throw selectStarNotAllowed('is only valid with a single input set', span);
     if (grouped) throw selectStarNotAllowed('is not valid with GROUP BY', span);
-    return { project: (frame) => frame[0], grouping: undefined };
+    const slot = context.slotCount - 1; // the query's one source, after any enclosing query's
+    return { project: (frame) => frame[slot], grouping: undefined };
   }
   if (!grouped) return { project: compileSelection(syntax.selection, rowEnvironment(context)), grouping: undefined };
 

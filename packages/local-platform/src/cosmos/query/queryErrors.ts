@@ -92,6 +92,14 @@ export function selectStarNotAllowed(reason: string, span: Span): CosmosQueryErr
   return new CosmosQueryError(`'SELECT *' ${reason}.`, SEMANTIC_ERROR_CODE, at(span));
 }
 
+export function subqueryInGroupedSelect(span: Span): CosmosQueryError {
+  return new CosmosQueryError(
+    'A subquery cannot be used in the SELECT clause of a query with GROUP BY or aggregates.',
+    SEMANTIC_ERROR_CODE,
+    at(span),
+  );
+}
+
 export function orderByWithGroupBy(span: Span): CosmosQueryError {
   return new CosmosQueryError(
     'ORDER BY cannot be combined with GROUP BY; sort the grouped results on the client.',

@@ -30,9 +30,13 @@ import { deepEquals, isJsonObject } from './typeOrder';
 export type Frame = readonly unknown[];
 export type Evaluator = (frame: Frame) => unknown;
 
-/** How a compilation treats aggregate calls: refuse them (naming the place), or hand them to the grouping. */
+/**
+ * How a compilation treats aggregate calls: refuse them (naming the clause), refuse them as nested in another
+ * aggregate's argument, or hand them to the grouping, which answers where the result will be in the group frame.
+ */
 export type AggregatePolicy =
   | { readonly kind: 'refuse'; readonly place: string }
+  | { readonly kind: 'nested' }
   | { readonly kind: 'collect'; readonly register: (name: AggregateName, argument: Expression) => number };
 
 /**
@@ -66,6 +70,13 @@ const INHERITED_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
 export function propertyOf(value: unknown, name: string): unknown {
   if (!isJsonObject(value)) return undefined;
   return INHERITED_NAMES.has(name) && !Object.prototype.hasOwnProperty.call(value, name) ? undefined : value[name];
+}
+
+/** Sets a property of a result object; `__proto__` must become a property, as JSON has it, not the prototype. */
+export function assignProperty(object: Record<string, unknown>, name: string, value: unknown): void {
+  if (name === '__proto__')
+    Object.defineProperty(object, name, { value, enumerable: true, writable: true, configurable: true });
+  else object[name] = value;
 }
 
 export function elementOf(value: unknown, index: unknown): unknown {
@@ -121,7 +132,7 @@ export function compileExpression(expression: Expression, env: CompileEnvironmen
         const object: Record<string, unknown> = {};
         for (let i = 0; i < names.length; i++) {
           const value = values[i](frame);
-          if (value !== undefined) object[names[i]] = value;
+          if (value !== undefined) assignProperty(object, names[i], value);
         }
         return object;
       };
@@ -325,10 +336,8 @@ function compileCall(expression: Expression & { kind: 'call' }, env: CompileEnvi
   const aggregate = aggregateName(expression.name);
   if (aggregate !== undefined) {
     if (expression.args.length !== 1) throw wrongArgumentCount(aggregate, 1, 1, expression.span);
-    if (env.aggregates.kind === 'refuse') {
-      if (env.aggregates.place === 'an aggregate') throw nestedAggregate(expression.span);
-      throw aggregateNotAllowed(aggregate, env.aggregates.place, expression.span);
-    }
+    if (env.aggregates.kind === 'nested') throw nestedAggregate(expression.span);
+    if (env.aggregates.kind === 'refuse') throw aggregateNotAllowed(aggregate, env.aggregates.place, expression.span);
     const index = env.aggregates.register(aggregate, expression.args[0]);
     return (frame) => frame[index];
   }

@@ -10,7 +10,7 @@
  * group over a frame of the group's key values followed by its aggregate results.
  */
 import { type AggregateName, aggregateName } from './aggregates';
-import { type CompileEnvironment, type Evaluator, compileExpression } from './expressionCompiler';
+import { type CompileEnvironment, type Evaluator, assignProperty, compileExpression } from './expressionCompiler';
 import { expressionText } from './expressionText';
 import { selectStarNotAllowed } from './queryErrors';
 import type { Expression, QuerySyntax, SelectItem, Selection } from './syntax';
@@ -57,10 +57,7 @@ export function compileProjection(syntax: QuerySyntax, context: ProjectionContex
     }),
   );
   const aggregates: GroupedAggregate[] = [];
-  const argumentEnvironment: CompileEnvironment = {
-    ...context,
-    aggregates: { kind: 'refuse', place: 'an aggregate' },
-  };
+  const argumentEnvironment: CompileEnvironment = { ...context, aggregates: { kind: 'nested' } };
   const project = compileSelection(syntax.selection, {
     ...context,
     groupKeys: new Map(groupBy.map((expression, i) => [expressionText(expression), i])),
@@ -87,7 +84,7 @@ function compileSelection(selection: Exclude<Selection, { kind: 'star' }>, env: 
     const result: Record<string, unknown> = {};
     for (let i = 0; i < names.length; i++) {
       const value = values[i](frame);
-      if (value !== undefined) result[names[i]] = value;
+      if (value !== undefined) assignProperty(result, names[i], value);
     }
     return result;
   };

@@ -11,7 +11,13 @@ import type { QueryClock } from './functionDefinition';
 import { parseQuery } from './parser';
 import { compileProjection } from './projection';
 import { describeQuery } from './queryPlan';
-import { invalidCount, orderByNotOnDocumentPath, orderByWithGroupBy, undefinedParameter } from './queryErrors';
+import {
+  invalidCount,
+  orderByNotOnDocumentPath,
+  orderByWithGroupBy,
+  tooDeeplyNested,
+  undefinedParameter,
+} from './queryErrors';
 import { type FromScope, bindFromClause } from './rowSource';
 import type { CountSpec, Expression, QuerySyntax } from './syntax';
 
@@ -24,6 +30,16 @@ interface PlanningScope extends FromScope {
 const ENCLOSING_ROW_ONLY: readonly unknown[] = [undefined];
 
 export function compile(text: string, parameters: readonly QueryParameter[]): CompiledQuery {
+  try {
+    return compileChecked(text, parameters);
+  } catch (error) {
+    // Parsing and compiling recurse on nesting; a pathological query must be refused, not crash the endpoint.
+    if (error instanceof RangeError) throw tooDeeplyNested(text.length);
+    throw error;
+  }
+}
+
+function compileChecked(text: string, parameters: readonly QueryParameter[]): CompiledQuery {
   const syntax = parseQuery(text);
   const parameterValues = new Map<string, JsonValue>(parameters.map((p) => [p.name, p.value]));
   const clock: QueryClock = { runStartedAt: Date.now() };

@@ -124,6 +124,14 @@ export function invalidCount(clause: string, shown: string, span: Span): CosmosQ
   );
 }
 
+export function tooDeeplyNested(textLength: number): CosmosQueryError {
+  return new CosmosQueryError(
+    'The query nests expressions or subqueries too deeply to be compiled; simplify it.',
+    SEMANTIC_ERROR_CODE,
+    { start: 0, end: textLength },
+  );
+}
+
 export function unsupportedLocally(feature: string, span: Span): CosmosQueryError {
   return new CosmosQueryError(
     `${feature} is valid Cosmos DB SQL but not supported by the local Cosmos DB query engine; rewrite the query without it or run it against Azure.`,

@@ -208,6 +208,10 @@ describe('mathematical functions', () => {
       9007199254740991, -3, -1, 1099511627776,
     ]);
     expect(evaluate('{a: IntDiv(1, 0), b: IntMod(1, 0), c: IntMul(1.5, 2)}')).toEqual({});
+    // Shift counts use their low six bits, as C#'s long shifts do, so a huge count stays cheap.
+    expect(evaluate('[IntBitLeftShift(1, 64), IntBitLeftShift(1, 65), IntBitRightShift(-8, 1000000001)]')).toEqual([
+      1, 2, -4,
+    ]);
   });
 });
 
@@ -245,6 +249,14 @@ describe('date and time functions', () => {
     expect(
       evaluate(
         '{a: DateTimeAdd("fortnight", 1, "2020-01-01"), b: DateTimeAdd("dd", 1.5, "2020-01-01"), c: DateTimeAdd("dd", 1, "01/02/2020"), d: DateTimePart("dd", "2020-02-30T00:00:00Z"), e: DateTimeToTimestamp("2020-01-01T00:00:00+02:00")}',
+      ),
+    ).toEqual({});
+  });
+
+  it('give undefined for instants outside years 1 to 9999', () => {
+    expect(
+      evaluate(
+        '{a: DateTimeAdd("dd", 1000000000000, "2020-01-01"), b: TicksToDateTime(1e30), c: TimestampToDateTime(-1e20), d: DateTimeAdd("yyyy", -2020, "2020-01-01")}',
       ),
     ).toEqual({});
   });

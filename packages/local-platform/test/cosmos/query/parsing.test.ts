@@ -132,6 +132,12 @@ describe('malformed text', () => {
     },
   );
 
+  it('refuses a pathologically nested query instead of overflowing the stack', () => {
+    const depth = 50_000;
+    const error = refusal(`SELECT VALUE ${'('.repeat(depth)}1${')'.repeat(depth)}`);
+    expect(error.message).toContain('too deeply');
+  });
+
   it('refuses an unterminated string or an unknown escape (SC1012), from the quote on', () => {
     const unterminated = 'SELECT * FROM c WHERE c.name = "abc';
     const error = refusal(unterminated);

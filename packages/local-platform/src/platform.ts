@@ -272,7 +272,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     await store.close();
   };
   try {
-    clouds = await startLocalClouds(appRoot, local, clock, log);
+    clouds = await startLocalClouds(appRoot, local, clock, log, servicesDb);
     aws = startLocalAws(appRoot, local, settings, clock, memoryStore, log);
   } catch (e) {
     await unwind();

@@ -59,7 +59,7 @@ export async function startLocalClouds(
     slowMs: local.paymentSlowMs,
     log: (level, message) => log(level, `[payment-gateway] ${message}`),
   });
-  const email = new LocalEmailService(() => clock.now());
+  const email = new LocalEmailService(() => clock.now(), database);
   const filled = new Map<string, string | undefined>();
   const fill = (name: string, value: string, target: Record<string, string>): void => {
     if (target[name]) return;
@@ -90,6 +90,7 @@ export async function startLocalClouds(
     inFlight: () => paymentGateway.inFlight(),
     async stop() {
       await paymentGateway.stop();
+      await email.stop();
       await cosmos?.stop();
       // Another platform in this process must not inherit endpoints of services that are gone.
       for (const [name, previous] of filled) {

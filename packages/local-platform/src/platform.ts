@@ -275,7 +275,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     await store.close();
   };
   try {
-    clouds = await startLocalClouds(appRoot, local, clock, log);
+    clouds = await startLocalClouds(appRoot, local, clock, log, servicesDb);
     aws = startLocalAws({ appRoot, local, settings, clock, memoryStore, database: servicesDb, log });
   } catch (e) {
     await unwind();

@@ -27,6 +27,10 @@ export type { LogLevel, Platform, PlatformOptions } from './platform';
 export { PLATFORM_SETTINGS, SettingsError, settingsTable } from './settings';
 export type { PlatformSettings } from './settings';
 
+// State of the emulated services (pass one to a service constructed on its own to keep its state on a file)
+export { ServiceDatabase, ServiceDatabaseError } from './persistence/serviceDatabase';
+export type { ServiceDatabaseOptions } from './persistence/serviceDatabase';
+
 // Time
 export { parseDuration, RealClock, VirtualClock } from './clock';
 export type { Clock, ScheduledWake } from './clock';

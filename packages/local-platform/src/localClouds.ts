@@ -5,6 +5,7 @@ import { LocalCosmos, startLocalCosmos } from './cosmos/cosmosServer';
 import { LocalEmailService } from './emailService/emailService';
 import type { MountedApi } from './http/mountedApi';
 import { PAYMENT_GATEWAY_PREFIX, PaymentGatewayEmulator } from './paymentGateway';
+import type { ServiceDatabase } from './persistence/serviceDatabase';
 import type { PlatformSettings } from './settings';
 
 export const EMAIL_PREFIX = '/email';
@@ -34,14 +35,17 @@ export interface CloudStores {
 }
 
 /**
- * The stand-ins for the clouds the app talks to: Cosmos DB (the local endpoint on SQLite), the payment gateway and
- * the e-mail service. Service Bus lives beside them in the platform because it also delivers triggers.
+ * The stand-ins for the clouds the app talks to: Cosmos DB (the local endpoint, on its own SQLite file from
+ * `stores`), the payment gateway and the e-mail service. Service Bus lives beside them in the platform because it
+ * also delivers triggers. The gateway and the e-mail service keep their state in `database` (the platform's
+ * services store), which the platform opens before and closes after them.
  */
 export async function startLocalClouds(
   appRoot: string,
   local: PlatformSettings,
   clock: Clock,
   log: Log,
+  database: ServiceDatabase,
   stores: CloudStores,
 ): Promise<LocalClouds> {
   const cosmosFile = local.cosmosConfig;
@@ -57,6 +61,7 @@ export async function startLocalClouds(
   let baseUrl = '';
   const paymentGateway = new PaymentGatewayEmulator({
     clock,
+    database,
     apiKey: local.paymentGatewayApiKey,
     webhookSecret: local.paymentWebhookSecret,
     // Several paths register several endpoints (the Azure function and the AWS Lambda's URL, say).
@@ -66,7 +71,7 @@ export async function startLocalClouds(
     slowMs: local.paymentSlowMs,
     log: (level, message) => log(level, `[payment-gateway] ${message}`),
   });
-  const email = new LocalEmailService(() => clock.now());
+  const email = new LocalEmailService(() => clock.now(), database);
   const filled = new Map<string, string | undefined>();
   const fill = (name: string, value: string, target: Record<string, string>): void => {
     if (target[name]) return;
@@ -91,10 +96,13 @@ export async function startLocalClouds(
       }
       fill('PAYMENT_GATEWAY_URL', `${url}${PAYMENT_GATEWAY_PREFIX}`, target);
       fill('EMAIL_SERVICE_URL', `${url}${EMAIL_PREFIX}`, target);
+      // Only now do webhook URLs resolve: confirmations left pending by a previous run go out from here.
+      paymentGateway.resumePending();
     },
     inFlight: () => paymentGateway.inFlight(),
     async stop() {
       await paymentGateway.stop();
+      await email.stop();
       await cosmos?.stop();
       // Another platform in this process must not inherit endpoints of services that are gone.
       for (const [name, previous] of filled) {

@@ -269,12 +269,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const unwind = async (): Promise<void> => {
     await aws?.stop();
     await clouds?.stop();
-    await servicesDb.close();
+    // The bus writes through to the services database: it stops first, then the database commits what is left.
     serviceBus.close();
+    await servicesDb.close();
     await store.close();
   };
   try {
-    clouds = await startLocalClouds(appRoot, local, clock, log, {
+    clouds = await startLocalClouds(appRoot, local, clock, log, servicesDb, {
       memoryStore,
       synchronous: options.synchronous ?? local.durableSynchronous,
     });
@@ -383,8 +384,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       await store.close();
       await aws?.stop();
       await cloudsStarted.stop();
-      await servicesDb.close();
       serviceBus.close();
+      await servicesDb.close();
     },
   };
 }

@@ -1,15 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type * as http from 'node:http';
+import { ServiceDatabase } from '../persistence/serviceDatabase';
+import { EmailAnswer, EmailStore, SentEmail } from './emailStore';
 
-export interface SentEmail {
-  id: string;
-  repeatabilityId?: string;
-  from: string;
-  to: string[];
-  subject: string;
-  body: string;
-  acceptedAt: string;
-}
+export type { SentEmail } from './emailStore';
 
 interface ApiRequest {
   method: string;
@@ -19,11 +13,7 @@ interface ApiRequest {
   body: Buffer;
 }
 
-interface ApiResponse {
-  status: number;
-  headers?: Record<string, string>;
-  body?: unknown;
-}
+type ApiResponse = EmailAnswer;
 
 /** Recipient domains that make the service misbehave, so notification failures can be exercised. */
 export const EMAIL_FAILURE_DOMAINS = {
@@ -39,19 +29,51 @@ const error = (status: number, code: string, message: string): ApiResponse => ({
 /**
  * A local stand-in for Azure Communication Services Email (`POST /emails:send`). It keeps what it was asked to
  * send instead of sending it, and honours `repeatability-request-id`: a repeated id is answered with the first
- * result and sends nothing more.
+ * result and sends nothing more, also after a restart, as both are kept in `database` (tables `email_*`; default a
+ * private in-memory one). Every answer waits until what it reports is committed.
  */
 export class LocalEmailService {
-  private readonly emails: SentEmail[] = [];
-  private readonly byRepeatability = new Map<string, ApiResponse>();
+  private readonly database: ServiceDatabase;
+  private readonly ownsDatabase: boolean;
+  private readonly store: EmailStore;
+  private readonly emails: SentEmail[];
+  private readonly byRepeatability: Map<string, ApiResponse>;
 
-  constructor(private readonly now: () => number) {}
+  constructor(
+    private readonly now: () => number,
+    database?: ServiceDatabase,
+  ) {
+    this.ownsDatabase = !database;
+    this.database = database ?? new ServiceDatabase({ location: ':memory:' });
+    this.store = new EmailStore(this.database);
+    const loaded = this.store.load();
+    this.emails = loaded.emails;
+    this.byRepeatability = loaded.answers;
+  }
 
   sent(): SentEmail[] {
     return [...this.emails];
   }
 
   async handle(request: ApiRequest): Promise<ApiResponse> {
+    const failure = this.store.failed();
+    if (failure) return error(500, 'StoreFailed', failure.message);
+    // Decided synchronously, so a concurrent repeat already finds this request's answer; sent once committed.
+    const response = this.answer(request);
+    try {
+      await this.store.durable();
+    } catch (e) {
+      return error(500, 'StoreFailed', (e as Error).message);
+    }
+    return response;
+  }
+
+  /** Closes the database if the service opened its own. */
+  async stop(): Promise<void> {
+    if (this.ownsDatabase) await this.database.close();
+  }
+
+  private answer(request: ApiRequest): ApiResponse {
     // The platform's host hands over the path after the mount prefix without its leading slash.
     const req = { ...request, path: `/${request.path.replace(/^\//, '')}` };
     if (req.method === 'GET' && req.path === '/emails') return { status: 200, body: { value: this.sent() } };
@@ -87,12 +109,13 @@ export class LocalEmailService {
     if (addresses.some((a) => a.endsWith('@unavailable.test')))
       return error(503, 'ServiceUnavailable', 'The e-mail service is unavailable; retry later.');
     let response: ApiResponse;
+    let email: SentEmail | undefined;
     const rejected = addresses.find((a) => a.endsWith('@rejected.test'));
     if (rejected) {
       response = error(400, 'InvalidRecipient', `The recipient ${rejected} does not accept mail.`);
     } else {
       const id = randomUUID();
-      this.emails.push({
+      email = {
         id,
         repeatabilityId: key,
         from: payload.senderAddress,
@@ -100,7 +123,8 @@ export class LocalEmailService {
         subject: payload.content.subject,
         body: String(payload.content.plainText ?? payload.content.html ?? ''),
         acceptedAt: new Date(this.now()).toISOString(),
-      });
+      };
+      this.emails.push(email);
       response = {
         status: 202,
         headers: { 'operation-location': `/emails/operations/${id}` },
@@ -108,6 +132,7 @@ export class LocalEmailService {
       };
     }
     if (key) this.byRepeatability.set(key, response);
+    this.store.answered(key, response, email);
     return response;
   }
 }

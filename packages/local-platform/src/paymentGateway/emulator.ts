@@ -1,7 +1,9 @@
 import type { Clock } from '../clock';
+import { ServiceDatabase } from '../persistence/serviceDatabase';
 import { ActivityTracker } from './activity';
 import { GatewayConfigError } from './errors';
 import { Charge, GatewayState, Refund } from './gateway';
+import { GatewayStore } from './gatewayStore';
 import { GatewayHttpApi, GatewayRequest, GatewayResponse } from './httpApi';
 import { IdempotencyStore } from './idempotency';
 import { WebhookDelivery, WebhookDispatcher } from './webhook';
@@ -11,6 +13,11 @@ export const PAYMENT_GATEWAY_PREFIX = '/payment-gateway';
 
 export interface PaymentGatewayOptions {
   clock: Clock;
+  /**
+   * Where charges, refunds, idempotency keys and webhook deliveries are kept (tables `gateway_*`); a gateway on a
+   * file that holds them carries on from there. Default: a private in-memory database, closed by stop().
+   */
+  database?: ServiceDatabase;
   /** The key callers must send as `Authorization: Bearer <apiKey>`. */
   apiKey: string;
   /** HMAC key of the webhook signatures. */
@@ -54,6 +61,8 @@ function nonNegative(name: string, value: number | undefined, fallback: number):
  */
 export class PaymentGatewayEmulator {
   private readonly tracker = new ActivityTracker();
+  private readonly database: ServiceDatabase;
+  private readonly ownsDatabase: boolean;
   private readonly state: GatewayState;
   private readonly webhooks: WebhookDispatcher;
   private readonly api: GatewayHttpApi;
@@ -68,8 +77,14 @@ export class PaymentGatewayEmulator {
         `Payment gateway option webhookMaxAttempts must be an integer >= 1, got ${maxAttempts}.`,
       );
     const log = options.log ?? (() => undefined);
+    this.ownsDatabase = !options.database;
+    this.database = options.database ?? new ServiceDatabase({ location: ':memory:' });
+    const store = new GatewayStore(this.database, log);
+    const loaded = store.load();
     this.webhooks = new WebhookDispatcher({
       clock: options.clock,
+      recorder: store,
+      loaded: loaded.deliveries,
       secret: options.webhookSecret,
       url: options.webhookUrl,
       maxAttempts,
@@ -81,15 +96,33 @@ export class PaymentGatewayEmulator {
     this.state = new GatewayState({
       clock: options.clock,
       confirmDelayMs: nonNegative('confirmDelayMs', options.confirmDelayMs, 2000),
+      recorder: store,
+      loaded,
       onSettled: (event) => this.webhooks.dispatch(event),
       log,
     });
-    this.api = new GatewayHttpApi(this.state, new IdempotencyStore(options.clock), this.tracker, {
-      apiKey: options.apiKey,
-      latencyMs: nonNegative('latencyMs', options.latencyMs, 0),
-      slowMs: nonNegative('slowMs', options.slowMs, 30_000),
-      log,
-    });
+    this.api = new GatewayHttpApi(
+      this.state,
+      new IdempotencyStore(options.clock, store, loaded.keys),
+      store,
+      this.tracker,
+      {
+        apiKey: options.apiKey,
+        latencyMs: nonNegative('latencyMs', options.latencyMs, 0),
+        slowMs: nonNegative('slowMs', options.slowMs, 30_000),
+        log,
+      },
+    );
+  }
+
+  /**
+   * Takes up what a previous run on the same database left pending: confirmations at their due time on the clock
+   * and unfinished webhook deliveries at their next attempt, each at once if that time has passed. Call once the
+   * webhook URL resolves (the platform does when it listens); new charges need no call.
+   */
+  resumePending(): void {
+    this.state.resumeConfirmations();
+    this.webhooks.resume();
   }
 
   /** The MountedApi handler: `path` is what follows the mount prefix, e.g. `/v1/charges`. */
@@ -122,11 +155,15 @@ export class PaymentGatewayEmulator {
     return this.tracker.whenIdle();
   }
 
-  /** Cancels pending confirmations and webhook retries, aborts deliveries and ends simulated delays. */
+  /**
+   * Cancels pending confirmations and webhook retries, aborts deliveries and ends simulated delays. On the
+   * database they stay pending, for the next gateway on it to resume.
+   */
   async stop(): Promise<void> {
     this.state.stop();
     this.webhooks.stop();
     this.tracker.wakeSleepers();
     await this.tracker.whenIdle();
+    if (this.ownsDatabase) await this.database.close();
   }
 }

@@ -70,6 +70,20 @@ export class ApiError extends GatewayError {
   }
 }
 
+/**
+ * A commit of the gateway's state failed, so its memory holds what the file does not. The gateway then refuses
+ * every request (fail-stop) rather than answer from state a restart would lose; restarting reloads the file.
+ */
+export class GatewayStoreError extends ApiError {
+  constructor(location: string, cause: unknown) {
+    super(
+      'store_failed',
+      `The payment gateway could not commit its state to ${location} (${(cause as Error).message ?? String(cause)}); ` +
+        'it answers nothing more until the platform restarts and reloads what was committed. Check the disk and LOCAL_SERVICES_STORE.',
+    );
+  }
+}
+
 export class IdempotencyError extends GatewayError {
   constructor(code: 'idempotency_key_reused' | 'idempotency_key_in_use', message: string) {
     super(code === 'idempotency_key_in_use' ? 409 : 400, 'idempotency_error', code, message);

@@ -34,9 +34,31 @@ export interface Refund {
   reason?: string;
 }
 
+/**
+ * Where the state writes its changes through (gatewayStore.ts). Each call queues a write for the next group
+ * commit; the caller that reveals the change (an HTTP answer, a webhook) waits for that commit first.
+ */
+export interface ChargeRecorder {
+  /** `confirmAt`: clock time the confirmation is due, undefined when none will come (no_confirm). */
+  chargeCreated(charge: Charge, confirmAt: number | undefined): void;
+  /** The charge settled (or its confirmation found nothing left to confirm): no confirmation is pending any more. */
+  chargeSettled(charge: Charge): void;
+  refundCreated(refund: Refund, charge: Charge): void;
+}
+
+/** What a previous run of the gateway committed, to start from. */
+export interface LoadedCharges {
+  charges: Charge[];
+  refunds: Refund[];
+  /** Clock time each unsettled charge's confirmation is due, by charge id. */
+  confirmations: Map<string, number>;
+}
+
 export interface GatewayStateOptions {
   clock: Clock;
   confirmDelayMs: number;
+  recorder: ChargeRecorder;
+  loaded?: LoadedCharges;
   /** Called when a charge settles (succeeded or failed) with the event to deliver. */
   onSettled: (event: WebhookEvent) => void;
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
@@ -50,9 +72,15 @@ export class GatewayState {
   private readonly charges = new Map<string, Charge>();
   private readonly refunds: Refund[] = [];
   private readonly confirmations = new Map<string, ScheduledWake>();
+  /** Confirmations a previous run left due, until `resumeConfirmations` schedules them. */
+  private readonly unresumed: Map<string, number>;
   private stopped = false;
 
-  constructor(private readonly options: GatewayStateOptions) {}
+  constructor(private readonly options: GatewayStateOptions) {
+    for (const charge of options.loaded?.charges ?? []) this.charges.set(charge.id, charge);
+    this.refunds.push(...(options.loaded?.refunds ?? []));
+    this.unresumed = new Map(options.loaded?.confirmations);
+  }
 
   private seconds(): number {
     return Math.floor(this.options.clock.now() / 1000);
@@ -85,24 +113,53 @@ export class GatewayState {
       `Payment gateway: charge ${charge.id} for order ${charge.orderId}: ${charge.amount} ${charge.currency} (${charge.paymentMethod}), pending.`,
     );
     // no_confirm models a gateway that never calls back, so the saga's confirmation timeout must fire.
-    if (mode.kind !== 'noConfirm' && !this.stopped) {
-      const wake = this.options.clock.schedule(this.options.clock.now() + this.options.confirmDelayMs, () => {
-        this.confirmations.delete(charge.id);
-        this.settle(charge, mode.kind === 'failsAsync' ? 'failed' : 'succeeded');
-      });
-      this.confirmations.set(charge.id, wake);
-    }
+    const confirmAt = mode.kind === 'noConfirm' ? undefined : this.options.clock.now() + this.options.confirmDelayMs;
+    this.options.recorder.chargeCreated(charge, confirmAt);
+    if (confirmAt !== undefined) this.scheduleConfirmation(charge, confirmAt);
     return { ...charge };
+  }
+
+  /**
+   * Schedules the confirmations a previous run committed but did not send, each at its due time on the clock;
+   * those that fell due while the platform was down settle at once.
+   */
+  resumeConfirmations(): void {
+    const now = this.options.clock.now();
+    for (const [id, dueAt] of this.unresumed) {
+      const charge = this.charges.get(id);
+      // Overdue ones settle now rather than on a wake, so idle detection already counts their delivery.
+      if (charge && dueAt <= now) this.confirm(charge);
+      else if (charge) this.scheduleConfirmation(charge, dueAt);
+    }
+    this.unresumed.clear();
+  }
+
+  private scheduleConfirmation(charge: Charge, dueAt: number): void {
+    if (this.stopped) return;
+    const wake = this.options.clock.schedule(dueAt, () => {
+      this.confirmations.delete(charge.id);
+      this.confirm(charge);
+    });
+    this.confirmations.set(charge.id, wake);
+  }
+
+  private confirm(charge: Charge): void {
+    if (this.stopped) return;
+    this.settle(charge, failureModeOf(charge.paymentMethod).kind === 'failsAsync' ? 'failed' : 'succeeded');
   }
 
   private settle(charge: Charge, outcome: 'succeeded' | 'failed'): void {
     // A charge refunded in full while pending was cancelled before it settled: nothing left to confirm.
     if (charge.status !== 'pending') {
       this.options.log('info', `Payment gateway: charge ${charge.id} is ${charge.status}; no confirmation sent.`);
+      this.options.recorder.chargeSettled(charge);
       return;
     }
     charge.status = outcome;
     if (outcome === 'failed') charge.failureCode = 'card_declined';
+    // In the same turn as the deliveries onSettled records, so the group commit makes the two one transaction:
+    // a settled charge always has its confirmation on its way.
+    this.options.recorder.chargeSettled(charge);
     this.options.onSettled({
       id: newId('evt'),
       type: outcome === 'failed' ? 'charge.failed' : 'charge.succeeded',
@@ -170,6 +227,7 @@ export class GatewayState {
       ...(request.reason !== undefined ? { reason: request.reason } : {}),
     };
     this.refunds.push(refund);
+    this.options.recorder.refundCreated(refund, charge);
     this.options.log('info', `Payment gateway: refund ${refund.id} of ${amount} ${charge.currency} on ${charge.id}.`);
     return { ...refund };
   }
@@ -184,6 +242,7 @@ export class GatewayState {
     return this.refunds.filter((r) => chargeId === undefined || r.charge === chargeId).map((r) => ({ ...r }));
   }
 
+  /** Cancels the scheduled confirmations; what is committed stays due, for the next start. */
   stop(): void {
     this.stopped = true;
     for (const w of this.confirmations.values()) w.cancel();

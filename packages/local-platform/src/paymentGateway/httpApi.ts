@@ -24,6 +24,17 @@ export interface GatewayHttpApiOptions {
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
+/**
+ * The commits an answer waits for (gatewayStore.ts): state changes are made in memory at once and written through,
+ * and nothing is answered before they are on disk, so a client that heard of a charge finds it after a crash.
+ */
+export interface CommittedState {
+  /** Resolves once every change made so far is committed; rejects with the store's failure. */
+  durable(): Promise<void>;
+  /** Set once a commit failed: the gateway then answers every request with it. */
+  failed(): GatewayError | undefined;
+}
+
 /** A POST that goes through the idempotency store; `run` gets the attempt number for that key. */
 interface Write {
   kind: 'write';
@@ -62,6 +73,7 @@ export class GatewayHttpApi {
   constructor(
     private readonly state: GatewayState,
     private readonly idempotency: IdempotencyStore,
+    private readonly committed: CommittedState,
     private readonly tracker: ActivityTracker,
     private readonly options: GatewayHttpApiOptions,
   ) {
@@ -78,15 +90,22 @@ export class GatewayHttpApi {
   }
 
   private async process(req: GatewayRequest): Promise<{ response: GatewayResponse; delayMs: number }> {
+    const failure = this.committed.failed();
+    if (failure) return { response: this.errorResponse(failure), delayMs: 0 };
     let plan: Plan;
     try {
       plan = this.plan(req);
     } catch (e) {
       plan = { kind: 'respond', response: this.errorResponse(e) };
     }
-    if (plan.kind === 'respond' || plan.kind === 'read') {
+    if (plan.kind === 'respond') {
       await this.tracker.sleep(this.options.latencyMs);
-      return { response: plan.kind === 'read' ? this.safely(plan.run) : plan.response, delayMs: 0 };
+      return { response: plan.response, delayMs: 0 };
+    }
+    if (plan.kind === 'read') {
+      await this.tracker.sleep(this.options.latencyMs);
+      // A read may show a change whose commit is still queued; it waits for it, as the writer's answer does.
+      return { response: await this.onceCommitted(this.safely(plan.run)), delayMs: 0 };
     }
     const admission = this.idempotency.admit(this.scope, plan.key, plan.fingerprint);
     if (admission.kind === 'execute') {
@@ -94,8 +113,11 @@ export class GatewayHttpApi {
       try {
         await this.tracker.sleep(this.options.latencyMs);
         const response = this.safely(() => plan.run(admission.attempt));
+        // Synchronously after run: the charge and the saved response share one commit, so after a crash the key
+        // either replays this charge or has nothing saved and runs again, never a charge without its response.
         admission.ticket.finish(response, response.status < 500);
-        return { response, delayMs: plan.delayFor(admission.attempt) };
+        // 5xx answers wait too: a flaky card's counted attempt must survive, or a restart would reset the count.
+        return { response: await this.onceCommitted(response), delayMs: plan.delayFor(admission.attempt) };
       } finally {
         // Releases the key if anything above threw; a no-op after the finish above.
         admission.ticket.finish(undefined, false);
@@ -104,10 +126,9 @@ export class GatewayHttpApi {
     await this.tracker.sleep(this.options.latencyMs);
     if (admission.kind === 'replay') {
       const stored = structuredClone(admission.response);
-      return {
-        response: { ...stored, headers: { ...stored.headers, 'Idempotent-Replayed': 'true' } },
-        delayMs: plan.delayFor(admission.attempt),
-      };
+      const replay = { ...stored, headers: { ...stored.headers, 'Idempotent-Replayed': 'true' } };
+      // The first request may still be committing what this replays (and this attempt counts).
+      return { response: await this.onceCommitted(replay), delayMs: plan.delayFor(admission.attempt) };
     }
     const error =
       admission.kind === 'inUse'
@@ -214,6 +235,16 @@ export class GatewayHttpApi {
         `The Idempotency-Key header is ${key.length} characters long; at most ${MAX_KEY_LENGTH} are allowed.`,
       );
     return key;
+  }
+
+  /** The answer once what it reveals is on disk, or the store's failure if the commit failed. */
+  private async onceCommitted(response: GatewayResponse): Promise<GatewayResponse> {
+    try {
+      await this.committed.durable();
+      return response;
+    } catch (e) {
+      return this.errorResponse(e);
+    }
   }
 
   private safely(run: () => GatewayResponse): GatewayResponse {

@@ -72,8 +72,22 @@ export interface WebhookDelivery {
   nextAttemptAt?: number;
 }
 
+/**
+ * Where the dispatcher writes deliveries through (gatewayStore.ts): a delivery is recorded when its event is
+ * dispatched and after every attempt's outcome, never while an attempt is under way, so one that was in progress
+ * when the process died is simply due again after the restart.
+ */
+export interface DeliveryRecorder {
+  deliveryChanged(delivery: WebhookDelivery): void;
+  /** Resolves once every change recorded so far is committed; rejects when the store has failed. */
+  durable(): Promise<void>;
+}
+
 export interface WebhookDispatcherOptions {
   clock: Clock;
+  recorder: DeliveryRecorder;
+  /** Deliveries a previous run committed, in dispatch order; those not yet finished resume on `resume()`. */
+  loaded?: WebhookDelivery[];
   secret: string;
   /** Registered endpoints (read at each event); every one of them receives every event. */
   url: string | string[] | (() => string | string[]);
@@ -90,23 +104,62 @@ export interface WebhookDispatcherOptions {
 /** Backoff before retry n (1-based): 1 s, 2 s, 4 s … capped at an hour. */
 export const webhookBackoffMs = (retry: number): number => Math.min(1000 * 2 ** (retry - 1), 3_600_000);
 
-/** Delivers webhook events with signatures and retries on the clock; keeps a record of every delivery. */
+/**
+ * Delivers webhook events with signatures and retries on the clock; keeps a record of every delivery. Delivery is
+ * at least once: a delivery is recorded as delivered only after the receiver answered 2xx, so a crash between that
+ * answer and the commit sends the same event (same id) again after the restart; receivers dedupe.
+ */
 export class WebhookDispatcher {
-  private readonly records: WebhookDelivery[] = [];
+  private readonly records: WebhookDelivery[];
   private readonly wakes = new Set<ScheduledWake>();
   private readonly aborts = new Set<AbortController>();
+  /** Deliveries a previous run left unfinished, until `resume` takes them up. */
+  private unresumed: WebhookDelivery[];
   private stopped = false;
 
-  constructor(private readonly options: WebhookDispatcherOptions) {}
+  constructor(private readonly options: WebhookDispatcherOptions) {
+    this.records = options.loaded ?? [];
+    this.unresumed = this.records.filter((r) => r.state === 'delivering' || r.state === 'retrying');
+  }
 
   dispatch(event: WebhookEvent): void {
     if (this.stopped) return;
     const urls = this.endpoints();
+    const records: WebhookDelivery[] = [];
     // No endpoint is still a delivery, one that fails and says why.
     for (let endpoint = 0; endpoint < Math.max(urls.length, 1); endpoint++) {
       const record: WebhookDelivery = { event, url: urls[endpoint] ?? '', endpoint, state: 'delivering', attempts: [] };
       this.records.push(record);
-      this.attempt(record);
+      this.options.recorder.deliveryChanged(record);
+      records.push(record);
+    }
+    // The first attempt waits for the commit: a receiver must never hear of an event a crash could take back, and
+    // a redelivery after a crash then carries the same event id. Tracked from now, so idle detection waits for it.
+    void this.options.track(
+      this.options.recorder.durable().then(
+        () => records.forEach((r) => this.attempt(r)),
+        (e: unknown) =>
+          this.options.log(
+            'error',
+            `Payment gateway: ${event.type} ${event.id} not delivered: ${(e as Error).message}`,
+          ),
+      ),
+    );
+  }
+
+  /**
+   * Takes up the deliveries a previous run left unfinished: each at its next attempt's clock time, at once when
+   * that is past or when an attempt was under way at the crash. Call once the endpoints resolve.
+   */
+  resume(): void {
+    if (this.stopped) return;
+    const now = this.options.clock.now();
+    const unresumed = this.unresumed;
+    this.unresumed = [];
+    for (const record of unresumed) {
+      const due = record.nextAttemptAt ?? now;
+      if (due <= now) this.attempt(record);
+      else this.retryAt(record, due);
     }
   }
 
@@ -119,7 +172,7 @@ export class WebhookDispatcher {
     return structuredClone(this.records);
   }
 
-  /** Cancels scheduled retries and aborts deliveries in progress. */
+  /** Cancels scheduled retries and aborts deliveries in progress; the store keeps them due for the next start. */
   stop(): void {
     this.stopped = true;
     for (const w of this.wakes) w.cancel();
@@ -130,6 +183,11 @@ export class WebhookDispatcher {
 
   /** Starts synchronously (inside a clock callback) so idle detection sees the delivery before it settles. */
   private attempt(record: WebhookDelivery): void {
+    // A stop while the dispatch was committing: the next start delivers it.
+    if (this.stopped) {
+      record.state = 'cancelled';
+      return;
+    }
     record.state = 'delivering';
     record.nextAttemptAt = undefined;
     void this.options.track(this.send(record));
@@ -161,6 +219,7 @@ export class WebhookDispatcher {
       attempt.status = record.lastStatus = res.status;
       if (res.status >= 200 && res.status < 300) {
         record.state = 'delivered';
+        this.record(record);
         log('info', `Payment gateway: delivered ${record.event.type} ${record.event.id} to ${url}.`);
         return;
       }
@@ -186,11 +245,13 @@ export class WebhookDispatcher {
     const { clock, log, maxAttempts } = this.options;
     const what = `${record.event.type} ${record.event.id} (charge ${record.event.data.chargeId})`;
     if (this.stopped) {
+      // Only in memory: on disk the delivery stays due, and the next start delivers it.
       record.state = 'cancelled';
       return;
     }
     if (record.attempts.length >= maxAttempts) {
       record.state = 'failed';
+      this.record(record);
       log(
         'error',
         `Payment gateway: gave up delivering ${what} after ${record.attempts.length} attempts; last: ${record.lastError}. ` +
@@ -199,13 +260,24 @@ export class WebhookDispatcher {
       return;
     }
     const delay = webhookBackoffMs(record.attempts.length);
-    record.state = 'retrying';
-    record.nextAttemptAt = clock.now() + delay;
     log('warn', `Payment gateway: delivering ${what} failed (${record.lastError}); retrying in ${delay} ms.`);
-    const wake = clock.schedule(record.nextAttemptAt, () => {
+    this.retryAt(record, clock.now() + delay);
+    this.record(record);
+  }
+
+  private retryAt(record: WebhookDelivery, at: number): void {
+    record.state = 'retrying';
+    record.nextAttemptAt = at;
+    const wake = this.options.clock.schedule(at, () => {
       this.wakes.delete(wake);
       this.attempt(record);
     });
     this.wakes.add(wake);
+  }
+
+  /** Writes the delivery through; the commit counts as work in progress, so `whenIdle` means "on disk too". */
+  private record(record: WebhookDelivery): void {
+    this.options.recorder.deliveryChanged(record);
+    void this.options.track(this.options.recorder.durable().catch(() => undefined));
   }
 }

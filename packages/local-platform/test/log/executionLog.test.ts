@@ -207,15 +207,18 @@ describe('the CLI: execution lines on the console, --quiet keeps only problems',
       let err = '';
       const timer = setTimeout(() => reject(new Error(`no start:\n${out}\n${err}`)), 20_000);
       child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-      child.stdout.on('data', async (d: Buffer) => {
+      let requested = false;
+      child.stdout.on('data', (d: Buffer) => {
         out += d.toString();
         const m = /Durable HTTP API: (http:\/\/[^/]+)\//.exec(out);
-        if (!m || child.killed) return;
+        // Output keeps coming after the banner: one request, once.
+        if (!m || requested) return;
+        requested = true;
         clearTimeout(timer);
-        const res = await fetch(`${m[1]}/api/hello/Ada`);
-        await res.text();
-        await new Promise((r) => setTimeout(r, 200));
-        child.kill('SIGTERM');
+        fetch(`${m[1]}/api/hello/Ada`)
+          .then((res) => res.text())
+          .then(() => new Promise((r) => setTimeout(r, 200)))
+          .then(() => child.kill('SIGTERM'), reject);
       });
       child.on('exit', () => resolve({ out, err }));
     });

@@ -1,30 +1,76 @@
 /**
  * From query text and parameters to a CompiledQuery: parse, bind the FROM aliases, compile every clause once (which
- * is where Cosmos' refusals are raised), and derive the constraints and the query-plan description.
+ * is where Cosmos' refusals are raised), and derive the constraints and the query-plan description. Subqueries are
+ * planned the same way, within the scope of the query that encloses them.
  */
 import { extractConstraints } from './constraints';
 import type { CompiledQuery, JsonValue, QueryParameter } from './contract';
-import { type CompileEnvironment, compileExpression } from './expressionCompiler';
+import { type CompileEnvironment, type SubqueryCompiler, compileExpression } from './expressionCompiler';
 import { type ExecutionPlan, execute } from './execution';
 import type { QueryClock } from './functionDefinition';
 import { parseQuery } from './parser';
 import { compileProjection } from './projection';
-import { type ResolvedCounts, describeQuery } from './queryPlan';
-import { invalidCount, orderByNotOnDocumentPath, orderByWithGroupBy, undefinedParameter } from './queryErrors';
-import { bindFromClause } from './rowSource';
+import { describeQuery } from './queryPlan';
+import {
+  invalidCount,
+  orderByNotOnDocumentPath,
+  orderByWithGroupBy,
+  tooDeeplyNested,
+  undefinedParameter,
+} from './queryErrors';
+import { type FromScope, bindFromClause } from './rowSource';
 import type { CountSpec, Expression, QuerySyntax } from './syntax';
 
+interface PlanningScope extends FromScope {
+  readonly parameters: ReadonlyMap<string, unknown>;
+  readonly clock: QueryClock;
+}
+
+/** A correlated subquery runs over its enclosing row alone. */
+const ENCLOSING_ROW_ONLY: readonly unknown[] = [undefined];
+
 export function compile(text: string, parameters: readonly QueryParameter[]): CompiledQuery {
+  try {
+    return compileChecked(text, parameters);
+  } catch (error) {
+    // Parsing and compiling recurse on nesting; a pathological query must be refused, not crash the endpoint.
+    if (error instanceof RangeError) throw tooDeeplyNested(text.length);
+    throw error;
+  }
+}
+
+function compileChecked(text: string, parameters: readonly QueryParameter[]): CompiledQuery {
   const syntax = parseQuery(text);
   const parameterValues = new Map<string, JsonValue>(parameters.map((p) => [p.name, p.value]));
-  const counts: ResolvedCounts = {
-    top: resolveCount('TOP', syntax.top, parameterValues),
-    offset: resolveCount('OFFSET', syntax.offset, parameterValues),
-    limit: resolveCount('LIMIT', syntax.limit, parameterValues),
-  };
-  const from = syntax.from.length > 0 ? bindFromClause(syntax.from) : undefined;
   const clock: QueryClock = { runStartedAt: Date.now() };
-  const context = { aliases: from?.aliases ?? new Map<string, number>(), parameters: parameterValues, clock };
+  const plan = planQuery(syntax, {
+    aliases: new Map(),
+    slotCount: 0,
+    readsContainer: true,
+    parameters: parameterValues,
+    clock,
+  });
+  return {
+    constraints: extractConstraints(syntax.where, syntax.from, parameterValues),
+    info: describeQuery(syntax, plan),
+    run: (documents) => {
+      clock.runStartedAt = Date.now();
+      return execute(plan, documents);
+    },
+  };
+}
+
+function planQuery(syntax: QuerySyntax, scope: PlanningScope): ExecutionPlan {
+  const { parameters, clock } = scope;
+  const top = resolveCount('TOP', syntax.top, parameters);
+  const offset = resolveCount('OFFSET', syntax.offset, parameters);
+  const limit = resolveCount('LIMIT', syntax.limit, parameters);
+  const subqueries: SubqueryCompiler = (query, aliases, slotCount) => {
+    const plan = planQuery(query, { aliases, slotCount, readsContainer: false, parameters, clock });
+    return (frame) => execute(plan, ENCLOSING_ROW_ONLY, frame);
+  };
+  const from = bindFromClause(syntax.from, scope, subqueries);
+  const context = { aliases: from.aliases, slotCount: from.slotCount, parameters, clock, subqueries };
   const inClause = (place: string): CompileEnvironment => ({ ...context, aggregates: { kind: 'refuse', place } });
 
   const { project, grouping } = compileProjection(syntax, context);
@@ -34,22 +80,17 @@ export function compile(text: string, parameters: readonly QueryParameter[]): Co
     value: compileExpression(item.expression, inClause('the ORDER BY clause')),
     descending: item.descending,
   }));
-
-  const plan: ExecutionPlan = {
-    rows: from?.rows,
+  return {
+    rows: from.rows,
     where,
     grouping,
     project,
     // With aggregates and no GROUP BY there is one result; an ORDER BY has nothing left to order.
     orderBy: grouping ? undefined : orderBy,
     distinct: syntax.distinct,
-    ...counts,
-    clock,
-  };
-  return {
-    constraints: extractConstraints(syntax.where, syntax.from, parameterValues),
-    info: describeQuery(syntax, counts),
-    run: (documents) => execute(plan, documents),
+    top,
+    offset,
+    limit,
   };
 }
 

@@ -4,9 +4,10 @@
  *  - only conjuncts of the top-level AND chain (a condition under OR or NOT implies nothing on its own);
  *  - only paths of the FROM source's own document (not JOIN or IN variables, not computed expressions), and only
  *    through property names (an array position would be ambiguous as a path);
- *  - only comparisons with a literal or parameter: `=` and `IN` with null, boolean, number or string values give
- *    `equals`; `<`, `<=`, `>`, `>=` and `BETWEEN` with a number or a string give `range` (Cosmos never compares
- *    across kinds, so `c.n > 5` also says c.n is a number).
+ *  - only comparisons with a literal or parameter: `=`, `IN` and `ARRAY_CONTAINS(@list, c.p)` (the usual way to
+ *    pass a list of ids) with null, boolean, number or string values give `equals`; `<`, `<=`, `>`, `>=` and
+ *    `BETWEEN` with a number or a string give `range` (Cosmos never compares across kinds, so `c.n > 5` also says
+ *    c.n is a number).
  */
 import type { JsonValue, PathConstraint } from './contract';
 import type { Expression, FromSource } from './syntax';
@@ -22,9 +23,11 @@ export function extractConstraints(
   parameters: ReadonlyMap<string, unknown>,
 ): PathConstraint[] {
   const source = from[0];
-  if (where === undefined || source === undefined || source.iterate) return [];
-  if (!source.path.every((step): step is string => typeof step === 'string')) return [];
-  const extractor = new ConstraintExtractor(source.alias, source.path as string[], parameters);
+  if (where === undefined || source === undefined || source.iterate || source.alias === undefined) return [];
+  const collection = source.collection;
+  if (collection.kind !== 'path') return [];
+  if (!collection.path.every((step): step is string => typeof step === 'string')) return [];
+  const extractor = new ConstraintExtractor(source.alias, collection.path as string[], parameters);
   for (const conjunct of conjuncts(where)) extractor.add(conjunct);
   return extractor.constraints();
 }
@@ -50,6 +53,8 @@ class ConstraintExtractor {
     if (condition.kind === 'binary') this.addComparison(condition.operator, condition.left, condition.right);
     else if (condition.kind === 'in' && !condition.negated) this.addIn(condition.needle, condition.haystack);
     else if (condition.kind === 'between' && !condition.negated) this.addBetween(condition);
+    else if (condition.kind === 'call' && condition.name.toUpperCase() === 'ARRAY_CONTAINS')
+      this.addArrayContains(condition);
   }
 
   constraints(): PathConstraint[] {
@@ -81,6 +86,16 @@ class ConstraintExtractor {
       if (!isScalar(value)) return;
       values.push(value);
     }
+    this.equalities.push({ path, kind: 'equals', values });
+  }
+
+  /** `ARRAY_CONTAINS(list, c.p)` with a constant list of scalars and no partial match is `c.p IN (list...)`. */
+  private addArrayContains(call: Expression & { kind: 'call' }): void {
+    const [list, searched, partial] = call.args;
+    if (partial !== undefined && !(partial.kind === 'literal' && partial.value === false)) return;
+    const path = searched && this.pathOf(searched);
+    const values = list && this.constantOf(list);
+    if (path === undefined || !Array.isArray(values) || !values.every(isScalar)) return;
     this.equalities.push({ path, kind: 'equals', values });
   }
 
@@ -125,9 +140,14 @@ class ConstraintExtractor {
     return path.length > 0 ? path : undefined;
   }
 
+  /** A literal, a parameter's value, or an array of those; undefined for anything computed from the item. */
   private constantOf(expression: Expression): unknown {
     if (expression.kind === 'literal') return expression.value;
     if (expression.kind === 'parameter') return this.parameters.get(expression.name);
+    if (expression.kind === 'array') {
+      const items = expression.items.map((item) => this.constantOf(item));
+      return items.every((item) => item !== undefined) ? items : undefined;
+    }
     return undefined;
   }
 }

@@ -106,7 +106,8 @@ export function calendarParts(ticks: bigint): CalendarParts {
 /** The Cosmos form, seven fractional digits and `Z`; undefined outside years 1 to 9999. */
 export function formatCosmosDateTime(ticks: bigint): string | undefined {
   const parts = calendarParts(ticks);
-  if (parts.year < 1 || parts.year > 9999) return undefined;
+  // Beyond JavaScript's date range the parts are NaN, which this comparison also rejects.
+  if (!(parts.year >= 1 && parts.year <= 9999)) return undefined;
   const two = (n: number): string => String(n).padStart(2, '0');
   return (
     `${String(parts.year).padStart(4, '0')}-${two(parts.month)}-${two(parts.day)}` +

@@ -11,7 +11,6 @@
  */
 import { type Accumulator, createAccumulator } from './aggregates';
 import type { Evaluator } from './expressionCompiler';
-import type { QueryClock } from './functionDefinition';
 import type { Grouping } from './projection';
 import type { RowSource, RowVisitor } from './rowSource';
 import { canonicalKey, compareValues } from './typeOrder';
@@ -32,7 +31,6 @@ export interface ExecutionPlan {
   readonly top: number | undefined;
   readonly offset: number | undefined;
   readonly limit: number | undefined;
-  readonly clock: QueryClock;
 }
 
 interface Sortable {
@@ -45,32 +43,46 @@ interface Group {
   readonly accumulators: Accumulator[];
 }
 
-export function execute(plan: ExecutionPlan, documents: Iterable<unknown>): unknown[] {
-  plan.clock.runStartedAt = Date.now();
-  const results = plan.grouping ? groupedResults(plan, plan.grouping, documents) : rowResults(plan, documents);
+/**
+ * Runs the plan over candidate documents. A subquery runs over its enclosing row (`outerRow`), whose aliases it
+ * reads, and the one undefined "document" that stands for it.
+ */
+export function execute(
+  plan: ExecutionPlan,
+  documents: Iterable<unknown>,
+  outerRow: readonly unknown[] = [],
+): unknown[] {
+  const results = plan.grouping
+    ? groupedResults(plan, plan.grouping, documents, outerRow)
+    : rowResults(plan, documents, outerRow);
   return applyLimits(plan, plan.distinct ? distinctValues(results) : results);
 }
 
 /** Feeds every row that passes WHERE to `accept`, until it returns false. */
-function forEachRow(plan: ExecutionPlan, documents: Iterable<unknown>, accept: RowVisitor): void {
+function forEachRow(
+  plan: ExecutionPlan,
+  documents: Iterable<unknown>,
+  outerRow: readonly unknown[],
+  accept: RowVisitor,
+): void {
   const { where } = plan;
   const visit: RowVisitor = where ? (row) => where(row) !== true || accept(row) : accept;
+  const row = [...outerRow];
   if (plan.rows === undefined) {
-    visit([]);
+    visit(row);
     return;
   }
   const rows = plan.rows;
-  const row: unknown[] = [];
   for (const document of documents) if (!rows(document, row, visit)) return;
 }
 
-function rowResults(plan: ExecutionPlan, documents: Iterable<unknown>): unknown[] {
+function rowResults(plan: ExecutionPlan, documents: Iterable<unknown>, outerRow: readonly unknown[]): unknown[] {
   const { project, orderBy } = plan;
   if (orderBy === undefined) {
     const needed = plan.distinct ? Infinity : resultsNeeded(plan);
     const values: unknown[] = [];
     if (needed === 0) return values;
-    forEachRow(plan, documents, (row) => {
+    forEachRow(plan, documents, outerRow, (row) => {
       const value = project(row);
       if (value !== undefined) values.push(value);
       return values.length < needed;
@@ -78,7 +90,7 @@ function rowResults(plan: ExecutionPlan, documents: Iterable<unknown>): unknown[
     return values;
   }
   const sortables: Sortable[] = [];
-  forEachRow(plan, documents, (row) => {
+  forEachRow(plan, documents, outerRow, (row) => {
     const value = project(row);
     if (value !== undefined) sortables.push({ keys: orderBy.map((key) => key.value(row)), value });
     return true;
@@ -103,14 +115,19 @@ function rowResults(plan: ExecutionPlan, documents: Iterable<unknown>): unknown[
   return sortables.map((sortable) => sortable.value);
 }
 
-function groupedResults(plan: ExecutionPlan, grouping: Grouping, documents: Iterable<unknown>): unknown[] {
+function groupedResults(
+  plan: ExecutionPlan,
+  grouping: Grouping,
+  documents: Iterable<unknown>,
+  outerRow: readonly unknown[],
+): unknown[] {
   const groups = new Map<string, Group>();
   const newGroup = (keys: unknown[]): Group => ({
     keys,
     accumulators: grouping.aggregates.map((aggregate) => createAccumulator(aggregate.name)),
   });
   if (grouping.wholeInput) groups.set('', newGroup([]));
-  forEachRow(plan, documents, (row) => {
+  forEachRow(plan, documents, outerRow, (row) => {
     const keys = grouping.keys.map((key) => key(row));
     const id = keys.map(canonicalKey).join('\u0000');
     let group = groups.get(id);

@@ -17,26 +17,43 @@ import {
   aggregateNotAllowed,
   nestedAggregate,
   notGroupedInSelect,
+  subqueryInGroupedSelect,
   undefinedParameter,
   unknownFunction,
   unresolvedIdentifier,
   unsupportedLocally,
   wrongArgumentCount,
 } from './queryErrors';
-import type { BinaryOperator, Expression } from './syntax';
+import type { BinaryOperator, Expression, QuerySyntax } from './syntax';
 import { deepEquals, isJsonObject } from './typeOrder';
 
 export type Frame = readonly unknown[];
 export type Evaluator = (frame: Frame) => unknown;
 
-/** How a compilation treats aggregate calls: refuse them (naming the place), or hand them to the grouping. */
+/**
+ * How a compilation treats aggregate calls: refuse them (naming the clause), refuse them as nested in another
+ * aggregate's argument, or hand them to the grouping, which answers where the result will be in the group frame.
+ */
 export type AggregatePolicy =
   | { readonly kind: 'refuse'; readonly place: string }
+  | { readonly kind: 'nested' }
   | { readonly kind: 'collect'; readonly register: (name: AggregateName, argument: Expression) => number };
 
+/**
+ * Plans a correlated subquery that sees `aliases` (slots below `slotCount`) and returns what runs it for one row
+ * frame of the enclosing query. Supplied by the query planner, which itself compiles expressions.
+ */
+export type SubqueryCompiler = (
+  query: QuerySyntax,
+  aliases: ReadonlyMap<string, number>,
+  slotCount: number,
+) => (frame: Frame) => unknown[];
+
 export interface CompileEnvironment {
-  /** FROM aliases and their slots in a row frame. */
+  /** FROM aliases (this query's and its enclosing queries') and their slots in a row frame. */
   readonly aliases: ReadonlyMap<string, number>;
+  readonly slotCount: number;
+  readonly subqueries: SubqueryCompiler;
   readonly parameters: ReadonlyMap<string, unknown>;
   readonly clock: QueryClock;
   readonly aggregates: AggregatePolicy;
@@ -53,6 +70,13 @@ const INHERITED_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
 export function propertyOf(value: unknown, name: string): unknown {
   if (!isJsonObject(value)) return undefined;
   return INHERITED_NAMES.has(name) && !Object.prototype.hasOwnProperty.call(value, name) ? undefined : value[name];
+}
+
+/** Sets a property of a result object; `__proto__` must become a property, as JSON has it, not the prototype. */
+export function assignProperty(object: Record<string, unknown>, name: string, value: unknown): void {
+  if (name === '__proto__')
+    Object.defineProperty(object, name, { value, enumerable: true, writable: true, configurable: true });
+  else object[name] = value;
 }
 
 export function elementOf(value: unknown, index: unknown): unknown {
@@ -108,7 +132,7 @@ export function compileExpression(expression: Expression, env: CompileEnvironmen
         const object: Record<string, unknown> = {};
         for (let i = 0; i < names.length; i++) {
           const value = values[i](frame);
-          if (value !== undefined) object[names[i]] = value;
+          if (value !== undefined) assignProperty(object, names[i], value);
         }
         return object;
       };
@@ -152,7 +176,7 @@ export function compileExpression(expression: Expression, env: CompileEnvironmen
     case 'call':
       return compileCall(expression, env);
     case 'subquery':
-      throw unsupportedLocally('A subquery (EXISTS, ARRAY or a parenthesised SELECT)', expression.span);
+      return compileSubquery(expression, env);
   }
 }
 
@@ -291,14 +315,29 @@ function compileLike(expression: Expression & { kind: 'like' }, env: CompileEnvi
   };
 }
 
+/**
+ * EXISTS is whether the subquery has a result (`SELECT VALUE undefined` has none), ARRAY is its results, and a scalar
+ * subquery is its first result or undefined. In a grouped SELECT the row is gone, so there is nothing to correlate.
+ */
+function compileSubquery(expression: Expression & { kind: 'subquery' }, env: CompileEnvironment): Evaluator {
+  if (env.groupKeys !== undefined) throw subqueryInGroupedSelect(expression.span);
+  const results = env.subqueries(expression.query, env.aliases, env.slotCount);
+  switch (expression.form) {
+    case 'EXISTS':
+      return (frame) => results(frame).length > 0;
+    case 'ARRAY':
+      return results;
+    case 'scalar':
+      return (frame) => results(frame)[0];
+  }
+}
+
 function compileCall(expression: Expression & { kind: 'call' }, env: CompileEnvironment): Evaluator {
   const aggregate = aggregateName(expression.name);
   if (aggregate !== undefined) {
     if (expression.args.length !== 1) throw wrongArgumentCount(aggregate, 1, 1, expression.span);
-    if (env.aggregates.kind === 'refuse') {
-      if (env.aggregates.place === 'an aggregate') throw nestedAggregate(expression.span);
-      throw aggregateNotAllowed(aggregate, env.aggregates.place, expression.span);
-    }
+    if (env.aggregates.kind === 'nested') throw nestedAggregate(expression.span);
+    if (env.aggregates.kind === 'refuse') throw aggregateNotAllowed(aggregate, env.aggregates.place, expression.span);
     const index = env.aggregates.register(aggregate, expression.args[0]);
     return (frame) => frame[index];
   }

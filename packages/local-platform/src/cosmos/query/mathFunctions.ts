@@ -77,6 +77,7 @@ export const mathFunctions: readonly BuiltinFunction[] = [
   int64('IntBitOr', 2, (x, y) => x | y),
   int64('IntBitXor', 2, (x, y) => x ^ y),
   int64('IntBitNot', 1, (x) => ~x),
-  int64('IntBitLeftShift', 2, (x, y) => x << y),
-  int64('IntBitRightShift', 2, (x, y) => x >> y),
+  // As for 64-bit integers in C#, only the low six bits of the count are used (and a huge count cannot exhaust memory).
+  int64('IntBitLeftShift', 2, (x, y) => x << (y & 63n)),
+  int64('IntBitRightShift', 2, (x, y) => x >> (y & 63n)),
 ];

@@ -7,9 +7,10 @@
  * `NOT (c.a = 1)`), as the documentation's operator-precedence table reads, rather than binding to `c.a` alone.
  */
 import { type Token, tokenize } from './lexer';
-import { syntaxErrorNear, unexpectedEndOfText, unsupportedLocally } from './queryErrors';
+import { syntaxErrorNear, unexpectedEndOfText } from './queryErrors';
 import type {
   BinaryOperator,
+  Collection,
   CountSpec,
   Expression,
   FromSource,
@@ -48,6 +49,12 @@ class Parser {
   }
 
   query(): QuerySyntax {
+    const query = this.queryClauses();
+    if (this.peek().kind !== 'end') throw this.unexpected();
+    return query;
+  }
+
+  private queryClauses(): QuerySyntax {
     const selectToken = this.expectKeyword('SELECT');
     const distinct = this.acceptKeyword('DISTINCT') !== undefined;
     const top = this.acceptKeyword('TOP') ? this.countSpec() : undefined;
@@ -78,7 +85,6 @@ class Parser {
       this.expectKeyword('LIMIT');
       limit = this.countSpec();
     }
-    if (this.peek().kind !== 'end') throw this.unexpected();
     return {
       selectSpan: { start: selectToken.start, end: selectToken.end },
       distinct,
@@ -129,31 +135,34 @@ class Parser {
     return sources;
   }
 
-  /** `alias IN collection` or `collection [[AS] alias]`; a collection is an identifier and a path of steps. */
+  /** `alias IN collection` or `collection [[AS] alias]`; a collection is a path or a parenthesised subquery. */
   private fromSource(): FromSource {
     const first = this.peek();
-    if (first.kind === 'operator' && first.value === '(') {
-      this.position++;
-      throw unsupportedLocally('A subquery in the FROM clause', this.subquery('scalar', first.start).span);
-    }
     if (first.kind === 'identifier' && this.peek(1).kind === 'keyword' && this.peek(1).value === 'IN') {
       const alias = this.identifierName();
       this.position++; // IN
-      const { root, rootSpan, path } = this.collection();
-      return { root, rootSpan, path, alias, iterate: true, span: { start: first.start, end: this.previous().end } };
+      const collection = this.collection();
+      return { collection, alias, iterate: true, span: { start: first.start, end: this.previous().end } };
     }
-    const { root, rootSpan, path } = this.collection();
-    let alias: string;
+    const collection = this.collection();
+    let alias: string | undefined;
     if (this.acceptKeyword('AS')) alias = this.identifierName();
     else if (this.peek().kind === 'identifier') alias = this.identifierName();
-    else {
-      const last = path.length > 0 ? path[path.length - 1] : root;
-      alias = typeof last === 'string' ? last : root;
+    else if (collection.kind === 'path') {
+      // The alias a path source gets by default: its last property name, or the container name.
+      const names = collection.path.filter((step): step is string => typeof step === 'string');
+      alias = names.length > 0 ? names[names.length - 1] : collection.root;
     }
-    return { root, rootSpan, path, alias, iterate: false, span: { start: first.start, end: this.previous().end } };
+    return { collection, alias, iterate: false, span: { start: first.start, end: this.previous().end } };
   }
 
-  private collection(): { root: string; rootSpan: SourceSpan; path: PathStep[] } {
+  private collection(): Collection {
+    const open = this.acceptOperator('(');
+    if (open) {
+      const query = this.queryClauses();
+      const close = this.expectOperator(')');
+      return { kind: 'subquery', query, span: { start: open.start, end: close.end } };
+    }
     const rootToken = this.peek();
     const root = this.identifierName();
     const path: PathStep[] = [];
@@ -167,7 +176,7 @@ class Parser {
         path.push(step.value);
         this.expectOperator(']');
       } else {
-        return { root, rootSpan: { start: rootToken.start, end: rootToken.end }, path };
+        return { kind: 'path', root, rootSpan: { start: rootToken.start, end: rootToken.end }, path };
       }
     }
   }
@@ -420,17 +429,11 @@ class Parser {
     return { kind: 'call', name, args, span: { start, end: close.end } };
   }
 
-  /** Skips a parenthesised subquery (after its opening parenthesis), keeping only its place for the checker. */
+  /** A subquery after its opening parenthesis, up to and including the closing one. */
   private subquery(form: 'EXISTS' | 'ARRAY' | 'scalar', start: number): Expression {
-    let depth = 1;
-    while (depth > 0) {
-      const token = this.peek();
-      if (token.kind === 'end') throw this.unexpected();
-      if (token.kind === 'operator' && token.value === '(') depth++;
-      if (token.kind === 'operator' && token.value === ')') depth--;
-      this.position++;
-    }
-    return { kind: 'subquery', form, span: { start, end: this.previous().end } };
+    const query = this.queryClauses();
+    const close = this.expectOperator(')');
+    return { kind: 'subquery', form, query, span: { start, end: close.end } };
   }
 
   private identifierName(): string {

@@ -10,9 +10,8 @@
  * group over a frame of the group's key values followed by its aggregate results.
  */
 import { type AggregateName, aggregateName } from './aggregates';
-import { type CompileEnvironment, type Evaluator, compileExpression } from './expressionCompiler';
+import { type CompileEnvironment, type Evaluator, assignProperty, compileExpression } from './expressionCompiler';
 import { expressionText } from './expressionText';
-import type { QueryClock } from './functionDefinition';
 import { selectStarNotAllowed } from './queryErrors';
 import type { Expression, QuerySyntax, SelectItem, Selection } from './syntax';
 
@@ -36,11 +35,7 @@ export interface Projection {
   readonly grouping: Grouping | undefined;
 }
 
-interface ProjectionContext {
-  readonly aliases: ReadonlyMap<string, number>;
-  readonly parameters: ReadonlyMap<string, unknown>;
-  readonly clock: QueryClock;
-}
+type ProjectionContext = Omit<CompileEnvironment, 'aggregates' | 'groupKeys'>;
 
 export function compileProjection(syntax: QuerySyntax, context: ProjectionContext): Projection {
   const grouped = syntax.groupBy !== undefined || selectionHasAggregate(syntax);
@@ -49,7 +44,8 @@ export function compileProjection(syntax: QuerySyntax, context: ProjectionContex
     if (syntax.from.length === 0) throw selectStarNotAllowed('is not valid if FROM clause is omitted', span);
     if (syntax.from.length > 1) throw selectStarNotAllowed('is only valid with a single input set', span);
     if (grouped) throw selectStarNotAllowed('is not valid with GROUP BY', span);
-    return { project: (frame) => frame[0], grouping: undefined };
+    const slot = context.slotCount - 1; // the query's one source, after any enclosing query's
+    return { project: (frame) => frame[slot], grouping: undefined };
   }
   if (!grouped) return { project: compileSelection(syntax.selection, rowEnvironment(context)), grouping: undefined };
 
@@ -61,10 +57,7 @@ export function compileProjection(syntax: QuerySyntax, context: ProjectionContex
     }),
   );
   const aggregates: GroupedAggregate[] = [];
-  const argumentEnvironment: CompileEnvironment = {
-    ...context,
-    aggregates: { kind: 'refuse', place: 'an aggregate' },
-  };
+  const argumentEnvironment: CompileEnvironment = { ...context, aggregates: { kind: 'nested' } };
   const project = compileSelection(syntax.selection, {
     ...context,
     groupKeys: new Map(groupBy.map((expression, i) => [expressionText(expression), i])),
@@ -91,7 +84,7 @@ function compileSelection(selection: Exclude<Selection, { kind: 'star' }>, env: 
     const result: Record<string, unknown> = {};
     for (let i = 0; i < names.length; i++) {
       const value = values[i](frame);
-      if (value !== undefined) result[names[i]] = value;
+      if (value !== undefined) assignProperty(result, names[i], value);
     }
     return result;
   };

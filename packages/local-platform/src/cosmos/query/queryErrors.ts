@@ -92,6 +92,14 @@ export function selectStarNotAllowed(reason: string, span: Span): CosmosQueryErr
   return new CosmosQueryError(`'SELECT *' ${reason}.`, SEMANTIC_ERROR_CODE, at(span));
 }
 
+export function subqueryInGroupedSelect(span: Span): CosmosQueryError {
+  return new CosmosQueryError(
+    'A subquery cannot be used in the SELECT clause of a query with GROUP BY or aggregates.',
+    SEMANTIC_ERROR_CODE,
+    at(span),
+  );
+}
+
 export function orderByWithGroupBy(span: Span): CosmosQueryError {
   return new CosmosQueryError(
     'ORDER BY cannot be combined with GROUP BY; sort the grouped results on the client.',
@@ -113,6 +121,14 @@ export function invalidCount(clause: string, shown: string, span: Span): CosmosQ
     `The ${clause} value must be a non-negative integer, but it is ${shown}.`,
     SEMANTIC_ERROR_CODE,
     at(span),
+  );
+}
+
+export function tooDeeplyNested(textLength: number): CosmosQueryError {
+  return new CosmosQueryError(
+    'The query nests expressions or subqueries too deeply to be compiled; simplify it.',
+    SEMANTIC_ERROR_CODE,
+    { start: 0, end: textLength },
   );
 }
 

@@ -9,7 +9,7 @@ import type { QueryInfo } from './contract';
 import { expressionText } from './expressionText';
 import type { QuerySyntax } from './syntax';
 
-export interface ResolvedCounts {
+interface ResolvedCounts {
   readonly top: number | undefined;
   readonly offset: number | undefined;
   readonly limit: number | undefined;

@@ -93,9 +93,13 @@ export type Expression =
       readonly span: SourceSpan;
     }
   | {
-      /** `EXISTS(query)`, `ARRAY(query)` or a parenthesised `(query)`; kept so the checker can refuse them clearly. */
+      /**
+       * `EXISTS(query)`, `ARRAY(query)` or a parenthesised `(query)`: correlated, evaluated once per row of the
+       * enclosing query, whose aliases it may use.
+       */
       readonly kind: 'subquery';
       readonly form: 'EXISTS' | 'ARRAY' | 'scalar';
+      readonly query: QuerySyntax;
       readonly span: SourceSpan;
     };
 
@@ -123,14 +127,20 @@ export interface SelectItem {
 export type PathStep = string | number;
 
 /**
- * One source of the FROM clause. `root` is the first identifier: the container (any name) for the first source, a
- * previously bound alias for a JOIN. `iterate` is `alias IN collection`: one binding per array element.
+ * What a FROM source reads: a path from its root identifier (the container, of any name, for the first source of
+ * the outermost query; an alias bound before it otherwise), or the results of a correlated subquery.
+ */
+export type Collection =
+  | { readonly kind: 'path'; readonly root: string; readonly rootSpan: SourceSpan; readonly path: readonly PathStep[] }
+  | { readonly kind: 'subquery'; readonly query: QuerySyntax; readonly span: SourceSpan };
+
+/**
+ * One source of the FROM clause. `iterate` is `alias IN collection`: one binding per array element. The alias is
+ * undefined only for `JOIN (subquery)` without one, which filters without binding a name.
  */
 export interface FromSource {
-  readonly root: string;
-  readonly rootSpan: SourceSpan;
-  readonly path: readonly PathStep[];
-  readonly alias: string;
+  readonly collection: Collection;
+  readonly alias: string | undefined;
   readonly iterate: boolean;
   readonly span: SourceSpan;
 }

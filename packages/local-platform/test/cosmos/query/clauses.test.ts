@@ -279,6 +279,34 @@ describe('TOP and OFFSET LIMIT', () => {
   });
 });
 
+describe('parameters', () => {
+  it('take any JSON value, used as is', () => {
+    expect(
+      run('SELECT VALUE [@s, @n, @b, @z, @a, @o, @o.k, @a[1]]', [], {
+        '@s': 'x',
+        '@n': 1.5,
+        '@b': false,
+        '@z': null,
+        '@a': [1, 2],
+        '@o': { k: 'v' },
+      }),
+    ).toEqual([['x', 1.5, false, null, [1, 2], { k: 'v' }, 'v', 2]]);
+  });
+
+  it('filter like literals', () => {
+    expect(
+      run('SELECT VALUE c.id FROM c WHERE c.status = @s AND c.total >= @min', orders, { '@s': 'open', '@min': 25 }),
+    ).toEqual(['o1']);
+  });
+
+  it('must all be defined: an unknown one is refused where it is used', () => {
+    const text = 'SELECT * FROM c WHERE c.status = @status';
+    const error = refusal(text, { '@other': 1 });
+    expect(error.message).toContain("parameter '@status'");
+    expect(pointedAt(text, error)).toBe('@status');
+  });
+});
+
 describe('queries without FROM', () => {
   it('evaluate once, over no item, whatever the candidates', () => {
     expect(run('SELECT VALUE 1 + 1', orders)).toEqual([2]);

@@ -98,6 +98,18 @@ describe('constraints that are stated', () => {
     ['SELECT VALUE COUNT(1) FROM c WHERE c.pk = "p2"', [{ path: ['pk'], kind: 'equals', values: ['p2'] }]],
     ['SELECT * FROM c.nested n WHERE n.id = "x"', [{ path: ['nested', 'id'], kind: 'equals', values: ['x'] }]],
     [
+      'SELECT * FROM c WHERE ARRAY_CONTAINS(@ids, c.id)',
+      [{ path: ['id'], kind: 'equals', values: ['a', 'c', 'zz'] }],
+      { '@ids': ['a', 'c', 'zz'] },
+    ],
+    [
+      'SELECT * FROM c WHERE array_contains(["p2", "p3"], c.pk, false) AND c.n > 1',
+      [
+        { path: ['pk'], kind: 'equals', values: ['p2', 'p3'] },
+        { path: ['n'], kind: 'range', min: { value: 1, inclusive: false } },
+      ],
+    ],
+    [
       'SELECT * FROM c.nested n WHERE n.deep.v > 6',
       [{ path: ['nested', 'deep', 'v'], kind: 'range', min: { value: 6, inclusive: false } }],
     ],
@@ -153,6 +165,10 @@ describe('constraints that must not be stated', () => {
     ['an infinite bound', 'SELECT * FROM c WHERE c.n < Infinity'],
     ['a function of the path', 'SELECT * FROM c WHERE STARTSWITH(c.id, "a")'],
     ['LIKE', 'SELECT * FROM c WHERE c.id LIKE "a%"'],
+    ["ARRAY_CONTAINS over the item's own array", 'SELECT * FROM c WHERE ARRAY_CONTAINS(c.tags, "a")'],
+    ['ARRAY_CONTAINS with a partial match', 'SELECT * FROM c WHERE ARRAY_CONTAINS(@list, c.id, true)'],
+    ['ARRAY_CONTAINS with an object in the list', 'SELECT * FROM c WHERE ARRAY_CONTAINS(["a", {"id": "a"}], c.id)'],
+    ['NOT ARRAY_CONTAINS', 'SELECT * FROM c WHERE NOT ARRAY_CONTAINS(@list, c.id)'],
     ['a bare boolean path', 'SELECT * FROM c WHERE c.flag'],
     ['an iterated FROM source', 'SELECT * FROM x IN c.lines WHERE x.sku = "q"'],
     ['a FROM path through an array position', 'SELECT * FROM c.lines[0] l WHERE l.sku = "q"'],

@@ -86,6 +86,14 @@ describe('property access', () => {
     expect(run('SELECT VALUE c[@name] FROM c', [item], { '@name': 'a b' })).toEqual(['spaced']);
   });
 
+  it('keeps a property named __proto__ as data, in documents and in results', () => {
+    const item = JSON.parse('{"id": "p", "__proto__": {"x": 1}}') as Record<string, unknown>;
+    const [result] = run('SELECT VALUE {"__proto__": c["__proto__"], copy: c["__proto__"].x} FROM c', [item]);
+    expect(Object.getPrototypeOf(result)).toBe(Object.prototype);
+    expect(JSON.stringify(result)).toBe('{"__proto__":{"x":1},"copy":1}');
+    expect(JSON.stringify(run('SELECT c.id AS __proto__ FROM c', [item]))).toBe('[{"__proto__":"p"}]');
+  });
+
   it('does not see JavaScript built-ins as properties of documents', () => {
     expect(run('SELECT VALUE [c.constructor, c["toString"], c.lines.length] FROM c', [item])).toEqual([[]]);
   });
@@ -123,6 +131,12 @@ describe('malformed text', () => {
       expect(error.location).toEqual({ start: text.length, end: text.length });
     },
   );
+
+  it('refuses a pathologically nested query instead of overflowing the stack', () => {
+    const depth = 50_000;
+    const error = refusal(`SELECT VALUE ${'('.repeat(depth)}1${')'.repeat(depth)}`);
+    expect(error.message).toContain('too deeply');
+  });
 
   it('refuses an unterminated string or an unknown escape (SC1012), from the quote on', () => {
     const unterminated = 'SELECT * FROM c WHERE c.name = "abc';

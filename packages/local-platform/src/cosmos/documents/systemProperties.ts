@@ -54,3 +54,35 @@ export function stampDocument(
   stamped._ts = stamp.ts;
   return stamped;
 }
+
+/** A database as the service returns it: its id and system properties, JSON text. */
+export function databaseResource(id: string, stamp: { rid: string; etag: string; ts: number }): string {
+  return JSON.stringify({
+    id,
+    _rid: stamp.rid,
+    _self: `dbs/${stamp.rid}/`,
+    _etag: stamp.etag,
+    _colls: 'colls/',
+    _users: 'users/',
+    _ts: stamp.ts,
+  });
+}
+
+/** A container as the service returns it: its settings and system properties, JSON text. */
+export function containerResource(
+  settings: Record<string, unknown>,
+  stamp: { rid: string; self: string; etag: string; ts: number },
+): string {
+  return JSON.stringify({
+    ...settings,
+    _rid: stamp.rid,
+    _ts: stamp.ts,
+    _self: stamp.self,
+    _etag: stamp.etag,
+    _docs: 'docs/',
+    _sprocs: 'sprocs/',
+    _triggers: 'triggers/',
+    _udfs: 'udfs/',
+    _conflicts: 'conflicts/',
+  });
+}

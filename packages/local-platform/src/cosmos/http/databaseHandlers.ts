@@ -1,12 +1,13 @@
 import { checkResourceId } from '../containers/containerSettings';
 import { databaseNotFound } from '../errors';
+import type { CosmosStore, DatabaseRecord } from '../storage/cosmosStore';
 import { type CosmosHandler, type CosmosRequest, jsonObjectBody } from './cosmosRequest';
 import { continuationHeader, offsetPage } from './feedPaging';
 import { feedResponse, resourceResponse } from './responses';
 
 const etagOf = (body: string): string => (JSON.parse(body) as { _etag: string })._etag;
 
-function existingDatabase(request: CosmosRequest, store: Parameters<CosmosHandler>[1]['store']) {
+function existingDatabase(request: CosmosRequest, store: CosmosStore): DatabaseRecord {
   const id = request.address.databaseId!;
   const database = store.getDatabase(id);
   if (!database) throw databaseNotFound(id);

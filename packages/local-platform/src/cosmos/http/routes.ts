@@ -1,5 +1,7 @@
 import { MethodNotAllowedError, NotFoundError, NotSupportedError } from '../errors';
 import { readAccount } from './accountHandlers';
+import { batchOrBulk } from './batchHandlers';
+import { changeFeedOrReadFeed } from './changeFeedHandlers';
 import {
   createContainer,
   deleteContainer,
@@ -8,7 +10,7 @@ import {
   readPartitionKeyRanges,
   replaceContainer,
 } from './containerHandlers';
-import { type CosmosHandler, flag, header } from './cosmosRequest';
+import { type CosmosHandler, type CosmosRequest, flag, header } from './cosmosRequest';
 import { createDatabase, deleteDatabase, listDatabases, readDatabase } from './databaseHandlers';
 import {
   createOrUpsertDocument,
@@ -16,13 +18,11 @@ import {
   readDocument,
   replaceDocumentHandler,
 } from './documentHandlers';
-import { batchOrBulk } from './batchHandlers';
-import { changeFeedOrReadFeed } from './changeFeedHandlers';
 import { patchDocumentHandler } from './patchHandlers';
 import { queryDocuments, queryPlan, queryResources } from './queryHandlers';
 import type { ResourceAddress } from './resourceAddress';
 
-const isQuery = (request: Parameters<CosmosHandler>[0]): boolean =>
+const isQuery = (request: CosmosRequest): boolean =>
   flag(request, 'x-ms-documentdb-isquery') ||
   (header(request, 'content-type') ?? '').startsWith('application/query+json');
 

@@ -1,6 +1,13 @@
 import type Database from 'better-sqlite3';
 import { ServiceDatabase, type ServiceDatabaseOptions } from '../../persistence/serviceDatabase';
-import { containerRid, databaseRid, epochSeconds, etagFor } from '../documents/systemProperties';
+import {
+  containerResource,
+  containerRid,
+  databaseResource,
+  databaseRid,
+  epochSeconds,
+  etagFor,
+} from '../documents/systemProperties';
 import { ConflictError, containerNotFound, CosmosError, databaseNotFound } from '../errors';
 import type {
   ChangeFeedRequest,
@@ -62,15 +69,7 @@ export class SqliteCosmosStore implements CosmosStore {
       const seq = this.meta('database_seq') + 1;
       const rid = databaseRid(seq);
       const ts = epochSeconds(this.now());
-      const body = JSON.stringify({
-        id,
-        _rid: rid,
-        _self: `dbs/${rid}/`,
-        _etag: etagFor(this.allocateLsn(), ts),
-        _colls: 'colls/',
-        _users: 'users/',
-        _ts: ts,
-      });
+      const body = databaseResource(id, { rid, etag: etagFor(this.allocateLsn(), ts), ts });
       this.sql.insertDatabase.run(seq, id, rid, body);
       this.sql.setMeta.run(seq, 'database_seq');
       const record = { id, rid, body };
@@ -226,18 +225,7 @@ export class SqliteCosmosStore implements CosmosStore {
   ): ContainerRecord {
     const ts = epochSeconds(this.now());
     const self = `dbs/${ofDatabase}/colls/${rid}/`;
-    const body = JSON.stringify({
-      ...settings,
-      _rid: rid,
-      _ts: ts,
-      _self: self,
-      _etag: etagFor(this.allocateLsn(), ts),
-      _docs: 'docs/',
-      _sprocs: 'sprocs/',
-      _triggers: 'triggers/',
-      _udfs: 'udfs/',
-      _conflicts: 'conflicts/',
-    });
+    const body = containerResource(settings, { rid, self, etag: etagFor(this.allocateLsn(), ts), ts });
     return { databaseId, id: settings.id, rid, partitionKey: settings.partitionKey, self, body };
   }
 

@@ -14,7 +14,7 @@ const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 const clients = new Map<string, CosmosClient>();
 
 /**
- * The container, from the COSMOS_* settings. A local endpoint (the emulator, @vercel/cosmosdb-server) serves a
+ * The container, from the COSMOS_* settings. A local endpoint (the emulator, the platform's local Cosmos DB) serves a
  * self-signed certificate, so certificate checks are relaxed for loopback hosts only — never for a remote one.
  */
 export function cosmosContainer(name: keyof typeof CONTAINERS): Container {

@@ -1,4 +1,4 @@
-// Local stand-ins for what the AWS Lambda handlers talk to: Cosmos DB (@vercel/cosmosdb-server with the app's
+// Local stand-ins for what the AWS Lambda handlers talk to: Cosmos DB (the platform's local endpoint, with the app's
 // containers) and the local Step Functions endpoint, with the app settings pointing at both.
 import * as path from 'node:path';
 import { loadCosmosConfig, type LocalCosmos, startLocalCosmos } from '@cross-cloud-sagas/local-platform';

@@ -81,7 +81,7 @@ export type { FunctionUrlEvent, FunctionUrlResponse, LambdaInvoker, LambdaInvoke
 export { loadCosmosConfig, CosmosConfigError } from './cosmos/cosmosConfig';
 export type { CosmosConfig } from './cosmos/cosmosConfig';
 export { startLocalCosmos } from './cosmos/cosmosServer';
-export type { LocalCosmos } from './cosmos/cosmosServer';
+export type { LocalCosmos, LocalCosmosOptions } from './cosmos/cosmosServer';
 export { PaymentGatewayEmulator, SIGNATURE_HEADER, signWebhook, verifyWebhookSignature } from './paymentGateway';
 export type { Charge, PaymentGatewayLedger, Refund } from './paymentGateway';
 export { LocalEmailService } from './emailService/emailService';

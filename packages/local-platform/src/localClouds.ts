@@ -27,24 +27,40 @@ export interface LocalClouds {
 
 type Log = (level: 'info' | 'warn' | 'error', message: string) => void;
 
+export interface LocalCloudsOptions {
+  appRoot: string;
+  local: PlatformSettings;
+  clock: Clock;
+  log: Log;
+  /** The gateway's and the e-mail service's state (the platform's services store, opened and closed by it). */
+  database: ServiceDatabase;
+  /** The durable store is in memory, so Cosmos DB's is too. */
+  memoryStore: boolean;
+  synchronous: 'OFF' | 'NORMAL' | 'FULL';
+}
+
 /**
- * The stand-ins for the clouds the app talks to: Cosmos DB (@vercel/cosmosdb-server), the payment gateway and
- * the e-mail service. Service Bus lives beside them in the platform because it also delivers triggers. The gateway
- * and the e-mail service keep their state in `database` (the platform's services store), which the platform
- * opens before and closes after them.
+ * The stand-ins for the clouds the app talks to: Cosmos DB (the local endpoint on SQLite), the payment gateway and
+ * the e-mail service. Service Bus lives beside them in the platform because it also delivers triggers.
  */
-export async function startLocalClouds(
-  appRoot: string,
-  local: PlatformSettings,
-  clock: Clock,
-  log: Log,
-  database: ServiceDatabase,
-): Promise<LocalClouds> {
+export async function startLocalClouds({
+  appRoot,
+  local,
+  clock,
+  log,
+  database,
+  memoryStore,
+  synchronous,
+}: LocalCloudsOptions): Promise<LocalClouds> {
   const cosmosFile = local.cosmosConfig;
   let cosmos: LocalCosmos | undefined;
   if (cosmosFile) {
     const file = path.resolve(appRoot, cosmosFile);
-    cosmos = await startLocalCosmos(loadCosmosConfig(file), file);
+    cosmos = await startLocalCosmos(loadCosmosConfig(file), file, {
+      store: memoryStore || local.cosmosStore === 'memory' ? 'memory' : path.resolve(appRoot, local.cosmosStore),
+      synchronous,
+      log,
+    });
   }
   let baseUrl = '';
   const paymentGateway = new PaymentGatewayEmulator({

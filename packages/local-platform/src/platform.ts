@@ -275,7 +275,15 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     await store.close();
   };
   try {
-    clouds = await startLocalClouds(appRoot, local, clock, log, servicesDb);
+    clouds = await startLocalClouds({
+      appRoot,
+      local,
+      clock,
+      log,
+      database: servicesDb,
+      memoryStore,
+      synchronous: options.synchronous ?? local.durableSynchronous,
+    });
     aws = startLocalAws({ appRoot, local, settings, clock, memoryStore, database: servicesDb, log });
   } catch (e) {
     await unwind();

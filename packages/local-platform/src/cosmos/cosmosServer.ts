@@ -1,64 +1,91 @@
-import * as fs from 'node:fs';
 import * as https from 'node:https';
-import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { CosmosClient } from '@azure/cosmos';
-import { createHttpsServer } from '@vercel/cosmosdb-server';
+import { MasterKeyAuth } from './auth/masterKey';
 import type { CosmosConfig } from './cosmosConfig';
+import { applyCosmosConfig } from './cosmosSeeding';
+import { listenCosmosHttp } from './http/cosmosHttpServer';
+import { QueryResultCache } from './queryExecution/queryResultCache';
+import { SqliteCosmosStore } from './storage/sqliteCosmosStore';
 
-/** The Cosmos DB emulator's published well-known key; the local server accepts any key, this one is conventional. */
+/**
+ * The Cosmos DB emulator's published well-known key. The local endpoint checks every request's signature against
+ * it, so a client configured with another key is refused (401) as the service would refuse it.
+ */
 export const LOCAL_COSMOS_KEY =
   'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==';
+
+export interface LocalCosmosOptions {
+  /** 0 (default): a free port. */
+  port?: number;
+  host?: string;
+  /** A SQLite file (relative paths from the working directory), or `memory` (default) to keep nothing. */
+  store?: string;
+  /** SQLite `synchronous` for a file store: NORMAL (default) survives a process crash, FULL a power loss. */
+  synchronous?: 'OFF' | 'NORMAL' | 'FULL';
+  /** `https` (default, self-signed, as the emulator) or `http`. */
+  protocol?: 'https' | 'http';
+  /** Failures that are the endpoint's own (not the caller's), e.g. a bug; never requests or keys. */
+  log?: (level: 'warn' | 'error', message: string) => void;
+}
 
 export interface LocalCosmos {
   endpoint: string;
   key: string;
   /** A client for the platform and tests (certificate checks relaxed: the server is local and self-signed). */
   client: CosmosClient;
+  /** Where the documents are kept: a file path, or `memory`. */
+  store: string;
   stop(): Promise<void>;
 }
 
 /**
- * Runs @vercel/cosmosdb-server in-process over HTTPS on a free loopback port and creates the configured
- * databases and containers (it starts empty), loading seed documents.
+ * Runs the local Cosmos DB (NoSQL API) in-process on a loopback port: the REST protocol the `@azure/cosmos` SDK
+ * speaks, master-key auth, documents in SQLite. Creates the configured databases and containers and the seed
+ * documents that are missing (idempotent: a file store keeps what the app wrote across restarts).
  */
-export async function startLocalCosmos(config: CosmosConfig, configFile: string, port = 0): Promise<LocalCosmos> {
-  const server = createHttpsServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
+export async function startLocalCosmos(
+  config: CosmosConfig,
+  configFile: string,
+  options: number | LocalCosmosOptions = {},
+): Promise<LocalCosmos> {
+  const opts: LocalCosmosOptions = typeof options === 'number' ? { port: options } : options;
+  const memory = !opts.store || opts.store === 'memory' || opts.store === ':memory:';
+  const store = new SqliteCosmosStore({
+    location: memory ? ':memory:' : path.resolve(opts.store!),
+    synchronous: opts.synchronous,
   });
-  const endpoint = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const agent = new https.Agent({ rejectUnauthorized: false, keepAlive: true });
-  const client = new CosmosClient({
-    endpoint,
-    key: LOCAL_COSMOS_KEY,
-    agent,
-    connectionPolicy: { enableEndpointDiscovery: false },
-  });
+  const protocol = opts.protocol ?? 'https';
+  let server: Awaited<ReturnType<typeof listenCosmosHttp>> | undefined;
+  let client: CosmosClient | undefined;
+  // Over http the SDK insists on its own agent (it refuses a given one without allowInsecureConnection).
+  const agent = protocol === 'https' ? new https.Agent({ rejectUnauthorized: false, keepAlive: true }) : undefined;
   const stop = async (): Promise<void> => {
-    client.dispose();
-    agent.destroy();
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    client?.dispose();
+    agent?.destroy();
+    await server?.close();
+    await store.close();
   };
   try {
-    for (const db of config.databases) {
-      const { database } = await client.databases.createIfNotExists({ id: db.id });
-      for (const c of db.containers) {
-        const { container } = await database.containers.createIfNotExists({
-          id: c.id,
-          partitionKey: { paths: [c.partitionKey] },
-        });
-        if (c.seed) {
-          const docs = JSON.parse(fs.readFileSync(path.resolve(path.dirname(configFile), c.seed), 'utf8')) as object[];
-          for (const doc of docs) await container.items.upsert(doc);
-        }
-      }
-    }
+    await applyCosmosConfig(store, config, configFile, Date.now);
+    server = await listenCosmosHttp({
+      protocol,
+      host: opts.host ?? '127.0.0.1',
+      port: opts.port ?? 0,
+      auth: new MasterKeyAuth(LOCAL_COSMOS_KEY),
+      context: { store, queryResults: new QueryResultCache(), now: Date.now },
+      onInternalError: (error, method, url) =>
+        opts.log?.('error', `[cosmos] ${method} ${url.split('?')[0]} failed: ${(error as Error)?.stack ?? error}`),
+    });
+    client = new CosmosClient({
+      endpoint: server.origin,
+      key: LOCAL_COSMOS_KEY,
+      ...(agent ? { agent } : {}),
+      connectionPolicy: { enableEndpointDiscovery: false },
+    });
   } catch (e) {
     await stop();
     throw e;
   }
-  return { endpoint, key: LOCAL_COSMOS_KEY, client, stop };
+  return { endpoint: server.origin, key: LOCAL_COSMOS_KEY, client, store: memory ? 'memory' : opts.store!, stop };
 }

@@ -27,34 +27,39 @@ export interface LocalClouds {
 
 type Log = (level: 'info' | 'warn' | 'error', message: string) => void;
 
-/** Where the stand-ins keep their state. */
-export interface CloudStores {
-  /** The durable store is in memory, so every service's is. */
+export interface LocalCloudsOptions {
+  appRoot: string;
+  local: PlatformSettings;
+  clock: Clock;
+  log: Log;
+  /** The gateway's and the e-mail service's state (the platform's services store, opened and closed by it). */
+  database: ServiceDatabase;
+  /** The durable store is in memory, so Cosmos DB's is too. */
   memoryStore: boolean;
   synchronous: 'OFF' | 'NORMAL' | 'FULL';
 }
 
 /**
- * The stand-ins for the clouds the app talks to: Cosmos DB (the local endpoint, on its own SQLite file from
- * `stores`), the payment gateway and the e-mail service. Service Bus lives beside them in the platform because it
- * also delivers triggers. The gateway and the e-mail service keep their state in `database` (the platform's
- * services store), which the platform opens before and closes after them.
+ * The stand-ins for the clouds the app talks to: Cosmos DB (the local endpoint, on its own SQLite file), the payment
+ * gateway and the e-mail service. Service Bus lives beside them in the platform because it also delivers triggers.
+ * The gateway and the e-mail service keep their state in `database` (the platform's services store).
  */
-export async function startLocalClouds(
-  appRoot: string,
-  local: PlatformSettings,
-  clock: Clock,
-  log: Log,
-  database: ServiceDatabase,
-  stores: CloudStores,
-): Promise<LocalClouds> {
+export async function startLocalClouds({
+  appRoot,
+  local,
+  clock,
+  log,
+  database,
+  memoryStore,
+  synchronous,
+}: LocalCloudsOptions): Promise<LocalClouds> {
   const cosmosFile = local.cosmosConfig;
   let cosmos: LocalCosmos | undefined;
   if (cosmosFile) {
     const file = path.resolve(appRoot, cosmosFile);
     cosmos = await startLocalCosmos(loadCosmosConfig(file), file, {
-      store: stores.memoryStore || local.cosmosStore === 'memory' ? 'memory' : path.resolve(appRoot, local.cosmosStore),
-      synchronous: stores.synchronous,
+      store: memoryStore || local.cosmosStore === 'memory' ? 'memory' : path.resolve(appRoot, local.cosmosStore),
+      synchronous,
       log,
     });
   }

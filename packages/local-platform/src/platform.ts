@@ -275,7 +275,12 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     await store.close();
   };
   try {
-    clouds = await startLocalClouds(appRoot, local, clock, log, servicesDb, {
+    clouds = await startLocalClouds({
+      appRoot,
+      local,
+      clock,
+      log,
+      database: servicesDb,
       memoryStore,
       synchronous: options.synchronous ?? local.durableSynchronous,
     });

@@ -1,4 +1,4 @@
-import { chargeKey } from '../saga/domain/idempotency';
+import { chargeKey, runOf } from '../saga/domain/idempotency';
 import { toMinorUnits } from '../saga/domain/order';
 import type { StepInput, StepResult } from '../saga/domain/saga';
 import type { Charge, PaymentPort } from '../saga/ports';
@@ -6,8 +6,8 @@ import { appPorts } from '../adapters/appPorts';
 import { sagaActivity } from './sagaActivity';
 
 /**
- * Charges the order total. The idempotency key is the order and step, so every retry, redelivery or second start
- * of the same order reaches the gateway's first answer: one charge at most.
+ * Charges the order total. The idempotency key is the run and step, so every retry, redelivery, resume or second
+ * start of the same order reaches the gateway's first answer: one charge per run at most.
  */
 export async function chargePayment(input: StepInput, payments: PaymentPort): Promise<StepResult<Charge>> {
   const { order } = input;
@@ -16,7 +16,7 @@ export async function chargePayment(input: StepInput, payments: PaymentPort): Pr
     amountMinor: toMinorUnits(order.total),
     currency: order.currency,
     paymentMethod: order.paymentMethod,
-    idempotencyKey: chargeKey(order.orderId),
+    idempotencyKey: chargeKey(runOf(input)),
   });
   if (result.ok && result.data.status === 'failed')
     return { ok: false, code: 'PaymentFailed', reason: `charge ${result.data.chargeId} failed` };

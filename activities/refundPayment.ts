@@ -1,4 +1,4 @@
-import { refundKey } from '../saga/domain/idempotency';
+import { refundKey, runOf } from '../saga/domain/idempotency';
 import type { StepInput, StepResult } from '../saga/domain/saga';
 import type { Charge, PaymentPort } from '../saga/ports';
 import { appPorts } from '../adapters/appPorts';
@@ -20,7 +20,7 @@ export async function refundPayment(
     if (charge.status === 'failed' || charge.status === 'refunded') continue;
     const result = await payments.refund({
       chargeId: charge.chargeId,
-      idempotencyKey: refundKey(orderId, charge.chargeId),
+      idempotencyKey: refundKey(runOf(input), charge.chargeId),
       reason: input.outcome?.reason ?? 'order compensated',
     });
     if (!result.ok) return result;

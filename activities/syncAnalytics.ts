@@ -1,5 +1,5 @@
 import { createEvent, IntegrationEvent } from '../saga/domain/events';
-import { eventKey } from '../saga/domain/idempotency';
+import { eventKey, runOf } from '../saga/domain/idempotency';
 import type { StepInput, StepResult } from '../saga/domain/saga';
 import type { AnalyticsStore, Charge, EventPublisher, OrderFact } from '../saga/ports';
 import { appPorts } from '../adapters/appPorts';
@@ -11,7 +11,7 @@ export function outcomeEvent(input: StepInput, now: Date): IntegrationEvent | un
   const outcome = input.outcome?.outcome ?? 'Completed';
   // A deterministic id: a retried publish is a duplicate Service Bus drops, not a second event.
   const meta = (type: string) => ({
-    id: eventKey(order.orderId, type),
+    id: eventKey(runOf(input), type),
     time: now.toISOString(),
     subject: order.orderId,
   });

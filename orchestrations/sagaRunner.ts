@@ -61,6 +61,8 @@ export function* runSaga(
   definition: SagaDefinition,
 ): Generator<Task, SagaResult, unknown> {
   const order = context.df.getInput<Order>();
+  // The run's name (the order id, or <orderId>.r<N> for a restart) puts the attempt into the idempotency keys.
+  const run = context.df.instanceId;
   const result: SagaResult = {
     orderId: order.orderId,
     outcome: 'Completed',
@@ -115,6 +117,7 @@ export function* runSaga(
     status({ phase: 'running', step: step.name, outcome: outcome?.outcome });
     const called = yield* call(step.activity, step.retry, step.attemptTimeoutMs, {
       order,
+      run,
       results,
       outcome,
       warnings: result.warnings,
@@ -184,7 +187,12 @@ export function* runSaga(
         step.compensation!,
         definition.compensationRetry,
         definition.compensationAttemptTimeoutMs,
-        { order, results, outcome: { outcome: 'Compensated', failedStep: failure.step.name, reason: failure.reason } },
+        {
+          order,
+          run,
+          results,
+          outcome: { outcome: 'Compensated', failedStep: failure.step.name, reason: failure.reason },
+        },
       );
       const record: CompensationRecord = { step: step.name, activity: step.compensation!, status: 'done' };
       const problem = describeFailure(step.compensation!, called);

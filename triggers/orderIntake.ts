@@ -1,6 +1,7 @@
 import type { DurableClient, DurableOrchestrationStatus } from 'durable-functions';
 import { orderSaga } from '../saga/definition/orderSaga';
 import type { Order } from '../saga/domain/order';
+import { runName } from '../saga/domain/runName';
 import type { OrderRepository } from '../saga/ports';
 
 export type IntakeResult =
@@ -22,6 +23,23 @@ export async function findSaga(
     if (/HTTP 404/.test((e as Error).message)) return undefined;
     throw e;
   }
+}
+
+/**
+ * The order's newest run: its first run, or the latest operator restart (`<orderId>.r<N>`), which is the run
+ * waiting for the order's events. Restarts are numbered without gaps, so probing stops at the first one missing.
+ */
+export async function findLatestRun(
+  client: DurableClient,
+  orderId: string,
+): Promise<DurableOrchestrationStatus | undefined> {
+  let latest = await findSaga(client, orderId);
+  for (let attempt = 2; latest; attempt++) {
+    const next = await findSaga(client, runName(orderId, attempt));
+    if (!next) break;
+    latest = next;
+  }
+  return latest;
 }
 
 function canonical(value: unknown): string {

@@ -7,7 +7,7 @@ import {
   SIGNATURE_HEADER,
 } from '../adapters/paymentWebhook';
 import { errorResponse } from './errorResponse';
-import { findSaga } from './orderIntake';
+import { findLatestRun } from './orderIntake';
 
 /**
  * POST /api/payments/webhook: the gateway's asynchronous answer to a charge. A correctly signed
@@ -26,7 +26,8 @@ export async function paymentWebhook(request: HttpRequest, context: InvocationCo
   }
   const { confirmation, eventId } = verdict;
   const client = df.getClient(context);
-  const saga = await findSaga(client, confirmation.orderId);
+  // An operator's restart of the order is the run that waits now (a new attempt, charged with its own key).
+  const saga = await findLatestRun(client, confirmation.orderId);
   if (!saga)
     return errorResponse(404, 'OrderNotFound', `No saga for order ${confirmation.orderId}; the gateway will retry.`);
   if (!['Running', 'Pending', 'Suspended'].includes(saga.runtimeStatus)) {
@@ -35,7 +36,7 @@ export async function paymentWebhook(request: HttpRequest, context: InvocationCo
     );
     return { status: 200, jsonBody: { ignored: `the saga of order ${confirmation.orderId} is ${saga.runtimeStatus}` } };
   }
-  await client.raiseEvent(confirmation.orderId, PAYMENT_CONFIRMATION_EVENT, confirmation);
+  await client.raiseEvent(saga.instanceId, PAYMENT_CONFIRMATION_EVENT, confirmation);
   context.log(`Payment ${confirmation.status} for order ${confirmation.orderId} (charge ${confirmation.chargeId}).`);
   return { status: 202, jsonBody: { orderId: confirmation.orderId, event: PAYMENT_CONFIRMATION_EVENT } };
 }

@@ -17,6 +17,7 @@ import { AWAIT_EVENT_FUNCTION, functionArnPlaceholder } from './lambdaFunctions'
  *
  * The execution's state document:
  *   order         the execution input (the OrderPlaced data)
+ *   run           the execution name: the order id, or <orderId>.r<N> for a restart (idempotency keys use it)
  *   results.<s>   data returned by step s          steps.<s>         {status, reason?} of step s
  *   warnings.<s>  reason a best-effort step failed  compensations.<s> {activity, status, reason?}
  *   failure       {step, status, reason, uncertain} of the critical failure, or null
@@ -99,6 +100,7 @@ export function generateStateMachine(definition: SagaDefinition): StateMachine {
       Payload: {
         activity,
         'order.$': '$.order',
+        'run.$': '$.run',
         'results.$': '$.results',
         'warnings.$': '$.warnings',
         ...(outcome ? { outcome } : { 'outcome.$': '$.outcome' }),
@@ -416,6 +418,7 @@ export function generateStateMachine(definition: SagaDefinition): StateMachine {
     Comment: 'The execution input is the order; lay out the state document the steps fill in.',
     Parameters: {
       'order.$': '$',
+      'run.$': '$$.Execution.Name',
       results: {},
       steps: {},
       warnings: {},

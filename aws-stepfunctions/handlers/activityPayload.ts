@@ -10,6 +10,8 @@ export interface ActivityPayload {
   /** The activity the state machine means to run; a different function answering it is a wiring mistake. */
   activity: string;
   order: Order;
+  /** The execution's name, which idempotency keys use (StepInput.run). */
+  run?: string;
   /** Data of the steps done so far, by step name. */
   results: Record<string, unknown>;
   /** Best-effort steps that failed: step -> reason, in the order they failed. */
@@ -35,6 +37,7 @@ export function activityPayloadSchema(activityName: string) {
       error: `must be "${activityName}", the activity this function runs (the state machine invoked the wrong function)`,
     }),
     order: OrderSchema,
+    run: z.string().min(1, 'must be the execution name').optional(),
     results: z.record(z.string(), z.unknown()),
     warnings: z.record(z.string(), z.string()),
     outcome: z
@@ -64,9 +67,10 @@ const text = <K extends string>(key: K, value: string | null | undefined) =>
 
 /** The StepInput the activity takes; maps keep their key order, which is the order the steps happened in. */
 export function toStepInput(payload: ParsedActivityPayload): StepInput {
-  const { order, results, warnings, outcome } = payload;
+  const { order, run, results, warnings, outcome } = payload;
   const input: StepInput = {
     order,
+    ...(run === undefined ? {} : { run }),
     results,
     warnings: Object.entries(warnings).map(([step, reason]) => ({ step, reason })),
   };

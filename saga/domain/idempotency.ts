@@ -3,18 +3,27 @@ import type { StepInput } from './saga';
 
 /**
  * The deterministic keys that make every side effect of the saga happen at most once, whichever engine calls the
- * activity and however often (retries, redeliveries, replays, a redriven execution). The activities and adapters
- * use these builders; the conformance suite uses `activityIdempotencyKey` to compare both engines' calls.
+ * activity and however often (retries, redeliveries, replays, a redriven or rewound run). The activities and
+ * adapters use these builders; the conformance suite uses `activityIdempotencyKey` to compare both engines' calls.
+ *
+ * `run` is the run's name (saga/domain/runName.ts): the order id, or `<orderId>.r<N>` for an operator's restart.
+ * A restart is a new attempt of the order, so what its predecessor compensated (a refunded charge) must happen
+ * again rather than be answered from the old key's record: money and outcome keys carry the run. Stock and the
+ * confirmation e-mail stay per order: an order holds stock once (compensation deletes the hold, so a restart
+ * reserves again) and a customer is told once that the order is confirmed.
  */
 
 /** Stock holds are kept per order on each SKU document. */
 export const holdKey = (orderId: string): string => orderId;
-export const chargeKey = (orderId: string): string => `${orderId}:chargePayment`;
-export const refundKey = (orderId: string, chargeId: string): string => `${orderId}:refundPayment:${chargeId}`;
+export const chargeKey = (run: string): string => `${run}:chargePayment`;
+export const refundKey = (run: string, chargeId: string): string => `${run}:refundPayment:${chargeId}`;
 /** The outbox row id, which is also the e-mail service's repeatability id. */
 export const notificationKey = (orderId: string, kind: string): string => `${orderId}:${kind}`;
 /** The integration event id, which Service Bus duplicate detection uses. */
-export const eventKey = (orderId: string, type: string): string => `${orderId}:${type}`;
+export const eventKey = (run: string, type: string): string => `${run}:${type}`;
+
+/** The run an activity input belongs to (absent on inputs from before runs were named: the first run). */
+export const runOf = (input: StepInput): string => input.run ?? input.order.orderId;
 
 /** The outcome event syncAnalytics publishes for an input, if any (none while an operator is needed). */
 export function outcomeEventType(input: StepInput): 'OrderCompleted' | 'OrderCompensated' | undefined {
@@ -30,15 +39,15 @@ export function activityIdempotencyKey(activity: string, input: StepInput): stri
     case 'releaseInventory':
       return holdKey(orderId);
     case 'chargePayment':
-      return chargeKey(orderId);
+      return chargeKey(runOf(input));
     case 'refundPayment': {
       const charge = input.results.chargePayment as Charge | undefined;
-      return refundKey(orderId, charge?.chargeId ?? '*');
+      return refundKey(runOf(input), charge?.chargeId ?? '*');
     }
     case 'sendNotification':
       return notificationKey(orderId, 'orderConfirmed');
     case 'syncAnalytics':
-      return eventKey(orderId, outcomeEventType(input) ?? 'none');
+      return eventKey(runOf(input), outcomeEventType(input) ?? 'none');
     default:
       throw new Error(`No idempotency key is defined for the activity "${activity}".`);
   }

@@ -11,6 +11,12 @@ export type SagaOutcome = 'Completed' | 'Compensated' | 'NeedsAttention';
 /** The input every saga activity receives. */
 export interface StepInput {
   order: Order;
+  /**
+   * The run making the call (saga/domain/runName.ts): the order id on the first run, `<orderId>.r<N>` on an
+   * operator's restart. Money and outcome keys include it, so a restart is a new attempt of the order; retries,
+   * redeliveries and resumes (rewind, redrive) stay in the same run and keep the same keys. Absent = the order id.
+   */
+  run?: string;
   /** Data returned by the steps done so far, by step name (e.g. the charge id for the refund). */
   results: Record<string, unknown>;
   /** For steps that run after compensation ('always'), how the saga ended. */

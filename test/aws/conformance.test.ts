@@ -18,6 +18,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestPlatform } from '@cross-cloud-sagas/local-platform/testing';
 import { activityIdempotencyKey } from '../../saga/domain/idempotency';
+import { runName } from '../../saga/domain/runName';
 import type { SagaResult, StepInput } from '../../saga/domain/saga';
 import { toStepInput } from '../../aws-stepfunctions/handlers/activityPayload';
 import { inventory, settleSaga, startOrderApp } from '../fixtures/orderApp';
@@ -68,9 +69,9 @@ const normalizeRun = (run: EngineRun, orderId: string): EngineRun => ({
   reason: run.reason === undefined ? undefined : normalize(run.reason, orderId),
 });
 
-function durableRun(orderId: string): EngineRun {
-  const status = t.platform.engine.getStatus(orderId)!;
-  const history = t.platform.engine.getHistory(orderId)!;
+function durableRun(orderId: string, run = orderId): EngineRun {
+  const status = t.platform.engine.getStatus(run)!;
+  const history = t.platform.engine.getHistory(run)!;
   const calls = history
     .filter((e) => e.EventType === 4)
     .map((e) => {
@@ -219,5 +220,64 @@ describe.each(ORDER_SCENARIOS.map((s, i) => [s.name, s, i] as const))('conforman
     if (exp.reason) expect(aws.reason).toContain(exp.reason);
     await expectSideEffects(t, durableScenario, durableOrder.orderId);
     await expectSideEffects(t, awsScenario, awsOrder.orderId);
+  });
+});
+
+/**
+ * An operator's restart is a new attempt of the order, run under `<orderId>.r2` on both engines: what the first
+ * run compensated (its refunded charge) must not be answered from the first run's idempotency records, so the
+ * restart's money and outcome keys carry the run, on both engines alike.
+ */
+describe('conformance: a restart is a new attempt of the order', () => {
+  it("charges and refunds again under the run's own keys on both engines, exactly once more", async () => {
+    const index = ORDER_SCENARIOS.findIndex((s) => s.order.paymentMethod === 'pm_card_no_confirm');
+    const base = ORDER_SCENARIOS[index];
+    const durableScenario = withSkuSuffix(base, '-DF');
+    const awsScenario = withSkuSuffix(base, '-SFN');
+    const durableOrder = { ...scenarioOrder(durableScenario, index), orderId: 'ord-df-restart' };
+    const awsOrder = { ...scenarioOrder(awsScenario, index), orderId: 'ord-sfn-restart' };
+
+    await inventory(t).set(durableScenario.stock);
+    await placeOrder(t, durableScenario, durableOrder);
+    await settleSaga(t, durableOrder.orderId);
+    const durableRestart = runName(durableOrder.orderId, 2);
+    await t.client.startNew('orderSaga', { instanceId: durableRestart, input: durableOrder });
+    await settleSaga(t, durableRestart);
+    const durable = normalizeRun(durableRun(durableOrder.orderId, durableRestart), durableOrder.orderId);
+
+    await inventory(t).set(awsScenario.stock);
+    await settleExecution(await startExecution(awsScenario, awsOrder));
+    const restarted = await sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn,
+        name: runName(awsOrder.orderId, 2),
+        input: JSON.stringify(awsOrder),
+      }),
+    );
+    const events = await settleExecution(restarted.executionArn!);
+    const aws = normalizeRun(
+      await stepFunctionsRun(awsOrder.orderId, restarted.executionArn!, events),
+      awsOrder.orderId,
+    );
+
+    expect(aws).toEqual(durable);
+    expect(durable.outcome).toBe(base.expect.outcome);
+    expect(durable.calls).toContain('chargePayment <order>.r2:chargePayment');
+    expect(durable.calls).toContain('refundPayment <order>.r2:refundPayment:<charge>');
+    for (const orderId of [durableOrder.orderId, awsOrder.orderId]) {
+      const ledger = t.platform.clouds.paymentGateway.ledger();
+      const charges = ledger.charges.filter((c) => c.orderId === orderId);
+      expect(charges, `${orderId}: one charge per run`).toHaveLength(2);
+      expect(new Set(charges.map((c) => c.id)).size).toBe(2);
+      expect(ledger.refunds.filter((r) => charges.some((c) => c.id === r.charge))).toHaveLength(2);
+      expect(
+        charges.reduce((s, c) => s + c.amount - c.amountRefunded, 0),
+        'amount kept',
+      ).toBe(0);
+    }
+    for (const [sku, available] of Object.entries(durableScenario.expect.stock))
+      expect((await inventory(t).get(sku))?.available).toBe(available);
+    for (const [sku, available] of Object.entries(awsScenario.expect.stock))
+      expect((await inventory(t).get(sku))?.available).toBe(available);
   });
 });

@@ -239,7 +239,12 @@ export function* runSaga(
       if (winner === deadline) break;
       deadline.cancel();
       const decision = (decisionTask.result ?? {}) as OperatorDecision;
-      result.resolution = { action: String(decision.action), by: decision.by, note: decision.note };
+      result.resolution = {
+        action: String(decision.action),
+        by: decision.by,
+        note: decision.note,
+        ...(decision.at ? { at: decision.at } : {}),
+      };
       if (decision.action === 'markResolved') {
         result.outcome = 'Compensated';
         break;

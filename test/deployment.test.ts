@@ -10,7 +10,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = path.resolve(__dirname, '..');
 /** The folders whose code is deployed (Functions app and Lambda handlers). */
-const APP_CODE_DIRS = ['saga', 'activities', 'orchestrations', 'triggers', 'adapters', 'aws-stepfunctions', 'bridge'];
+const APP_CODE_DIRS = [
+  'saga',
+  'activities',
+  'orchestrations',
+  'triggers',
+  'adapters',
+  'aws-stepfunctions',
+  'bridge',
+  'ops',
+];
 const PLATFORM = '@cross-cloud-sagas/local-platform';
 
 interface PackageJson {
@@ -136,7 +145,7 @@ describe('the deployment shape (npm pack of the app, installed for production)',
     expect(packed).toEqual(expect.arrayContaining(['host.json', 'package.json', 'dist/triggers/placeOrder.js']));
     const stray = packed.filter(
       (f) =>
-        !/^dist\/(activities|adapters|aws-stepfunctions|bridge|orchestrations|saga|triggers)\//.test(f) &&
+        !/^dist\/(activities|adapters|aws-stepfunctions|bridge|ops|orchestrations|saga|triggers)\//.test(f) &&
         !['host.json', 'package.json', 'README.md'].includes(f),
     );
     expect(stray).toEqual([]);

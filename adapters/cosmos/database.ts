@@ -8,6 +8,7 @@ export const CONTAINERS = {
   outbox: 'outbox',
   analytics: 'analytics',
   callbacks: 'callbacks',
+  opsAudit: 'ops-audit',
 } as const;
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);

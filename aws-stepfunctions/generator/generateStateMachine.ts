@@ -391,6 +391,14 @@ export function generateStateMachine(definition: SagaDefinition): StateMachine {
     Type: 'Choice',
     Choices: [
       { Variable: '$.outcome', IsNull: true, Next: 'Result.Completed' },
+      ...(compensations.length
+        ? [
+            {
+              And: [equals('$.outcome.outcome', 'Compensated'), present('$.outcome.resolution')],
+              Next: 'Result.Resolved',
+            },
+          ]
+        : []),
       { Variable: '$.outcome.outcome', StringEquals: 'Compensated', Next: 'Result.Compensated' },
     ],
     Default: 'NeedsAttention',
@@ -401,6 +409,18 @@ export function generateStateMachine(definition: SagaDefinition): StateMachine {
     Parameters: { ...result('Compensated'), 'failedStep.$': '$.outcome.failedStep', 'reason.$': '$.outcome.reason' },
     Next: 'Compensated',
   });
+  if (compensations.length)
+    b.add('Result.Resolved', {
+      Type: 'Pass',
+      Comment: "An operator settled the parked saga: the decision (who, note, when) is in the output, as Durable's.",
+      Parameters: {
+        ...result('Compensated'),
+        'failedStep.$': '$.outcome.failedStep',
+        'reason.$': '$.outcome.reason',
+        'resolution.$': '$.outcome.resolution',
+      },
+      Next: 'Compensated',
+    });
   b.add('Completed', { Type: 'Succeed' });
   b.add('Compensated', { Type: 'Succeed' });
   b.add('NeedsAttention', {

@@ -55,7 +55,7 @@ export interface SagaResult {
   /** Activities and waits in the order they happened; the AWS mirror must produce the same list. */
   trace: string[];
   /** Set when an operator decided about a parked saga. */
-  resolution?: { action: string; by?: string; note?: string };
+  resolution?: { action: string; by?: string; note?: string; at?: string };
 }
 
 /** Custom status, visible in GET /api/orders/{id} and the Durable status API while the saga runs. */
@@ -76,4 +76,6 @@ export interface OperatorDecision {
   action: 'retryCompensation' | 'markResolved';
   by?: string;
   note?: string;
+  /** When the operator decided (the operator tool stamps it), recorded as given. */
+  at?: string;
 }

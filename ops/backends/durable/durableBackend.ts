@@ -1,0 +1,150 @@
+import type { SagaDefinition } from '../../../saga/definition/types';
+import type { OperatorDecision } from '../../../saga/domain/operatorDecision';
+import { parseRunName } from '../../../saga/domain/runName';
+import type { SagaResult } from '../../../saga/domain/saga';
+import type { SagaRun, SagaState } from '../../model/sagaRun';
+import { traceOf } from '../../model/timeline';
+import { normalizeDurable, StuckCheck } from '../../status/normalize';
+import { matchesQuery, ResumeEligibility, RunDetail, RunPage, RunQuery, SagaBackend } from '../sagaBackend';
+import { durableTimeline } from './durableTimeline';
+import { DurableInstance, DurableManagementApi } from './managementApi';
+
+/** The Durable runtime statuses a normalized status can come from, so the engine filters before we do. */
+const RUNTIME_STATUSES: Record<SagaState, string[]> = {
+  Running: ['Running', 'Pending', 'Suspended', 'ContinuedAsNew'],
+  Awaiting: ['Running'],
+  Stuck: ['Running', 'Pending', 'Suspended'],
+  NeedsAttention: ['Running', 'Completed'],
+  Compensated: ['Completed'],
+  Completed: ['Completed'],
+  Failed: ['Failed'],
+  Terminated: ['Terminated'],
+};
+
+/** Durable rewind applies to Failed instances only; everything else gets the reason, in the tool's words. */
+function resumeEligibility(run: SagaRun): ResumeEligibility {
+  const no = (reason: string): ResumeEligibility => ({ eligible: false, action: 'rewind', reason });
+  switch (run.status) {
+    case 'Failed':
+      return {
+        eligible: true,
+        action: 'rewind',
+        reason: 'the orchestration failed: rewind replays it from the failed step, keeping what succeeded',
+      };
+    case 'Completed':
+      return no('Completed: the order went through; there is nothing to replay');
+    case 'Compensated':
+      return no(
+        'Compensated is a business outcome, not a failure: resuming cannot change it; restart for a new attempt',
+      );
+    case 'NeedsAttention':
+      return run.engineStatus === 'Running'
+        ? no('parked for an operator: decide (retryCompensation or markResolved) instead')
+        : no('the decision wait expired (a saga outcome, not a failure): restart, or settle by hand');
+    case 'Terminated':
+      return no('Terminated: Durable rewinds Failed instances only; restart for a new attempt');
+    default:
+      return no(`${run.status}: the run is still in progress (terminate it first to replay it)`);
+  }
+}
+
+/**
+ * The Durable engine through its management HTTP API (the embedded platform or a Function App). Instances of
+ * other orchestrators are not saga runs and are left out; saga instances whose id is not a run name are orphans.
+ */
+export class DurableBackend implements SagaBackend {
+  readonly engine = 'durable' as const;
+
+  constructor(
+    private readonly api: DurableManagementApi,
+    private readonly definition: SagaDefinition,
+    private readonly stuck: () => StuckCheck,
+  ) {}
+
+  private toRun(i: DurableInstance): SagaRun {
+    const parsed = parseRunName(i.instanceId);
+    const n = normalizeDurable(i, this.stuck());
+    return {
+      engine: 'durable',
+      run: i.instanceId,
+      ...(parsed ? { orderId: parsed.orderId, attempt: parsed.attempt } : {}),
+      status: n.status,
+      engineStatus: i.runtimeStatus,
+      createdAt: new Date(i.createdTime).toISOString(),
+      updatedAt: new Date(i.lastUpdatedTime).toISOString(),
+      ...(n.step ? { step: n.step } : {}),
+      ...(n.outcome ? { outcome: n.outcome } : {}),
+      ...(n.reason ? { reason: n.reason } : {}),
+      ...(n.stuckRule ? { stuckRule: n.stuckRule } : {}),
+    };
+  }
+
+  async listPage(query: RunQuery, pageSize: number, token?: string): Promise<RunPage> {
+    const runtimeStatus = query.statuses && [...new Set(query.statuses.flatMap((s) => RUNTIME_STATUSES[s]))];
+    const page = await this.api.list(
+      {
+        runtimeStatus,
+        instanceIdPrefix: query.orderIdPrefix,
+        createdTimeFrom: query.createdFrom === undefined ? undefined : new Date(query.createdFrom).toISOString(),
+        createdTimeTo: query.createdTo === undefined ? undefined : new Date(query.createdTo).toISOString(),
+      },
+      pageSize,
+      token,
+    );
+    const runs = page.instances
+      .filter((i) => i.name === this.definition.orchestrator)
+      .map((i) => this.toRun(i))
+      .filter((r) => matchesQuery(r, query));
+    return { runs, next: page.next };
+  }
+
+  async runsOf(orderId: string): Promise<SagaRun[]> {
+    const runs: SagaRun[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.api.list({ instanceIdPrefix: orderId }, 100, token);
+      for (const i of page.instances)
+        if (i.name === this.definition.orchestrator && parseRunName(i.instanceId)?.orderId === orderId)
+          runs.push(this.toRun(i));
+      token = page.next;
+    } while (token);
+    return runs.sort((a, b) => (a.attempt ?? 0) - (b.attempt ?? 0));
+  }
+
+  async detail(run: string): Promise<RunDetail | undefined> {
+    const instance = await this.api.get(run, true);
+    if (!instance || instance.name !== this.definition.orchestrator) return undefined;
+    const summary = this.toRun(instance);
+    const timeline = durableTimeline(instance.historyEvents ?? [], this.definition);
+    const output = instance.output as Partial<SagaResult> | null;
+    const custom = instance.customStatus as { trace?: string[] } | null;
+    return {
+      run: summary,
+      input: instance.input,
+      output: instance.output ?? undefined,
+      trace: output?.trace ?? custom?.trace ?? traceOf(timeline),
+      timeline,
+      resume: resumeEligibility(summary),
+    };
+  }
+
+  resume(run: string, reason: string): Promise<void> {
+    return this.api.post(run, 'rewind', reason);
+  }
+
+  start(run: string, input: unknown): Promise<void> {
+    return this.api.start(this.definition.orchestrator, run, input);
+  }
+
+  decide(detail: RunDetail, decision: OperatorDecision): Promise<void> {
+    return this.api.raiseEvent(detail.run.run, this.definition.park.event, decision);
+  }
+
+  terminate(run: string, reason: string): Promise<void> {
+    return this.api.post(run, 'terminate', reason);
+  }
+
+  purge(run: string): Promise<void> {
+    return this.api.purge(run);
+  }
+}

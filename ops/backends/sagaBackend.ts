@@ -1,0 +1,75 @@
+import type { OperatorDecision } from '../../saga/domain/operatorDecision';
+import type { Engine, SagaRun, SagaState } from '../model/sagaRun';
+import type { TimelineEntry } from '../model/timeline';
+
+/** Which runs to list. Engines filter what they can server-side; the rest is filtered on each page. */
+export interface RunQuery {
+  statuses?: SagaState[];
+  orderIdPrefix?: string;
+  createdFrom?: number;
+  createdTo?: number;
+  updatedFrom?: number;
+  updatedTo?: number;
+  step?: string;
+  reasonContains?: string;
+}
+
+export interface RunPage {
+  runs: SagaRun[];
+  /** The engine's continuation; absent on the last page. */
+  next?: string;
+}
+
+/** Whether the run can continue from its failed step, by which engine action, and why (not). */
+export interface ResumeEligibility {
+  eligible: boolean;
+  action: 'rewind' | 'redrive';
+  reason: string;
+}
+
+/** One run with everything `show` and `replay` need. */
+export interface RunDetail {
+  run: SagaRun;
+  /** The run's input: the order. */
+  input: unknown;
+  output?: unknown;
+  /** Activities and waits, once per call, as the saga's trace. */
+  trace: string[];
+  timeline: TimelineEntry[];
+  resume: ResumeEligibility;
+  /** Step Functions: the token of the task parked on the operator's decision, found in the history. */
+  decisionToken?: string;
+}
+
+/** One engine, as the operator tool needs it. */
+export interface SagaBackend {
+  readonly engine: Engine;
+  /** One page of runs matching the query, `pageSize` at most. */
+  listPage(query: RunQuery, pageSize: number, token?: string): Promise<RunPage>;
+  /** Every run of the order on this engine, first run first. */
+  runsOf(orderId: string): Promise<SagaRun[]>;
+  detail(run: string): Promise<RunDetail | undefined>;
+  /** Continue the run from its failed step (Durable rewind, Step Functions RedriveExecution). */
+  resume(run: string, reason: string): Promise<void>;
+  /** Start a new run of the saga under `run` with `input`. */
+  start(run: string, input: unknown): Promise<void>;
+  /** Deliver the decision to the run parked on it. */
+  decide(detail: RunDetail, decision: OperatorDecision): Promise<void>;
+  terminate(run: string, reason: string): Promise<void>;
+  purge(run: string): Promise<void>;
+}
+
+/** The filters no engine applies server-side, on one normalized run. */
+export function matchesQuery(run: SagaRun, q: RunQuery): boolean {
+  if (q.statuses && !q.statuses.includes(run.status)) return false;
+  if (q.orderIdPrefix && !(run.orderId ?? run.run).startsWith(q.orderIdPrefix)) return false;
+  const created = Date.parse(run.createdAt);
+  const updated = Date.parse(run.updatedAt);
+  if (q.createdFrom !== undefined && created < q.createdFrom) return false;
+  if (q.createdTo !== undefined && created > q.createdTo) return false;
+  if (q.updatedFrom !== undefined && updated < q.updatedFrom) return false;
+  if (q.updatedTo !== undefined && updated > q.updatedTo) return false;
+  if (q.step && run.step !== q.step) return false;
+  if (q.reasonContains && !(run.reason ?? '').toLowerCase().includes(q.reasonContains.toLowerCase())) return false;
+  return true;
+}

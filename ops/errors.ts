@@ -1,0 +1,47 @@
+/**
+ * What the operator tool refuses, each with the HTTP status it answers and a message saying what to do. The CLI
+ * maps them to exit code 2 (usage) or 1 (the operation failed); the HTTP API to the status.
+ */
+export abstract class OpsError extends Error {
+  abstract readonly status: number;
+  abstract readonly code: string;
+  constructor(
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class OpsValidationError extends OpsError {
+  readonly status = 400;
+  readonly code = 'InvalidRequest';
+}
+
+export class UnknownOrderError extends OpsError {
+  readonly status = 404;
+  readonly code = 'OrderNotFound';
+  constructor(readonly orderId: string) {
+    super(
+      `No saga run of order ${orderId} exists on either engine (Durable instance ${orderId}, Step Functions execution ${orderId}). Check the order id, or list runs with a prefix: GET /api/ops/sagas?orderId=${orderId.slice(0, 4)}.`,
+      { orderId },
+    );
+  }
+}
+
+export class NotEligibleError extends OpsError {
+  readonly status = 409;
+  readonly code = 'NotEligible';
+}
+
+export class StalePlanError extends OpsError {
+  readonly status = 409;
+  readonly code = 'StalePlan';
+}
+
+/** An engine answered something the tool cannot use (unreachable, 5xx): not the operator's mistake. */
+export class EngineError extends OpsError {
+  readonly status = 502;
+  readonly code = 'EngineError';
+}

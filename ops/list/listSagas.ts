@@ -1,0 +1,67 @@
+import type { RunQuery, SagaBackend } from '../backends/sagaBackend';
+import type { SagaRun, SagaState } from '../model/sagaRun';
+import { SAGA_STATES } from '../model/sagaRun';
+import { decodePosition, encodePosition } from './pageToken';
+
+export interface SagaPage {
+  runs: SagaRun[];
+  /** Pass back as `continuationToken` for the next page; absent on the last one. */
+  continuationToken?: string;
+}
+
+/**
+ * Engine pages read per request at most: a selective filter over many runs returns a short page with a token
+ * rather than scanning everything in one request.
+ */
+const MAX_ENGINE_PAGES = 20;
+
+/**
+ * One page across engines: the first engine's runs, then the next engine's, each engine paging server-side.
+ * Each engine page is asked for exactly what is still missing, so no fetched row is ever dropped between pages.
+ */
+export async function listSagas(
+  backends: SagaBackend[],
+  query: RunQuery,
+  pageSize: number,
+  continuationToken?: string,
+): Promise<SagaPage> {
+  let pos = decodePosition(continuationToken);
+  const runs: SagaRun[] = [];
+  for (let reads = 0; runs.length < pageSize && pos.e < backends.length && reads < MAX_ENGINE_PAGES; reads++) {
+    const page = await backends[pos.e].listPage(query, pageSize - runs.length, pos.t);
+    runs.push(...page.runs);
+    pos = page.next ? { e: pos.e, t: page.next } : { e: pos.e + 1 };
+  }
+  return { runs, ...(pos.e < backends.length ? { continuationToken: encodePosition(pos) } : {}) };
+}
+
+export interface StatusCounts {
+  total: number;
+  byStatus: Record<SagaState, number>;
+  byEngine: Record<string, Record<SagaState, number>>;
+  /** Saga runs whose name matches no order (started by hand, or by something else). */
+  orphans: number;
+}
+
+const zeros = (): Record<SagaState, number> =>
+  Object.fromEntries(SAGA_STATES.map((s) => [s, 0])) as Record<SagaState, number>;
+
+/** Counts per status over every run matching the query, page by page (memory stays flat in the number of runs). */
+export async function countSagas(backends: SagaBackend[], query: RunQuery, pageSize = 1000): Promise<StatusCounts> {
+  const counts: StatusCounts = { total: 0, byStatus: zeros(), byEngine: {}, orphans: 0 };
+  for (const backend of backends) {
+    const mine = (counts.byEngine[backend.engine] = zeros());
+    let token: string | undefined;
+    do {
+      const page = await backend.listPage(query, pageSize, token);
+      for (const run of page.runs) {
+        counts.total++;
+        counts.byStatus[run.status]++;
+        mine[run.status]++;
+        if (!run.orderId) counts.orphans++;
+      }
+      token = page.next;
+    } while (token);
+  }
+  return counts;
+}

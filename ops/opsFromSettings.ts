@@ -1,0 +1,37 @@
+import { NEEDS_ATTENTION_ERROR } from '../aws-stepfunctions/generator/generateStateMachine';
+import { sfnClient } from '../adapters/aws/sfnClient';
+import { cosmosContainer } from '../adapters/cosmos/database';
+import { intSettingOr } from '../adapters/settings';
+import { orderSaga } from '../saga/definition/orderSaga';
+import { CosmosAuditLog } from './audit/cosmosAuditLog';
+import { DurableBackend } from './backends/durable/durableBackend';
+import { DurableEndpoint, DurableManagementApi } from './backends/durable/managementApi';
+import type { SagaBackend } from './backends/sagaBackend';
+import { StepFunctionsBackend } from './backends/stepFunctions/stepFunctionsBackend';
+import { OpsService } from './opsService';
+import { DEFAULT_STUCK_THRESHOLD_MS, StuckCheck } from './status/normalize';
+
+/**
+ * The operator tool as the Functions app runs it: Durable through the management API the durable client binding
+ * points at (with its system key), Step Functions when AWS_REGION is set (the saga's state machine from
+ * ORDER_SAGA_STATE_MACHINE_ARN, or found by name), the audit in Cosmos DB, the stuck threshold from
+ * OPS_STUCK_THRESHOLD_MINUTES (default 30).
+ */
+export function opsFromSettings(durable: DurableEndpoint, now: () => Date = () => new Date()): OpsService {
+  const thresholdMs = process.env.OPS_STUCK_THRESHOLD_MINUTES
+    ? intSettingOr('OPS_STUCK_THRESHOLD_MINUTES', 30) * 60_000
+    : DEFAULT_STUCK_THRESHOLD_MS;
+  const stuck = (): StuckCheck => ({ definition: orderSaga, nowMs: now().getTime(), thresholdMs });
+  const backends: SagaBackend[] = [new DurableBackend(new DurableManagementApi(durable), orderSaga, stuck)];
+  if (process.env.AWS_REGION)
+    backends.push(
+      new StepFunctionsBackend(
+        sfnClient(),
+        orderSaga,
+        stuck,
+        NEEDS_ATTENTION_ERROR,
+        process.env.ORDER_SAGA_STATE_MACHINE_ARN || undefined,
+      ),
+    );
+  return new OpsService(backends, new CosmosAuditLog(() => cosmosContainer('opsAudit')), orderSaga, now);
+}

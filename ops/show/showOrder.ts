@@ -1,0 +1,45 @@
+import type { RunDetail, SagaBackend } from '../backends/sagaBackend';
+import { UnknownOrderError } from '../errors';
+import type { Engine, SagaRun } from '../model/sagaRun';
+import { traceDiff, TraceDiff } from './traceDiff';
+
+export interface OrderView {
+  orderId: string;
+  /** Every run of the order on every engine, first run first. */
+  runs: SagaRun[];
+  /** The latest run on each engine, with its trace and timeline. */
+  latest: Partial<Record<Engine, RunDetail>>;
+  /** When the order ran on both engines: how their latest runs differ. */
+  diff?: TraceDiff;
+}
+
+const outcomeOf = (d: RunDetail): string => d.run.outcome ?? d.run.status;
+
+export async function showOrder(backends: SagaBackend[], orderId: string): Promise<OrderView> {
+  const perEngine = await Promise.all(backends.map(async (b) => ({ backend: b, runs: await b.runsOf(orderId) })));
+  const runs = perEngine.flatMap((p) => p.runs);
+  if (!runs.length) throw new UnknownOrderError(orderId);
+  const latest: Partial<Record<Engine, RunDetail>> = {};
+  await Promise.all(
+    perEngine
+      .filter((p) => p.runs.length)
+      .map(async (p) => {
+        const detail = await p.backend.detail(p.runs[p.runs.length - 1].run);
+        if (detail) latest[p.backend.engine] = detail;
+      }),
+  );
+  const { durable, stepFunctions } = latest;
+  return {
+    orderId,
+    runs,
+    latest,
+    ...(durable && stepFunctions
+      ? {
+          diff: traceDiff(
+            { trace: durable.trace, timeline: durable.timeline, outcome: outcomeOf(durable) },
+            { trace: stepFunctions.trace, timeline: stepFunctions.timeline, outcome: outcomeOf(stepFunctions) },
+          ),
+        }
+      : {}),
+  };
+}

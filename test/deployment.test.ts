@@ -145,7 +145,7 @@ describe('the deployment shape (npm pack of the app, installed for production)',
     expect(packed).toEqual(expect.arrayContaining(['host.json', 'package.json', 'dist/triggers/placeOrder.js']));
     const stray = packed.filter(
       (f) =>
-        !/^dist\/(activities|adapters|aws-stepfunctions|bridge|ops|orchestrations|saga|triggers)\//.test(f) &&
+        !/^dist\/(activities|adapters|aws-stepfunctions|bridge|dashboard|ops|orchestrations|saga|triggers)\//.test(f) &&
         !['host.json', 'package.json', 'README.md'].includes(f),
     );
     expect(stray).toEqual([]);

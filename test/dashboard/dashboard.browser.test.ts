@@ -1,0 +1,309 @@
+/**
+ * The operations dashboard in a real browser (Debian's Chromium driven by playwright-core) on the embedded
+ * platform: sagas in several statuses on both engines, then an operator signs in, reads the overview, filters
+ * the list, opens an order's timeline, dry-runs and applies a replay from a multi-select, and finds it in the
+ * audit; the gateway's ledger, stock and e-mails show what the replay did. A reader key sees no enabled
+ * mutating button, and the pages work from the keyboard.
+ */
+import * as path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumInstalled, launchChromium, NO_CHROMIUM } from '../fixtures/browser';
+import {
+  executionStatus,
+  KEYS,
+  ops,
+  OpsPlatform,
+  order,
+  passTimeUntil,
+  placeOnDurable,
+  placeOnStepFunctions,
+  setStock,
+  startOpsPlatform,
+} from '../fixtures/opsPlatform';
+import { inventory, repoRoot } from '../fixtures/orderApp';
+
+let p: OpsPlatform;
+let browser: Browser;
+
+const durableStatus = (id: string) => p.t.platform.engine.getStatus(id);
+const closed = (id: string) => ['Completed', 'Failed', 'Terminated'].includes(durableStatus(id)?.runtimeStatus ?? '');
+const parked = (id: string) => (durableStatus(id)?.customStatus as { phase?: string } | undefined)?.phase === 'parked';
+const charges = (orderId: string) =>
+  p.t.platform.clouds.paymentGateway.ledger().charges.filter((c) => c.orderId === orderId && c.status !== 'failed');
+
+/** `DASHBOARD_SCREENSHOTS=1` rewrites README's screenshots under docs/ from this run. */
+async function screenshot(page: Page, name: string): Promise<void> {
+  if (process.env.DASHBOARD_SCREENSHOTS)
+    await page.screenshot({ path: path.join(repoRoot, 'docs', `dashboard-${name}.png`), fullPage: true });
+}
+
+async function signedIn(key: string, path = ''): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+  page.on('pageerror', (e) => {
+    throw e;
+  });
+  await page.goto(`${p.t.baseUrl}/api/ops/ui/${path}`);
+  await page.getByLabel('Ops key').fill(key);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Dashboard' }).waitFor();
+  return page;
+}
+
+describe.skipIf(!chromiumInstalled)('the operations dashboard in Chromium', () => {
+  beforeAll(async () => {
+    [p, browser] = await Promise.all([startOpsPlatform(), launchChromium()]);
+    await setStock(p, { 'SKU-TEA': 500, 'SKU-DASH-DF': 0, 'SKU-DASH-SFN': 0 });
+    await placeOnDurable(p, order('dash-df-ok', 'pm_card_visa'));
+    await placeOnDurable(p, order('dash-df-dec', 'pm_card_declined'));
+    await placeOnDurable(p, order('dash-df-na', 'pm_card_no_confirm_refund_fails'));
+    await placeOnDurable(p, order('dash-df-oos', 'pm_card_visa', 'SKU-DASH-DF'));
+    await placeOnDurable(p, order('dash-both', 'pm_card_visa'));
+    await placeOnStepFunctions(p, order('dash-sfn-ok', 'pm_card_visa'));
+    await placeOnStepFunctions(p, order('dash-sfn-dec', 'pm_card_declined'));
+    await placeOnStepFunctions(p, order('dash-sfn-oos', 'pm_card_visa', 'SKU-DASH-SFN'));
+    await placeOnStepFunctions(p, order('dash-both', 'pm_card_visa'));
+    await passTimeUntil(p, async () => {
+      const sfn = await Promise.all(
+        ['dash-sfn-ok', 'dash-sfn-dec', 'dash-sfn-oos', 'dash-both'].map(
+          async (n) => (await executionStatus(p, n)) === 'SUCCEEDED',
+        ),
+      );
+      return (
+        ['dash-df-ok', 'dash-df-dec', 'dash-df-oos', 'dash-both'].every(closed) &&
+        parked('dash-df-na') &&
+        sfn.every(Boolean)
+      );
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await p?.stop();
+  });
+
+  it('signs in with the key kept in sessionStorage (never in the URL) and shows counts per status for each engine', async () => {
+    const page = await signedIn(KEYS.operator);
+    const counts = page.getByRole('table', { name: /Sagas per status/ });
+    await counts.waitFor();
+    const api = (await ops(p, 'GET', 'sagas?pageSize=500&counts=true', KEYS.reader)).body.counts;
+    const cell = (status: string, col: number) =>
+      counts
+        .getByRole('row')
+        .filter({ has: page.getByRole('rowheader', { name: status }) })
+        .getByRole('cell')
+        .nth(col);
+    expect(await cell('Compensated', 0).textContent()).toBe(String(api.byEngine.durable.Compensated));
+    expect(await cell('Compensated', 1).textContent()).toBe(String(api.byEngine.stepFunctions.Compensated));
+    expect(await cell('Completed', 2).textContent()).toBe(String(api.byStatus.Completed));
+    expect(api.byEngine.durable.Compensated).toBe(2);
+    await expect
+      .poll(() => page.getByRole('region', { name: 'Oldest saga needing action' }).textContent())
+      .toMatch(/dash-df-na.*NeedsAttention/);
+    expect(page.url()).not.toContain(KEYS.operator);
+    expect(await page.evaluate('Object.values(sessionStorage)')).toContain(KEYS.operator);
+    expect(await page.evaluate('Object.values(localStorage)')).toEqual([]);
+    await screenshot(page, 'overview');
+    await page.close();
+  });
+
+  it('filters the list of both engines, keeps the filters in the URL, and a link to it reproduces the view', async () => {
+    const page = await signedIn(KEYS.operator, '#/sagas');
+    await page.getByLabel('Status').selectOption('Compensated');
+    await page.getByLabel('Order id starts with').fill('dash-');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await expect.poll(() => page.url()).toMatch(/#\/sagas\?status=Compensated&orderId=dash-/);
+    const rows = page.getByRole('table', { name: /run\(s\) on this page/ }).locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(4);
+    const text = (await rows.allTextContents()).join('\n');
+    for (const id of ['dash-df-dec', 'dash-df-oos', 'dash-sfn-dec', 'dash-sfn-oos']) expect(text).toContain(id);
+    expect(text).toContain('Durable Functions');
+    expect(text).toContain('Step Functions');
+    expect(text).not.toMatch(/Completed|NeedsAttention/);
+
+    const link = page.url();
+    const again = await browser.newPage();
+    await again.goto(link);
+    await again.getByLabel('Ops key').fill(KEYS.reader);
+    await again.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => again.locator('table.sagas tbody tr').count()).toBe(4);
+    expect(await again.getByLabel('Status').inputValue()).toBe('Compensated');
+    await again.close();
+    await page.close();
+  });
+
+  it("opens an order that ran on both engines: a lane per engine with the step graph, the timeline's attempts and waits, the trace diff", async () => {
+    const page = await signedIn(KEYS.operator, '#/sagas?orderId=dash-both');
+    await page.getByRole('link', { name: 'dash-both' }).first().click();
+    await page.getByRole('heading', { name: 'Order dash-both' }).waitFor();
+    for (const engine of ['Durable Functions', 'Step Functions']) {
+      const lane = page.getByRole('region', { name: new RegExp(`^${engine}`) });
+      const timeline = lane.getByRole('table', { name: /Timeline of dash-both/ });
+      const charge = timeline.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'chargePayment' }) });
+      expect(await charge.getByRole('cell').first().textContent(), engine).toBe('succeeded');
+      const wait = timeline
+        .getByRole('row')
+        .filter({ has: page.getByRole('rowheader', { name: 'await PaymentConfirmed' }) });
+      expect(await wait.textContent(), engine).toMatch(/received.*deadline \d\d:\d\d:\d\d UTC/);
+      const steps = lane.getByRole('list', { name: /Saga steps/ }).getByRole('listitem');
+      expect(await steps.allTextContents(), engine).toEqual([
+        expect.stringMatching(/^reserveInventory.*done/),
+        expect.stringMatching(/^chargePayment.*done/),
+        expect.stringMatching(/^sendNotification.*done/),
+        expect.stringMatching(/^syncAnalytics/),
+      ]);
+    }
+    await expect
+      .poll(() =>
+        page
+          .getByRole('region', { name: /Trace diff/ })
+          .getByRole('heading')
+          .textContent(),
+      )
+      .toBe('Trace diff: both engines did the same');
+    await screenshot(page, 'order');
+    await page.close();
+  });
+
+  it('replays two out-of-stock orders on both engines from a multi-select: dry-run plan first, reason, apply with the hash; both complete, each charged once, and the audit shows it', async () => {
+    await setStock(p, { 'SKU-DASH-DF': 5, 'SKU-DASH-SFN': 5 });
+    const chargedBefore = charges('dash-df-oos').length + charges('dash-sfn-oos').length;
+    const page = await signedIn(KEYS.operator, '#/sagas?status=Compensated&orderId=dash-');
+    await page.getByRole('checkbox', { name: /Select order dash-df-oos/ }).check();
+    await page.getByRole('checkbox', { name: /Select order dash-sfn-oos/ }).check();
+    await page.getByRole('button', { name: 'Replay selected (2)…' }).click();
+    const dialog = page.getByRole('dialog', { name: /Replay 2 selected/ });
+    await dialog.getByLabel(/Restart/).check();
+    const apply = dialog.getByRole('button', { name: /Apply plan/ });
+    expect(await apply.isDisabled()).toBe(true);
+    await dialog.getByRole('button', { name: 'Dry run' }).click();
+    expect(await dialog.getByRole('alert').textContent()).toMatch(/reason is required/i);
+    await dialog.getByLabel('Reason (recorded in the audit)').fill('stock arrived, INC-42');
+    await dialog.getByRole('button', { name: 'Dry run' }).click();
+    const plan = dialog.getByRole('table', { name: /^Plan / });
+    await plan.waitFor();
+    expect(await plan.locator('caption').textContent()).toMatch(/2 eligible, 0 not/);
+    expect(await plan.textContent()).toMatch(/chargePayment/);
+    // The dry run changed nothing.
+    expect(charges('dash-df-oos').length + charges('dash-sfn-oos').length).toBe(chargedBefore);
+    expect((await inventory(p.t).get('SKU-DASH-DF'))?.available).toBe(5);
+
+    await apply.click();
+    const results = dialog.getByRole('table', { name: /^Applied 2, skipped 0, failed 0/ });
+    await results.waitFor();
+    const newRuns = (await results.locator('tbody tr').allTextContents()).join(' ');
+    expect(newRuns).toMatch(/dash-df-oos/);
+    expect(newRuns).toMatch(/dash-sfn-oos/);
+    await page.keyboard.press('Escape');
+
+    await passTimeUntil(p, async () => {
+      const view = (await ops(p, 'GET', 'sagas?orderId=dash-&status=Completed&pageSize=100', KEYS.reader)).body;
+      const done = view.runs.filter((r: { orderId?: string }) => r.orderId?.endsWith('-oos'));
+      return done.length === 2;
+    });
+    expect(charges('dash-df-oos')).toHaveLength(1);
+    expect(charges('dash-sfn-oos')).toHaveLength(1);
+    expect((await inventory(p.t).get('SKU-DASH-DF'))?.available).toBe(4);
+    expect((await inventory(p.t).get('SKU-DASH-SFN'))?.available).toBe(4);
+
+    await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'Audit' }).click();
+    const audit = page.getByRole('table', { name: /newest first/ });
+    await audit.waitFor();
+    const applied = audit
+      .locator('tbody tr')
+      .filter({ hasText: 'stock arrived, INC-42' })
+      .filter({ hasNotText: 'dry run' });
+    expect(await applied.textContent()).toMatch(/otto.*replay restart.*dash-df-oos.*applied/s);
+    expect(await audit.locator('tbody tr').filter({ hasText: '(dry run)' }).count()).toBeGreaterThanOrEqual(1);
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export (JSON Lines)' }).click(),
+    ]);
+    const lines = (
+      await download.createReadStream().then(async (s) => {
+        let text = '';
+        for await (const chunk of s) text += chunk;
+        return text;
+      })
+    )
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
+    expect(lines.some((e) => e.reason === 'stock arrived, INC-42' && !e.dryRun && e.who === 'otto')).toBe(true);
+    expect(JSON.stringify(lines)).not.toContain(KEYS.operator);
+    await page.close();
+  });
+
+  it('a reader key sees no enabled mutating button on the list or an order page', async () => {
+    const page = await signedIn(KEYS.reader, '#/sagas?orderId=dash-');
+    await page.locator('table.sagas tbody tr').first().waitFor();
+    expect(await page.getByRole('banner').textContent()).toMatch(/rita \(reader, read-only\)/);
+    const enabled = async () =>
+      (await page.locator('main button:enabled').allTextContents()).filter((t) =>
+        /replay|retry|resolve|terminate/i.test(t),
+      );
+    expect(await page.getByRole('button', { name: /Replay selected/ }).isDisabled()).toBe(true);
+    expect(await enabled()).toEqual([]);
+    await page.goto(`${p.t.baseUrl}/api/ops/ui/#/orders/dash-df-na`);
+    await page.getByRole('group', { name: 'Operator actions' }).waitFor();
+    expect(await page.getByRole('group', { name: 'Operator actions' }).getByRole('button').count()).toBe(4);
+    expect(await enabled()).toEqual([]);
+    expect(await page.getByRole('button', { name: 'Mark resolved…' }).getAttribute('title')).toMatch(/reader role/);
+    await screenshot(page, 'order-needs-attention');
+    await page.close();
+  });
+
+  it('works from the keyboard: skip link, navigation, filters, opening an order, a dialog closed with Escape', async () => {
+    const page = await signedIn(KEYS.operator);
+    await page.getByRole('table', { name: /Sagas per status/ }).waitFor();
+    // Each page takes the focus when it is drawn, so a screen reader starts at the new content.
+    expect(await page.evaluate('document.activeElement?.id')).toBe('main');
+    const focused = () => page.evaluate('document.activeElement?.textContent');
+    for (let i = 0; i < 5; i++) await page.keyboard.press('Shift+Tab');
+    expect(await focused()).toBe('Skip to content');
+    const url = page.url();
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate('document.activeElement?.id')).toBe('main');
+    expect(page.url()).toBe(url);
+    for (let i = 0; i < 3; i++) await page.keyboard.press('Shift+Tab');
+    expect(await focused()).toBe('Sagas');
+    await page.keyboard.press('Enter');
+    await page.getByRole('search', { name: 'Filter sagas' }).waitFor();
+    await page.getByLabel('Order id starts with').focus();
+    await page.keyboard.type('dash-df-na');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.url()).toMatch(/orderId=dash-df-na/);
+    const link = page.getByRole('link', { name: 'dash-df-na' });
+    await link.waitFor();
+    await link.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Order dash-df-na' }).waitFor();
+    await page.getByRole('button', { name: 'Mark resolved…' }).focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Mark resolved' });
+    await dialog.waitFor();
+    expect(await page.evaluate("document.activeElement?.closest('dialog') !== null")).toBe(true);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(parked('dash-df-na')).toBe(true);
+    await page.close();
+  });
+
+  it('refuses a wrong key at sign-in with a message, and serves no file outside the dashboard', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${p.t.baseUrl}/api/ops/ui/`);
+    await page.getByLabel('Ops key').fill('not-a-key-0000000000000000');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    expect(await page.getByRole('alert').textContent()).toBe('That key is not an ops key.');
+    await page.close();
+    const traversal = await fetch(`${p.t.baseUrl}/api/ops/ui/..%2F..%2Fpackage.json`);
+    expect(traversal.status).toBe(404);
+    const shell = await fetch(`${p.t.baseUrl}/api/ops/ui/`);
+    expect(shell.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+  });
+});
+
+describe.skipIf(chromiumInstalled)('the operations dashboard in Chromium', () => {
+  it(NO_CHROMIUM, () => {});
+});

@@ -1,0 +1,36 @@
+import { app, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { orderSaga } from '../../saga/definition/orderSaga';
+import { durableClientInput, opsEdge } from './opsEdge';
+
+/**
+ * GET /api/ops/session: who the key belongs to and its role (so the dashboard disables what the role may not
+ * do; the API refuses it anyway), and the saga definition's steps for the step graph. Never the key.
+ */
+export async function sessionHttp(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  return opsEdge(request, context, 'reader', async (_ops, caller) => ({
+    status: 200,
+    jsonBody: {
+      caller,
+      saga: {
+        name: orderSaga.name,
+        steps: orderSaga.steps.map((s) => ({
+          name: s.name,
+          activity: s.activity,
+          ...(s.compensation ? { compensation: s.compensation } : {}),
+          critical: s.critical,
+          ...(s.awaitEvent ? { awaits: { event: s.awaitEvent.event, timeoutMs: s.awaitEvent.timeoutMs } } : {}),
+          runs: s.runs ?? 'success',
+        })),
+        park: { event: orderSaga.park.event, timeoutMs: orderSaga.park.timeoutMs },
+      },
+    },
+  }));
+}
+
+app.http('opsSession', {
+  route: 'ops/session',
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  extraInputs: [durableClientInput],
+  handler: sessionHttp,
+});

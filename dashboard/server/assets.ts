@@ -1,11 +1,14 @@
-import { readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { SHELL_HTML } from './shell';
+import { shellHtml } from './shell';
 import { STYLES_CSS } from './styles';
 
 export interface Asset {
   contentType: string;
   body: string;
+  /** A strong validator: the browser revalidates each load and gets 304 while the file is unchanged. */
+  etag: string;
 }
 
 /** The compiled page code (dashboard/browser, built by its own tsconfig beside the app). */
@@ -14,34 +17,38 @@ const BROWSER_DIR = path.resolve(__dirname, '../browser');
 /** Module paths as the page imports them: letters, digits, "-", "_", one optional folder. Nothing else is read. */
 const MODULE_PATH = /^(?:[A-Za-z0-9_-]+\/)?[A-Za-z0-9_-]+\.js$/;
 
-const cache = new Map<string, Promise<Asset | undefined>>();
+const asset = (contentType: string, body: string): Asset => ({
+  contentType,
+  body,
+  etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`,
+});
 
-async function loadModule(name: string): Promise<Asset | undefined> {
-  try {
-    return {
-      contentType: 'text/javascript; charset=utf-8',
-      body: await readFile(path.join(BROWSER_DIR, name), 'utf8'),
-    };
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
-  }
+let catalog: Promise<Map<string, Asset>> | undefined;
+
+/** Every file the dashboard serves, read once: the deployed files do not change while the app runs. */
+async function load(): Promise<Map<string, Asset>> {
+  const files = new Map<string, Asset>();
+  const names = (await readdir(BROWSER_DIR, { recursive: true, encoding: 'utf8' }))
+    .map((n) => n.split(path.sep).join('/'))
+    .filter((n) => MODULE_PATH.test(n))
+    .sort();
+  for (const name of names)
+    files.set(name, asset('text/javascript; charset=utf-8', await readFile(path.join(BROWSER_DIR, name), 'utf8')));
+  const page = asset('text/html; charset=utf-8', shellHtml(names.filter((n) => n !== 'app.js')));
+  files.set('', page);
+  files.set('index.html', page);
+  files.set('styles.css', asset('text/css; charset=utf-8', STYLES_CSS));
+  return files;
 }
 
 /**
- * The dashboard's files by their path under /api/ops/ui/: the page, its styles and its modules. Unknown or
- * malformed paths are undefined (404), so no request can read another file of the app.
+ * The dashboard's files by their path under /api/ops/ui/: the page, its styles and its modules. Any other path
+ * is undefined (404): the catalog is a fixed list, so no request can name another file of the app.
  */
-export function dashboardAsset(name: string): Promise<Asset | undefined> {
-  if (name === '' || name === 'index.html')
-    return Promise.resolve({ contentType: 'text/html; charset=utf-8', body: SHELL_HTML });
-  if (name === 'styles.css') return Promise.resolve({ contentType: 'text/css; charset=utf-8', body: STYLES_CSS });
-  if (!MODULE_PATH.test(name)) return Promise.resolve(undefined);
-  let asset = cache.get(name);
-  if (!asset) {
-    asset = loadModule(name);
-    cache.set(name, asset);
-    asset.catch(() => cache.delete(name));
+export async function dashboardAsset(name: string): Promise<Asset | undefined> {
+  if (!catalog) {
+    catalog = load();
+    catalog.catch(() => (catalog = undefined));
   }
-  return asset;
+  return (await catalog).get(name);
 }

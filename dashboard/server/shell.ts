@@ -1,8 +1,9 @@
 /**
  * The dashboard's one HTML page. Scripts and styles are files of the app (no CDN, no inline code), so the
- * Content-Security-Policy can refuse everything else.
+ * Content-Security-Policy can refuse everything else. Every module is preloaded: the browser fetches them in
+ * parallel instead of discovering them import by import.
  */
-export const SHELL_HTML = `<!doctype html>
+export const shellHtml = (modules: string[]): string => `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -10,6 +11,7 @@ export const SHELL_HTML = `<!doctype html>
 <title>Order sagas: operations</title>
 <link rel="stylesheet" href="styles.css">
 <script type="module" src="app.js"></script>
+${modules.map((m) => `<link rel="modulepreload" href="${m}">`).join('\n')}
 </head>
 <body>
 <a class="skip" href="#main">Skip to content</a>

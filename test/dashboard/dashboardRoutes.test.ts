@@ -61,7 +61,12 @@ describe('the dashboard files', () => {
     const app = await get('/app.js');
     expect(app.headers.get('content-type')).toMatch(/^text\/javascript/);
     expect(await app.text()).toMatch(/from '\.\/pages\/list\.js'/);
-    expect((await get('/pages/list.js')).status).toBe(200);
+    expect(html).toContain('<link rel="modulepreload" href="pages/list.js">');
+    const list = await get('/pages/list.js');
+    expect(list.status).toBe(200);
+    const etag = list.headers.get('etag')!;
+    const again = await fetch(`${p.t.baseUrl}/api/ops/ui/pages/list.js`, { headers: { 'if-none-match': etag } });
+    expect(again.status).toBe(304);
     expect((await get('/styles.css')).headers.get('content-type')).toMatch(/^text\/css/);
   });
 

@@ -30,7 +30,13 @@ export async function dashboardHttp(request: HttpRequest): Promise<HttpResponseI
       ...errorResponse(404, 'NotFound', `The dashboard has no file "${name}". Open /api/ops/ui/ for the dashboard.`),
       headers: SECURITY_HEADERS,
     };
-  return { status: 200, headers: { 'content-type': asset.contentType, ...SECURITY_HEADERS }, body: asset.body };
+  if (request.headers.get('if-none-match') === asset.etag)
+    return { status: 304, headers: { etag: asset.etag, ...SECURITY_HEADERS } };
+  return {
+    status: 200,
+    headers: { 'content-type': asset.contentType, etag: asset.etag, ...SECURITY_HEADERS },
+    body: asset.body,
+  };
 }
 
 app.http('opsDashboard', {

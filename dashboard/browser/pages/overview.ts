@@ -91,6 +91,8 @@ export const overviewPage: Page = async (ctx) => {
   const updated = h('p', { class: 'updated' });
   show(ctx.main, h('h1', {}, 'Overview'), updated, body);
   let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  // The next refresh is planned when this one is done, so a slow answer never piles up requests.
   const refresh = async () => {
     try {
       const o = await ctx.api.overview();
@@ -100,11 +102,11 @@ export const overviewPage: Page = async (ctx) => {
     } catch (e) {
       if (!stopped) show(updated, h('span', { class: 'error', role: 'alert' }, (e as Error).message));
     }
+    if (!stopped) timer = setTimeout(refresh, REFRESH_MS);
   };
-  await refresh();
-  const timer = setInterval(refresh, REFRESH_MS);
+  void refresh();
   return () => {
     stopped = true;
-    clearInterval(timer);
+    clearTimeout(timer);
   };
 };

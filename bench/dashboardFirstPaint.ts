@@ -114,10 +114,11 @@ async function main(): Promise<void> {
     const seedSeconds = await seed(platform);
     const ui = `${platform.url}/api/ops/ui/`;
     const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-    await page.goto(ui);
+    console.log(`Dashboard first paint: ${total} runs seeded in ${seedSeconds.toFixed(0)} s; loading each view…`);
+    await page.goto(`${ui}#/sagas`);
     await page.getByLabel('Ops key').fill(KEY);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.locator('table.counts').waitFor({ timeout: 60_000 });
+    await page.locator('table.sagas').waitFor({ timeout: 300_000 });
     const cases: Case[] = [
       { view: 'list, no filter (50 rows, both engines)', fragment: '#/sagas', ready: 'table.sagas tbody tr' },
       {
@@ -143,6 +144,8 @@ async function main(): Promise<void> {
         await page.goto(ui + c.fragment);
         await page.locator(c.ready).first().waitFor({ timeout: 300_000 });
         times.push(performance.now() - t0);
+        // A view slower than 10 s is measured once: its figure is what matters, not its spread.
+        if (times[0] > 10_000) break;
       }
       rows.push({ view: c.view, 'median ms': Math.round(median(times)), 'max ms': Math.round(Math.max(...times)) });
     }

@@ -12,6 +12,9 @@ import type {
 
 const KEY_STORAGE = 'ops-dashboard-key';
 
+/** Dispatched on window when the API no longer accepts the key. */
+export const KEY_REFUSED = 'ops-key-refused';
+
 /** The key lives in this tab's sessionStorage only: never in the URL, a cookie or localStorage. */
 export const storedKey = {
   get: (): string | null => sessionStorage.getItem(KEY_STORAGE),
@@ -60,7 +63,10 @@ export class OpsApi {
       } catch {
         error = undefined;
       }
-      throw new ApiError(res.status, error?.code ?? 'HttpError', error?.message ?? `HTTP ${res.status}`);
+      const failure = new ApiError(res.status, error?.code ?? 'HttpError', error?.message ?? `HTTP ${res.status}`);
+      // The key was removed from the app settings (rotated out) while the page was open: sign in again.
+      if (res.status === 401) window.dispatchEvent(new CustomEvent(KEY_REFUSED, { detail: failure.message }));
+      throw failure;
     }
     return res;
   }

@@ -1,4 +1,4 @@
-import { ApiError, OpsApi, storedKey } from './api.js';
+import { ApiError, KEY_REFUSED, OpsApi, storedKey } from './api.js';
 import type { Page, PageContext } from './context.js';
 import { h, show } from './elements.js';
 import { auditPage } from './pages/audit.js';
@@ -28,6 +28,8 @@ function announce(text: string): void {
 }
 
 let leave: (() => void) | void;
+/** Set once the key is accepted: a refusal before that is the sign-in's own error. */
+let signedIn = false;
 
 async function render(ctx: PageContext): Promise<void> {
   leave?.();
@@ -59,10 +61,12 @@ async function start(problem?: string): Promise<void> {
     storedKey.clear();
     return start(e instanceof ApiError && e.status === 401 ? 'That key is not an ops key.' : (e as Error).message);
   }
+  signedIn = true;
   const ctx: PageContext = { api, session, main, announce };
   nav.hidden = false;
   const signOut = h('button', { type: 'button', class: 'link' }, 'Sign out');
   signOut.addEventListener('click', () => {
+    signedIn = false;
     storedKey.clear();
     leave?.();
     void start();
@@ -76,6 +80,14 @@ async function start(problem?: string): Promise<void> {
   await render(ctx);
 }
 
+window.addEventListener(KEY_REFUSED, () => {
+  if (!signedIn) return;
+  signedIn = false;
+  storedKey.clear();
+  leave?.();
+  leave = undefined;
+  void start('The API no longer accepts this key (it may have been rotated): sign in again.');
+});
 // The skip link must not change the fragment: the fragment is the route.
 document.querySelector('a.skip')?.addEventListener('click', (event) => {
   event.preventDefault();

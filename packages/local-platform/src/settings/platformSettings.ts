@@ -141,7 +141,7 @@ export const PLATFORM_SETTINGS = {
     'LOCAL_SERVICES_STORE',
     storeLocation,
     '.local/services.sqlite',
-    'Where the payment gateway, the e-mail service and the Service Bus keep their state; `memory` whenever the durable store is `memory`.',
+    'Where the payment gateway, the e-mail service, the Service Bus and the local EventBridge keep their state; `memory` whenever the durable store is `memory`.',
   ),
   cosmosStore: withDefault(
     'LOCAL_COSMOS_STORE',

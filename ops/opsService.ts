@@ -101,7 +101,8 @@ export class OpsService {
         mode: request.mode,
         planHash: planned.plan.planHash,
         targets,
-        plan: planned.plan.items,
+        // Without the step previews: the fingerprints are what naming a changed saga needs.
+        plan: planned.plan.items.map((item) => ({ ...item, steps: [] })),
       });
       return planned.plan;
     }

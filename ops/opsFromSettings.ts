@@ -17,7 +17,27 @@ import { DEFAULT_STUCK_THRESHOLD_MS, StuckCheck } from './status/normalize';
  * ORDER_SAGA_STATE_MACHINE_ARN, or found by name), the audit in Cosmos DB, the stuck threshold from
  * OPS_STUCK_THRESHOLD_MINUTES (default 30).
  */
-export function opsFromSettings(durable: DurableEndpoint, now: () => Date = () => new Date()): OpsService {
+let cached: { key: string; ops: OpsService } | undefined;
+
+/**
+ * The service for these settings, kept while they stay the same: the Step Functions side remembers the state
+ * machine it found and the succeeded executions it described, so later requests do not pay for them again.
+ */
+export function opsFromSettings(durable: DurableEndpoint): OpsService {
+  const key = [
+    durable.baseUrl,
+    durable.requiredQuery,
+    process.env.AWS_REGION,
+    process.env.AWS_ENDPOINT_URL_SFN,
+    process.env.ORDER_SAGA_STATE_MACHINE_ARN,
+    process.env.OPS_STUCK_THRESHOLD_MINUTES,
+    process.env.COSMOS_ENDPOINT,
+  ].join('\n');
+  if (cached?.key !== key) cached = { key, ops: buildOps(durable) };
+  return cached.ops;
+}
+
+function buildOps(durable: DurableEndpoint, now: () => Date = () => new Date()): OpsService {
   const thresholdMs = process.env.OPS_STUCK_THRESHOLD_MINUTES
     ? intSettingOr('OPS_STUCK_THRESHOLD_MINUTES', 30) * 60_000
     : DEFAULT_STUCK_THRESHOLD_MS;

@@ -75,7 +75,23 @@ export class OpsService {
     const planned = await planReplay(this.backends, this.definition, request.selection, request.mode);
     const at = this.now().toISOString();
     const targets = planned.plan.items.map((i) => ({ orderId: i.orderId, engine: i.engine, run: i.run }));
+    const nothingToDo = () =>
+      new NotEligibleError(
+        `Nothing to ${request.mode}: ${planned.plan.items.map((i) => `${i.orderId} (${i.engine} ${i.run}): ${i.reason}`).join('; ')}.`,
+        {
+          items: planned.plan.items.map((i) => ({
+            orderId: i.orderId,
+            engine: i.engine,
+            run: i.run,
+            status: i.status,
+            reason: i.reason,
+          })),
+        },
+      );
+    // Orders named one by one that cannot be replayed at all are a refusal (409 with the reasons), not a plan.
+    const refused = !!request.selection.orderIds && planned.plan.summary.eligible === 0;
     if (request.dryRun) {
+      if (refused) throw nothingToDo();
       await this.audit.append({
         at,
         who: caller.name,
@@ -85,11 +101,14 @@ export class OpsService {
         mode: request.mode,
         planHash: planned.plan.planHash,
         targets,
-        plan: planned.plan.items,
+        // Without the step previews: the fingerprints are what naming a changed saga needs.
+        plan: planned.plan.items.map((item) => ({ ...item, steps: [] })),
       });
       return planned.plan;
     }
     const approved = await this.audit.dryRun(request.planHash!);
+    // A stale plan is reported as such (naming what changed) before anything else about the sagas.
+    if (refused && planned.plan.planHash === request.planHash) throw nothingToDo();
     const results = await applyPlan(this.backends, planned, request.planHash!, approved?.plan, reason, {
       ...DEFAULT_BOUNDS,
       ...request.bounds,

@@ -52,9 +52,9 @@ export function identify(keys: NamedKey[], presented: string | undefined | null)
 }
 
 /** The keys from the app settings. */
-export function keysFromSettings(env: NodeJS.ProcessEnv = process.env): NamedKey[] {
+export function keysFromSettings(): NamedKey[] {
   return [
-    ...parseKeys('OPS_READER_KEYS', env.OPS_READER_KEYS, 'reader'),
-    ...parseKeys('OPS_OPERATOR_KEYS', env.OPS_OPERATOR_KEYS, 'operator'),
+    ...parseKeys('OPS_READER_KEYS', process.env.OPS_READER_KEYS, 'reader'),
+    ...parseKeys('OPS_OPERATOR_KEYS', process.env.OPS_OPERATOR_KEYS, 'operator'),
   ];
 }

@@ -9,8 +9,11 @@ import { fingerprint, planHash } from './planHash';
 import type { PlanItem, ReplayMode, ReplayPlan, ReplaySelection } from './replayPlan';
 import { restartPreview, resumePreview } from './stepPreview';
 
-/** At most this many sagas in one replay: larger selections are split by the caller (e.g. by time range). */
-export const MAX_REPLAY_ITEMS = 5000;
+/**
+ * At most this many sagas in one replay: larger selections are split by the caller (e.g. by time range). The dry
+ * run's items (without their step previews) are kept in one audit document, which Cosmos DB caps at 2 MB.
+ */
+export const MAX_REPLAY_ITEMS = 2000;
 const PLAN_CONCURRENCY = 8;
 
 export interface PlannedReplay {

@@ -57,6 +57,8 @@ function decode(token: string | undefined): Position {
 
 /** How many executions are described at once while building a page (the engine's API rate matters more than ours). */
 const DESCRIBE_CONCURRENCY = 8;
+/** Succeeded executions remembered (they never change again: no redrive, no new events). */
+const SUCCEEDED_CACHE_SIZE = 100_000;
 
 async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
@@ -79,6 +81,11 @@ async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Prom
 export class StepFunctionsBackend implements SagaBackend {
   readonly engine = 'stepFunctions' as const;
   private machineArn: Promise<string> | undefined;
+  /**
+   * A SUCCEEDED execution is final (it cannot be redriven and gains no events), so its normalized run is kept:
+   * listing and counting then describe each succeeded execution once, not on every page.
+   */
+  private readonly succeeded = new Map<string, SagaRun>();
 
   constructor(
     private readonly client: SFNClient,
@@ -181,10 +188,17 @@ export class StepFunctionsBackend implements SagaBackend {
 
   /** A listed execution, described (and its newest events read when it is running or failed). */
   private async summarize(item: ExecutionListItem): Promise<SagaRun | undefined> {
+    const known = this.succeeded.get(item.executionArn!);
+    if (known) return known;
     const d = await this.describe(item.executionArn!);
     if (!d) return undefined; // deleted between the list and now
     const events = d.status === 'SUCCEEDED' ? [] : await this.history(d.executionArn!, 25);
-    return this.toRun(d, events).run;
+    const run = this.toRun(d, events).run;
+    if (d.status === 'SUCCEEDED') {
+      if (this.succeeded.size >= SUCCEEDED_CACHE_SIZE) this.succeeded.delete(this.succeeded.keys().next().value!);
+      this.succeeded.set(item.executionArn!, run);
+    }
+    return run;
   }
 
   async listPage(query: RunQuery, pageSize: number, token?: string): Promise<RunPage> {

@@ -165,6 +165,21 @@ describe.skipIf(!chromiumInstalled)('the operations dashboard in Chromium', () =
     await page.close();
   });
 
+  it('opens an order that ran on Step Functions only: one lane, the failed step in the graph, the compensation in the timeline', async () => {
+    const page = await signedIn(KEYS.operator, '#/orders/dash-sfn-dec');
+    await page.getByRole('heading', { name: 'Order dash-sfn-dec' }).waitFor();
+    expect(await page.getByRole('region').count()).toBe(1);
+    const lane = page.getByRole('region', { name: /^Step Functions/ });
+    const steps = lane.getByRole('list', { name: /Saga steps/ }).getByRole('listitem');
+    expect(await steps.nth(0).textContent()).toMatch(/reserveInventory.*done.*releaseInventory \(ran\)/);
+    expect(await steps.nth(1).textContent()).toMatch(/chargePayment.*failed/);
+    expect(await steps.nth(1).getAttribute('aria-current')).toBe('step');
+    const compensation = lane.locator('table.timeline tr.compensation');
+    expect(await compensation.locator('th').textContent()).toBe('↶ releaseInventory');
+    expect(await lane.textContent()).toMatch(/Reason.*PaymentDeclined/);
+    await page.close();
+  });
+
   it('replays two out-of-stock orders on both engines from a multi-select: dry-run plan first, reason, apply with the hash; both complete, each charged once, and the audit shows it', async () => {
     await setStock(p, { 'SKU-DASH-DF': 5, 'SKU-DASH-SFN': 5 });
     const chargedBefore = charges('dash-df-oos').length + charges('dash-sfn-oos').length;

@@ -10,7 +10,7 @@ import type {
 } from '../saga/ports';
 import { SfnTaskTokenSender } from './aws/taskTokenSender';
 import { CosmosAnalyticsStore } from './cosmos/analyticsStore';
-import { CosmosInventory } from './cosmos/inventoryStore';
+import { CosmosInventory } from './cosmos/inventory/cosmosInventory';
 import { CosmosNotificationOutbox } from './cosmos/notificationOutbox';
 import { CosmosOrderRepository } from './cosmos/orderRepository';
 import { CosmosSagaCallbacks } from './cosmos/sagaCallbacks';

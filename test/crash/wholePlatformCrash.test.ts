@@ -121,7 +121,10 @@ describe(`the whole platform under kill -9 (seed ${seed})`, () => {
     const seeding = cosmos();
     for (const p of orders)
       for (const [sku, available] of Object.entries(p.scenario.stock))
-        await seeding.database('orders').container('inventory').items.upsert({ id: sku, sku, available, holds: {} });
+        await seeding
+          .database('orders')
+          .container('inventory')
+          .items.upsert({ id: sku, sku, available, reserved: 0, sold: 0 });
     seeding.dispose();
 
     // Kill 1: while the orders arrive. Clients whose request was cut retry it after the restart, as clients do.

@@ -37,6 +37,8 @@ export interface ChargeRequest {
   currency: string;
   paymentMethod: string;
   idempotencyKey: string;
+  /** Kept on the charge and sent with its webhook events (the engine that waits for the confirmation). */
+  metadata?: Record<string, string>;
 }
 
 export interface Charge {

@@ -241,7 +241,7 @@ describe(`the whole platform under kill -9 (seed ${seed})`, () => {
       };
       if (JSON.stringify(got) !== JSON.stringify(want))
         problems.push(
-          `${p.orderId} (${p.scenario.name}): expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`,
+          `${p.orderId} (${p.scenario.name}): expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}; saga: ${JSON.stringify(saga?.output ?? saga?.customStatus)}`,
         );
     }
     // The hot SKU: exactly its stock sold, once each, the rest refused as out of stock; nothing left reserved.

@@ -57,9 +57,12 @@ describe(`${ORDERS} concurrent orders for the same two SKUs`, () => {
     // The invariant is watched while the burst runs, not only at the end.
     const violations: string[] = [];
     let watching = true;
+    let watcherReads = 0;
+    const requestsBefore = t.platform.clouds.cosmos!.requestCounts();
     const watcher = (async () => {
       while (watching) {
         violations.push(...invariantProblems([await inventory(t).get(TEA), await inventory(t).get(MUG)]));
+        watcherReads += 2;
         await new Promise((r) => setTimeout(r, 5));
       }
     })();
@@ -69,6 +72,8 @@ describe(`${ORDERS} concurrent orders for the same two SKUs`, () => {
     for (let i = 0; i < ORDERS; i++) await settleSaga(t, `ord-burst-${i}`);
     watching = false;
     await watcher;
+    const requestsAfter = t.platform.clouds.cosmos!.requestCounts();
+    const during = (op: string) => (requestsAfter[op] ?? 0) - (requestsBefore[op] ?? 0);
     expect(violations, 'the stock invariant while the orders ran').toEqual([]);
 
     const results = Array.from({ length: ORDERS }, (_, i) => {
@@ -92,6 +97,12 @@ describe(`${ORDERS} concurrent orders for the same two SKUs`, () => {
     expect(tea).toMatchObject({ available: 0, reserved: 0, sold: SELLABLE });
     expect(mug).toMatchObject({ available: STOCK[MUG] - 2 * SELLABLE, reserved: 0, sold: 2 * SELLABLE });
     expect(invariantProblems([tea, mug])).toEqual([]);
+
+    // One batch per reserve attempt on tea, one per reserve of the mugs that followed, one per line finalized; the
+    // stock is never read or replaced by the orders (only this test's watcher reads it).
+    expect(during('POST docs (batch)')).toBe(ORDERS + SELLABLE + 2 * SELLABLE);
+    expect(during('GET docs')).toBe(watcherReads);
+    expect(during('PUT docs') + during('PATCH docs')).toBe(0);
 
     // No document grows with the orders: the counters document keeps its fields (its size moves only with the
     // digits of its numbers), and each order left one small reservation per SKU, settled and expiring.

@@ -11,7 +11,7 @@ function startCli(): Promise<{ child: ChildProcess; url: string; output: () => s
     [path.join(root, 'node_modules/.bin/local-platform'), '--port', '0', '--store', 'memory'],
     {
       cwd: root,
-      env: { ...process.env, WEBSITE_HOSTNAME: '' },
+      env: { ...process.env, WEBSITE_HOSTNAME: '', LOCAL_PAYMENT_CONFIRM_DELAY_MS: '100' },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -38,36 +38,38 @@ describe('npm start (the CLI on the project app)', () => {
     cli?.child.kill('SIGTERM');
   });
 
-  it('lists the functions like func start and completes an HTTP-started orchestration', async () => {
+  it('lists the functions like func start and completes an order placed over HTTP', async () => {
     cli = await startCli();
     const out = cli.output();
     expect(out).toContain('Functions:');
-    expect(out).toMatch(
-      /startOrchestration: \[POST\] http:\/\/127\.0\.0\.1:\d+\/api\/orchestrators\/\{orchestratorName\}/,
-    );
-    expect(out).toContain('helloSequence: orchestrationTrigger');
-    expect(out).toContain('sayHello: activityTrigger');
+    expect(out).toMatch(/placeOrder: \[POST\] http:\/\/127\.0\.0\.1:\d+\/api\/orders/);
+    expect(out).toContain('orderSaga: orchestrationTrigger');
+    expect(out).toContain('chargePayment: activityTrigger');
+    expect(out).not.toContain('startOrchestration');
 
-    const started = await fetch(`${cli.url}/api/orchestrators/helloSequence`, {
+    const order = {
+      orderId: 'ord-cli-1',
+      customer: { id: 'c-1', email: 'ada@example.com' },
+      lines: [{ sku: 'SKU-TEA', qty: 2, unitPrice: 7.5 }],
+      currency: 'EUR',
+      total: 15,
+      paymentMethod: 'pm_card_visa',
+    };
+    const placed = await fetch(`${cli.url}/api/orders`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(['Oslo', 'Lima']),
+      body: JSON.stringify(order),
     });
-    expect(started.status).toBe(202);
-    const links = (await started.json()) as { id: string; statusQueryGetUri: string };
-    expect(started.headers.get('location')).toBe(links.statusQueryGetUri);
+    expect(placed.status).toBe(202);
+    const links = (await placed.json()) as { orderUri: string };
+    expect(placed.headers.get('location')).toBe(links.orderUri);
 
-    let status: { runtimeStatus: string; output: unknown } | undefined;
-    for (let i = 0; i < 100; i++) {
-      const res = await fetch(links.statusQueryGetUri);
-      status = (await res.json()) as typeof status;
-      if (status!.runtimeStatus === 'Completed') break;
+    let view: { saga?: { runtimeStatus: string; output?: { outcome: string } } } | undefined;
+    for (let i = 0; i < 200; i++) {
+      view = (await (await fetch(links.orderUri)).json()) as typeof view;
+      if (view!.saga?.runtimeStatus === 'Completed') break;
       await new Promise((r) => setTimeout(r, 50));
     }
-    expect(status).toMatchObject({ runtimeStatus: 'Completed', output: ['Hello, Oslo!', 'Hello, Lima!'] });
-
-    const bad = await fetch(`${cli.url}/api/orchestrators/noSuchOrchestrator`, { method: 'POST' });
-    expect(bad.status).toBe(404);
-    expect(await bad.text()).toContain('helloSequence');
+    expect(view?.saga).toMatchObject({ runtimeStatus: 'Completed', output: { outcome: 'Completed' } });
   });
 });

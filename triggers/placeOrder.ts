@@ -6,7 +6,7 @@ import { appPorts } from '../adapters/appPorts';
 import { errorResponse } from './errorResponse';
 import { acceptOrder } from './orderIntake';
 
-/** POST /api/orders: validates the order, starts its saga, answers 202 with where to follow it. */
+/** POST /api/orders: validates the order, starts its saga, answers 202 with the order's URL to follow it. */
 export async function placeOrder(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const text = await request.text();
   let body: unknown;
@@ -29,8 +29,10 @@ export async function placeOrder(request: HttpRequest, context: InvocationContex
   const client = df.getClient(context);
   const result = await acceptOrder(client, appPorts().orders, order, 'http');
   if (result.kind === 'conflict') return errorResponse(409, 'OrderIdInUse', result.message);
+  // Only the order's own URL: the Durable management links carry the system key and let their holder raise
+  // events, terminate, restart or purge any instance, which is the platform's business, never a customer's.
   const orderUri = new URL(`/api/orders/${encodeURIComponent(order.orderId)}`, request.url).toString();
-  const links = { orderId: order.orderId, orderUri, ...client.createHttpManagementPayload(order.orderId) };
+  const links = { orderId: order.orderId, orderUri };
   if (result.kind === 'started') {
     context.log(`Order ${order.orderId} accepted; saga started.`);
     return { status: 202, headers: { location: orderUri }, jsonBody: { status: 'Accepted', ...links } };

@@ -66,10 +66,9 @@ export class HttpHost {
   async listen(): Promise<string> {
     const server = http.createServer((req, res) => {
       this.handle(req, res).catch((e) => {
-        this.options.log(
-          'error',
-          `HTTP ${req.method} ${req.url} failed inside the platform: ${(e as Error).stack ?? e}`,
-        );
+        // The path only: the query may carry a key (?code=...), which never goes to a log.
+        const path = (req.url ?? '/').split('?')[0];
+        this.options.log('error', `HTTP ${req.method} ${path} failed inside the platform: ${(e as Error).stack ?? e}`);
         if (!res.headersSent)
           json(res, 500, { error: 'The local platform failed to handle this request; see its log.' });
         else res.end();

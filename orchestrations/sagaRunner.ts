@@ -17,6 +17,7 @@ import {
   retryDelayMs,
   STEP_TIMEOUT_ERROR,
   stepFailedReason,
+  unverifiedReason,
 } from '../saga/definition/semantics';
 
 type CallOutcome =
@@ -146,22 +147,26 @@ export function* runSaga(
   }
 
   function* awaitConfirmation(step: SagaStep): Generator<Task, Failure | undefined, unknown> {
-    const { event, timeoutMs, correlateOn, successWhen } = step.awaitEvent!;
-    status({ phase: 'awaiting', step: step.name });
+    const { event, timeoutMs, correlateOn, successWhen, verify } = step.awaitEvent!;
+    const ignoredEvents: { event: string; reason: string }[] = [];
+    const awaiting = () =>
+      status({ phase: 'awaiting', step: step.name, ...(ignoredEvents.length ? { ignoredEvents } : {}) });
+    awaiting();
     result.trace.push(`await:${event}`);
     const expected = (results[step.name] as Record<string, unknown> | undefined)?.[correlateOn];
     const fireAt = new Date(context.df.currentUtcDateTime.getTime() + timeoutMs);
+    const timedOut = (): Failure => {
+      const reason = awaitTimedOutReason(event, timeoutMs);
+      result.steps.push({ step: step.name, activity: `await:${event}`, status: 'timedOut', reason });
+      return { step, reason, uncertain: false };
+    };
     for (;;) {
       // A fresh timer per wait (same fire time) rather than re-yielding one already scheduled: a task yielded a
       // second time inside Task.any is scheduled again by hosts that number compound children (a known trap).
       const deadline = context.df.createTimer(fireAt);
       const received = context.df.waitForExternalEvent(event);
       const winner = yield context.df.Task.any([received, deadline]);
-      if (winner === deadline) {
-        const reason = awaitTimedOutReason(event, timeoutMs);
-        result.steps.push({ step: step.name, activity: `await:${event}`, status: 'timedOut', reason });
-        return { step, reason, uncertain: false };
-      }
+      if (winner === deadline) return timedOut();
       const payload = (received.result ?? {}) as Record<string, unknown>;
       deadline.cancel();
       // A confirmation of something else (an earlier attempt, another charge) is not ours: keep waiting.
@@ -170,6 +175,33 @@ export function* runSaga(
         const reason = awaitRejectedReason(event, successWhen.field, String(payload[successWhen.field]));
         result.steps.push({ step: step.name, activity: `await:${event}`, status: 'rejected', reason });
         return { step, reason, uncertain: false };
+      }
+      if (verify) {
+        // The event says "paid"; only the source of truth may say so. Until the deadline set by the first wait.
+        const checked = yield* call(verify.activity, verify.retry, verify.attemptTimeoutMs, {
+          order,
+          results,
+          warnings: result.warnings,
+        });
+        if (checked.kind === 'error') {
+          const reason = stepFailedReason(verify.activity, checked.errorType);
+          result.steps.push({
+            step: step.name,
+            activity: verify.activity,
+            status: 'failed',
+            reason,
+            detail: attemptsDetail(checked),
+          });
+          return { step, reason, uncertain: false };
+        }
+        if (!checked.value.ok) {
+          ignoredEvents.push({ event, reason: unverifiedReason(event, checked.value.code, checked.value.reason) });
+          result.ignoredEvents = [...ignoredEvents];
+          awaiting();
+          if (context.df.currentUtcDateTime.getTime() >= fireAt.getTime()) return timedOut();
+          result.trace.push(`await:${event}`);
+          continue;
+        }
       }
       result.steps.push({ step: step.name, activity: `await:${event}`, status: 'done' });
       return undefined;

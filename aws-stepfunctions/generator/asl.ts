@@ -32,7 +32,9 @@ export interface TaskState extends Transition {
   Parameters: { [key: string]: Json };
   ResultSelector?: { [key: string]: Json };
   ResultPath?: string;
-  TimeoutSeconds: number;
+  /** Exactly one of the two: a fixed deadline, or one read from the state (a wait resumed with the time left). */
+  TimeoutSeconds?: number;
+  TimeoutSecondsPath?: string;
   Retry?: Retrier[];
   Catch?: Catcher[];
 }

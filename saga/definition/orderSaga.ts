@@ -41,6 +41,17 @@ export const orderSaga: SagaDefinition = {
         timeoutMs: 15 * minute,
         correlateOn: 'chargeId',
         successWhen: { field: 'status', equals: 'succeeded' },
+        // Whoever can raise the event (a forged or replayed confirmation) must not get an unpaid order through.
+        verify: {
+          activity: 'verifyPayment',
+          retry: {
+            maxAttempts: 4,
+            firstRetryIntervalMs: 2 * second,
+            backoffCoefficient: 2,
+            maxRetryIntervalMs: 30 * second,
+          },
+          attemptTimeoutMs: 30 * second,
+        },
       },
       compensateWhenUncertain: true,
     },

@@ -19,6 +19,12 @@ export interface AwaitEvent {
   correlateOn: string;
   /** The event confirms the step when `event[field] === equals`; any other value fails the step. */
   successWhen: { field: string; equals: string };
+  /**
+   * An event that reports success is only a hint: this activity checks it with the source of truth before the
+   * step counts as confirmed. A business refusal (`ok: false`) means the event is not backed: it is recorded and
+   * the wait goes on until the original deadline; an exception after the policy's retries fails the step.
+   */
+  verify?: { activity: string; retry: RetryPolicy; attemptTimeoutMs: number };
 }
 
 export interface SagaStep {

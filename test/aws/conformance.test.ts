@@ -23,6 +23,7 @@ import { toStepInput } from '../../aws-stepfunctions/handlers/activityPayload';
 import { inventory, settleSaga, startOrderApp } from '../fixtures/orderApp';
 import { ORDER_SCENARIOS, OrderScenario, scenarioOrder } from '../fixtures/orderScenarios';
 import { expectSideEffects, placeOrder, withScenarioSettings, withSkuSuffix } from '../fixtures/orderScenarioRun';
+import { forgeOnDurable, forgeOnStepFunctions } from '../fixtures/forgedConfirmation';
 
 interface EngineRun {
   outcome: string;
@@ -201,12 +202,14 @@ describe.each(ORDER_SCENARIOS.map((s, i) => [s.name, s, i] as const))('conforman
     const durable = await withScenarioSettings(base, async () => {
       await inventory(t).set(durableScenario.stock);
       await placeOrder(t, durableScenario, durableOrder);
+      if (base.forge) await forgeOnDurable(t, durableOrder.orderId);
       await settleSaga(t, durableOrder.orderId);
       return normalizeRun(durableRun(durableOrder.orderId), durableOrder.orderId);
     });
     const aws = await withScenarioSettings(base, async () => {
       await inventory(t).set(awsScenario.stock);
       const executionArn = await startExecution(awsScenario, awsOrder);
+      if (base.forge) await forgeOnStepFunctions(t, awsOrder.orderId);
       const events = await settleExecution(executionArn);
       return normalizeRun(await stepFunctionsRun(awsOrder.orderId, executionArn, events), awsOrder.orderId);
     });

@@ -57,7 +57,12 @@ describe('the generated state machine', () => {
   it('waits for the payment confirmation with a task token and the definition timeout', () => {
     const wait = machine.States['chargePayment.Await'] as TaskState;
     expect(wait.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
-    expect(wait.TimeoutSeconds).toBe(15 * 60);
+    // The first wait gets the whole timeout; a wait resumed after an unverified confirmation, what is left of it.
+    expect(wait.TimeoutSecondsPath).toBe('$.waits.chargePayment.remainingSeconds');
+    expect(machine.States['chargePayment.AwaitBegins']).toMatchObject({
+      Parameters: { 'startedAt.$': '$$.State.EnteredTime', remainingSeconds: 15 * 60 },
+      Next: 'chargePayment.Await',
+    });
     expect(wait.Parameters.Payload).toMatchObject({ event: 'PaymentConfirmed', 'taskToken.$': '$$.Task.Token' });
     expect(wait.Catch?.[0]).toEqual({
       ErrorEquals: ['States.Timeout'],
@@ -66,6 +71,29 @@ describe('the generated state machine', () => {
     });
     expect(machine.States['chargePayment.AwaitTimedOut']).toMatchObject({
       Parameters: { reason: 'PaymentConfirmed not received within 15m', uncertain: false },
+    });
+  });
+
+  it('verifies a confirmation with the gateway before going on, and waits again with the time left when it is not backed', () => {
+    const check = machine.States['chargePayment.AwaitCheck'] as ChoiceState;
+    expect(check.Choices[0].Next).toBe('chargePayment.Verify');
+    const verify = machine.States['chargePayment.Verify'] as TaskState;
+    expect(functionOf(verify)).toContain('VerifyPayment');
+    expect(verify.Parameters.Payload).toMatchObject({
+      activity: 'verifyPayment',
+      wait: { 'startedAt.$': '$.waits.chargePayment.startedAt', 'now.$': '$$.State.EnteredTime', timeoutSeconds: 900 },
+    });
+    expect(verify.Catch?.[0].Next).toBe('chargePayment.VerifyFailed');
+    expect(machine.States['chargePayment.VerifyCheck']).toMatchObject({
+      Choices: [
+        { Variable: '$.last.value.ok', BooleanEquals: true, Next: 'sendNotification' },
+        { Variable: '$.last.value.remainingSeconds', NumericGreaterThan: 0, Next: 'chargePayment.Unverified' },
+      ],
+      Default: 'chargePayment.AwaitTimedOut',
+    });
+    expect(machine.States['chargePayment.Unverified']).toMatchObject({
+      ResultPath: '$.waits.chargePayment',
+      Next: 'chargePayment.Await',
     });
   });
 

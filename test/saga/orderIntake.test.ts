@@ -536,28 +536,32 @@ describe('POST /api/payments/webhook', () => {
     await expectStillAwaiting();
   });
 
-  it('turns a correctly signed charge.succeeded into PaymentConfirmed: 202, and the saga completes', async () => {
+  it('passes a correctly signed charge.succeeded on as PaymentConfirmed (202), which the saga verifies: a charge still pending at the gateway is not paid', async () => {
     const body = webhookBody('charge.succeeded', confirmation());
     const res = await postWebhook(t, body, signNow(secret(), body));
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ orderId, event: 'PaymentConfirmed' });
+    await expectStillAwaiting();
+    expect(sagaStatus(orderId)?.customStatus).toMatchObject({
+      ignoredEvents: [{ event: 'PaymentConfirmed', reason: expect.stringMatching(/is pending at the gateway/) }],
+    });
+    // Even a valid signature cannot make an unpaid order paid: at the deadline it is refunded and released.
     await settleSaga(t, orderId);
-    expect(sagaStatus(orderId)?.runtimeStatus).toBe('Completed');
     const out = sagaOutput(orderId);
-    expect(out.outcome).toBe('Completed');
+    expect(out.outcome).toBe('Compensated');
     expect(out.trace).toEqual([
       'reserveInventory',
       'chargePayment',
       'await:PaymentConfirmed',
-      'sendNotification',
+      'verifyPayment',
+      'await:PaymentConfirmed',
+      'refundPayment',
+      'releaseInventory',
       'syncAnalytics',
     ]);
-    expect(chargesFor(orderId)).toHaveLength(1);
-    expect(
-      t.platform.clouds.paymentGateway.ledger().refunds.filter((r) => r.charge === chargesFor(orderId)[0].id),
-    ).toEqual([]);
-    expect((await inventory(t).get('SKU-IN6A'))?.available).toBe(8);
-    expect((await analyticsRow(orderId))?.outcome).toBe('Completed');
+    expect(t.platform.clouds.email.sent().filter((e) => e.subject.includes(orderId))).toEqual([]);
+    expect((await inventory(t).get('SKU-IN6A'))?.available).toBe(10);
+    expect((await analyticsRow(orderId))?.outcome).toBe('Compensated');
   });
 
   it('answers 200 and ignores a confirmation for a saga that has finished', async () => {

@@ -9,6 +9,7 @@ import type {
   StepResult,
 } from '../saga/domain/saga';
 import type { RetryPolicy, SagaDefinition, SagaStep } from '../saga/definition/types';
+import { sagaInputOrFail } from './sagaInputFailure';
 import {
   awaitRejectedReason,
   awaitTimedOutReason,
@@ -60,8 +61,10 @@ function describeFailure(activity: string, called: CallOutcome): string | undefi
 export function* runSaga(
   context: OrchestrationContext,
   definition: SagaDefinition,
+  parseInput: (input: unknown) => Order,
 ): Generator<Task, SagaResult, unknown> {
-  const order = context.df.getInput<Order>();
+  // Before any step: a malformed input fails the instance with a ValidationError, never an activity's TypeError.
+  const order = sagaInputOrFail(parseInput, context.df.getInput());
   const result: SagaResult = {
     orderId: order.orderId,
     outcome: 'Completed',

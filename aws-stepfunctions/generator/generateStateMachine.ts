@@ -485,10 +485,29 @@ export function generateStateMachine(definition: SagaDefinition): StateMachine {
     Next: next,
   });
 
+  b.add('ValidateInput', {
+    Type: 'Task',
+    Comment:
+      'The execution input must be the saga input (the Durable orchestrator checks the same schema). A malformed ' +
+      'one fails the execution here with ValidationError: not retried, not caught, before any step.',
+    Resource: LAMBDA_INVOKE,
+    Parameters: {
+      FunctionName: functionArnPlaceholder(definition.inputValidator),
+      Payload: { 'input.$': '$' },
+    },
+    ResultPath: null,
+    TimeoutSeconds: 30,
+    Retry: [
+      { ErrorEquals: definition.nonRetriableErrors, MaxAttempts: 0 },
+      { ErrorEquals: LAMBDA_SERVICE_ERRORS, IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2 },
+    ],
+    Next: 'Start',
+  });
+
   return {
     Comment: `${definition.name} saga, generated from saga/definition by aws-stepfunctions/generator (npm run generate). Do not edit.`,
-    StartAt: 'Start',
-    States: orderStates(b.states, 'Start'),
+    StartAt: 'ValidateInput',
+    States: orderStates(b.states, 'ValidateInput'),
   };
 }
 

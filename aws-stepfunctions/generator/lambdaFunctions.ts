@@ -22,5 +22,6 @@ export function sagaFunctions(definition: SagaDefinition): string[] {
     if (step.awaitEvent?.verify) names.add(step.awaitEvent.verify.activity);
   }
   names.add(AWAIT_EVENT_FUNCTION);
+  names.add(definition.inputValidator);
   return [...names];
 }

@@ -90,4 +90,5 @@ export const orderSaga: SagaDefinition = {
   compensationAttemptTimeoutMs: 1 * minute,
   nonRetriableErrors: ['ConfigurationError', 'ValidationError'],
   park: { event: 'OperatorDecision', timeoutMs: 7 * 24 * 60 * minute },
+  inputValidator: 'validateOrder',
 };

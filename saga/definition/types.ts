@@ -67,4 +67,9 @@ export interface SagaDefinition {
   nonRetriableErrors: string[];
   /** When a compensation fails after its retries the saga parks, waiting this long for an operator. */
   park: { event: string; timeoutMs: number };
+  /**
+   * The Lambda function that checks the execution input before any step (Step Functions has no schemas); the
+   * Durable orchestrator checks the same schema in process. A malformed input fails the saga at once.
+   */
+  inputValidator: string;
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import aslValidator from 'asl-validator';
 import { orderSaga } from '../../saga/definition/orderSaga';
 import type { SagaDefinition } from '../../saga/definition/types';
-import type { State, StateMachine, TaskState } from '../../aws-stepfunctions/generator/asl';
+import type { ChoiceState, State, StateMachine, TaskState } from '../../aws-stepfunctions/generator/asl';
 import { generateStateMachine } from '../../aws-stepfunctions/generator/generateStateMachine';
 import { aslFileName, renderStateMachine, SAGAS } from '../../aws-stepfunctions/generator/writeStateMachines';
 import { functionArnKey, functionLogicalId, sagaFunctions } from '../../aws-stepfunctions/generator/lambdaFunctions';
@@ -52,6 +52,17 @@ describe('the generated state machine', () => {
       ]);
       expect(task.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: `${step.name}.Failed` }]);
     }
+  });
+
+  it('checks the execution input first, failing the execution on a ValidationError without retry or catch', () => {
+    expect(machine.StartAt).toBe('ValidateInput');
+    const check = machine.States.ValidateInput as TaskState;
+    expect(functionOf(check)).toContain('ValidateOrder');
+    expect(check.Parameters.Payload).toEqual({ 'input.$': '$' });
+    expect(check.ResultPath).toBeNull();
+    expect(check.Retry?.[0]).toEqual({ ErrorEquals: orderSaga.nonRetriableErrors, MaxAttempts: 0 });
+    expect(check.Catch).toBeUndefined();
+    expect(check.Next).toBe('Start');
   });
 
   it('waits for the payment confirmation with a task token and the definition timeout', () => {

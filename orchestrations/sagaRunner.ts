@@ -1,14 +1,9 @@
 import type { OrchestrationContext, Task, TimerTask } from 'durable-functions';
 import type { Order } from '../saga/domain/order';
-import type {
-  CompensationRecord,
-  OperatorDecision,
-  SagaResult,
-  SagaStatus,
-  StepInput,
-  StepResult,
-} from '../saga/domain/saga';
+import type { CompensationRecord, SagaResult, SagaStatus, StepInput, StepResult } from '../saga/domain/saga';
 import type { RetryPolicy, SagaDefinition, SagaStep } from '../saga/definition/types';
+import { operatorDecisionSchema } from '../saga/domain/operatorDecision';
+import { parseOrThrow, ValidationError } from '../saga/domain/validation';
 import { sagaInputOrFail } from './sagaInputFailure';
 import {
   awaitRejectedReason,
@@ -247,6 +242,7 @@ export function* runSaga(
     const targets = [...done].reverse();
     if (failure.uncertain && failure.step.compensation && !done.includes(failure.step)) targets.unshift(failure.step);
     let failed = yield* compensate(targets, failure);
+    const rejectedDecisions: { received: string; reason: string }[] = [];
     while (failed.length) {
       result.outcome = 'NeedsAttention';
       result.trace.push(`await:${definition.park.event}`);
@@ -257,6 +253,7 @@ export function* runSaga(
         reason: failure.reason,
         failedCompensations: failed,
         trace: result.trace,
+        ...(rejectedDecisions.length ? { rejectedDecisions } : {}),
       });
       const decisionTask = context.df.waitForExternalEvent(definition.park.event);
       const deadline = context.df.createTimer(
@@ -265,13 +262,24 @@ export function* runSaga(
       const winner = yield context.df.Task.any([decisionTask, deadline]);
       if (winner === deadline) break;
       deadline.cancel();
-      const decision = (decisionTask.result ?? {}) as OperatorDecision;
-      result.resolution = { action: String(decision.action), by: decision.by, note: decision.note };
+      let decision;
+      try {
+        decision = parseOrThrow(operatorDecisionSchema, decisionTask.result, definition.park.event);
+      } catch (e) {
+        if (!(e instanceof ValidationError)) throw e;
+        // Never silently dropped: the operator sees in the custom status why nothing happened.
+        rejectedDecisions.push({
+          received: String(JSON.stringify(decisionTask.result)).slice(0, 200),
+          reason: e.message,
+        });
+        result.trace.pop();
+        continue;
+      }
+      result.resolution = { action: decision.action, by: decision.by, note: decision.note };
       if (decision.action === 'markResolved') {
         result.outcome = 'Compensated';
         break;
       }
-      if (decision.action !== 'retryCompensation') continue;
       // In the order they failed, which is the reverse order of the steps, as the first round ran them.
       const retry = failed.map((f) => definition.steps.find((s) => s.name === f.step)!);
       failed = yield* compensate(retry, failure);

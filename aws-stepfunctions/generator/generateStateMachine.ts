@@ -39,6 +39,8 @@ const LAMBDA_SERVICE_ERRORS = [
 
 export const NEEDS_ATTENTION_ERROR = 'Saga.NeedsAttention';
 
+const OPERATOR_DECISION_FORMS = '{"action":"retryCompensation"} or {"action":"markResolved","by":"…","note":"…"}';
+
 const seconds = (ms: number): number => {
   if (ms % 1000 !== 0 || ms < 1000)
     throw new RangeError(`Step Functions counts whole seconds; ${ms} ms cannot be expressed exactly.`);
@@ -382,13 +384,30 @@ export function generateStateMachine(definition: SagaDefinition): StateMachine {
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Outcome.NeedsAttention' }],
       Next: 'Park.Decide',
     });
+    // operatorDecisionSchema in Choice rules: markResolved must say who and why; anything else is not a decision.
+    const text = (path: string): ChoiceRule => ({
+      And: [present(path), { Variable: path, IsString: true }, { Not: { Variable: path, StringEquals: '' } }],
+    });
     b.add('Park.Decide', {
       Type: 'Choice',
       Choices: [
-        { ...equals('$.decision.action', 'markResolved'), Next: 'Outcome.Resolved' },
+        {
+          And: [equals('$.decision.action', 'markResolved'), text('$.decision.by'), text('$.decision.note')],
+          Next: 'Outcome.Resolved',
+        },
         { ...equals('$.decision.action', 'retryCompensation'), Next: compensateEntry },
       ],
-      Default: 'Park',
+      Default: 'Park.Ignored',
+    });
+    b.add('Park.Ignored', {
+      Type: 'Pass',
+      Comment: 'Not a valid decision: recorded in the state, and the saga goes on waiting for one.',
+      Parameters: {
+        'received.$': '$.decision',
+        reason: `not a valid ${definition.park.event}: ${OPERATOR_DECISION_FORMS}`,
+      },
+      ResultPath: '$.ignoredDecision',
+      Next: 'Park',
     });
     b.add('Outcome.Resolved', {
       Type: 'Pass',

@@ -67,11 +67,6 @@ export interface SagaStatus {
   trace?: string[];
   /** While awaiting: events received and not acted on, with why (a forged or mismatched confirmation). */
   ignoredEvents?: { event: string; reason: string }[];
-}
-
-/** An operator's answer to a parked saga (raised as the definition's park event). */
-export interface OperatorDecision {
-  action: 'retryCompensation' | 'markResolved';
-  by?: string;
-  note?: string;
+  /** While parked: operator decisions that were not valid, as received (shortened) and why; the saga waits on. */
+  rejectedDecisions?: { received: string; reason: string }[];
 }

@@ -138,8 +138,10 @@ describe('the generated state machine', () => {
     expect(park.TimeoutSeconds).toBe(7 * 24 * 3600);
     expect(machine.States['Park.Decide']).toMatchObject({
       Choices: [{ Next: 'Outcome.Resolved' }, { Next: 'chargePayment.ShouldCompensate' }],
-      Default: 'Park',
+      Default: 'Park.Ignored',
     });
+    // Anything else is recorded in the state and the execution waits on.
+    expect(machine.States['Park.Ignored']).toMatchObject({ ResultPath: '$.ignoredDecision', Next: 'Park' });
   });
 
   it('rejects durations Step Functions cannot express and names the offending value', () => {

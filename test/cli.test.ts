@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -71,5 +71,20 @@ describe('npm start (the CLI on the project app)', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(view?.saga).toMatchObject({ runtimeStatus: 'Completed', output: { outcome: 'Completed' } });
+  });
+});
+
+describe('npm run start:func without Azure Functions Core Tools', () => {
+  it('says what is missing and that npm start runs the same app, and exits 1', () => {
+    // PATH holds only node itself, so no `func` can be found.
+    const run = spawnSync(process.execPath, [path.join(root, 'scripts/startFunc.mjs')], {
+      cwd: root,
+      env: { ...process.env, PATH: path.dirname(process.execPath) },
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/needs Azure Functions Core Tools 4 \(the `func` command\), which is not on PATH/);
+    expect(run.stderr).toMatch(/npm install -g azure-functions-core-tools@4/);
+    expect(run.stderr).toMatch(/`npm start`: the same app/);
   });
 });

@@ -2,6 +2,8 @@
 // Tools on PATH it says what is missing and that `npm start` runs the same app on the embedded platform, instead
 // of the shell's bare "func: not found".
 import { spawn, spawnSync } from 'node:child_process';
+import console from 'node:console';
+import process from 'node:process';
 
 const probe = spawnSync('func', ['--version'], { encoding: 'utf8', shell: process.platform === 'win32' });
 if (probe.error || probe.status !== 0) {

@@ -1,10 +1,4 @@
-import {
-  DescribeExecutionCommand,
-  GetExecutionHistoryCommand,
-  type HistoryEvent,
-  SFNClient,
-  StartExecutionCommand,
-} from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestPlatform } from '@cross-cloud-sagas/local-platform/testing';
 import { raiseSagaEvent } from '../../aws-stepfunctions/sagaEvents';
@@ -12,6 +6,7 @@ import { operatorDecisionSchema } from '../../saga/domain/operatorDecision';
 import type { SagaResult, SagaStatus } from '../../saga/domain/saga';
 import { inventory, settleSaga, startOrderApp } from '../fixtures/orderApp';
 import { intakeOrder, postOrder } from '../fixtures/orderHttp';
+import { orderSagaExecutions } from '../fixtures/orderSagaExecutions';
 
 /**
  * Threat model, operators: a parked saga acts only on a valid OperatorDecision. Anything else (an unknown action,
@@ -20,20 +15,14 @@ import { intakeOrder, postOrder } from '../fixtures/orderHttp';
  */
 
 let t: TestPlatform;
-let sfn: SFNClient;
-let stateMachineArn: string;
+let executions: ReturnType<typeof orderSagaExecutions>;
 
 beforeAll(async () => {
   t = await startOrderApp();
-  sfn = new SFNClient({
-    region: 'us-east-1',
-    endpoint: `${t.baseUrl}/stepfunctions`,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  stateMachineArn = t.platform.aws!.lambda.stateMachines().find((s) => s.name === 'orderSaga')!.arn;
+  executions = orderSagaExecutions(t);
 }, 60_000);
 afterAll(async () => {
-  sfn?.destroy();
+  executions?.sfn.destroy();
   await t?.stop();
 });
 
@@ -83,15 +72,19 @@ describe('a parked saga and invalid operator decisions', () => {
     const orderId = 'ord-sec-d2';
     await inventory(t).set({ 'SKU-SD2A': 10, 'SKU-SD2B': 5 });
     const order = intakeOrder(orderId, ['SKU-SD2A', 'SKU-SD2B'], { paymentMethod: 'pm_card_no_confirm_refund_fails' });
-    const { executionArn } = await sfn.send(
-      new StartExecutionCommand({ stateMachineArn, name: orderId, input: JSON.stringify(order) }),
+    const { executionArn } = await executions.sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: executions.stateMachineArn,
+        name: orderId,
+        input: JSON.stringify(order),
+      }),
     );
     await untilParked(executionArn!);
     for (const decision of INVALID_DECISIONS) {
       await raiseSagaEvent(orderId, 'OperatorDecision', decision as Record<string, unknown>);
       await untilParked(executionArn!);
     }
-    const events = await historyOf(executionArn!);
+    const events = await executions.history(executionArn!);
     const ignored = events
       .filter((e) => e.type === 'PassStateExited' && e.stateExitedEventDetails?.name === 'Park.Ignored')
       .map(
@@ -100,32 +93,21 @@ describe('a parked saga and invalid operator decisions', () => {
             .ignoredDecision,
       );
     expect(ignored.map((i) => i.received)).toEqual(INVALID_DECISIONS);
-    expect((await sfn.send(new DescribeExecutionCommand({ executionArn }))).status).toBe('RUNNING');
+    expect((await executions.sfn.send(new DescribeExecutionCommand({ executionArn }))).status).toBe('RUNNING');
 
     await raiseSagaEvent(orderId, 'OperatorDecision', VALID);
     await t.platform.whenIdle();
-    const done = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    const done = await executions.sfn.send(new DescribeExecutionCommand({ executionArn }));
     expect(done.status).toBe('SUCCEEDED');
     expect(JSON.parse(done.output!)).toMatchObject({ outcome: 'Compensated' });
   });
 });
 
-async function historyOf(executionArn: string): Promise<HistoryEvent[]> {
-  const events: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }));
-    events.push(...(page.events ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return events;
-}
-
 /** Moves virtual time on until the execution waits on its park task (the last thing that happened). */
 async function untilParked(executionArn: string): Promise<void> {
   for (let minute = 0; minute <= 40; minute++) {
     await t.platform.whenIdle();
-    const events = await historyOf(executionArn);
+    const events = await executions.history(executionArn);
     const scheduled = events.filter((e) => e.type === 'TaskScheduled');
     const last = scheduled[scheduled.length - 1];
     const payload = last && JSON.parse(last.taskScheduledEventDetails!.parameters!).Payload;

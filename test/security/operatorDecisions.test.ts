@@ -1,10 +1,11 @@
-import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestPlatform } from '@cross-cloud-sagas/local-platform/testing';
 import { raiseSagaEvent } from '../../aws-stepfunctions/sagaEvents';
 import { operatorDecisionSchema } from '../../saga/domain/operatorDecision';
 import type { SagaResult, SagaStatus } from '../../saga/domain/saga';
-import { inventory, settleSaga, startOrderApp } from '../fixtures/orderApp';
+import { ValidationError } from '../../saga/domain/validation';
+import { inventory, readDoc, settleSaga, startOrderApp } from '../fixtures/orderApp';
 import { intakeOrder, postOrder } from '../fixtures/orderHttp';
 import { orderSagaExecutions } from '../fixtures/orderSagaExecutions';
 
@@ -68,7 +69,7 @@ describe('a parked saga and invalid operator decisions', () => {
     expect(out).toMatchObject({ outcome: 'Compensated', resolution: VALID });
   });
 
-  it('Step Functions: records an invalid decision in the state, stays parked, then acts on a valid one', async () => {
+  it('Step Functions: refuses an invalid decision where it is raised, and records one that reaches the state machine anyway', async () => {
     const orderId = 'ord-sec-d2';
     await inventory(t).set({ 'SKU-SD2A': 10, 'SKU-SD2B': 5 });
     const order = intakeOrder(orderId, ['SKU-SD2A', 'SKU-SD2B'], { paymentMethod: 'pm_card_no_confirm_refund_fails' });
@@ -80,8 +81,16 @@ describe('a parked saga and invalid operator decisions', () => {
       }),
     );
     await untilParked(executionArn!);
+    // Where operators raise it (raiseSagaEvent): refused, naming what is wrong; nothing reaches the execution.
+    for (const decision of INVALID_DECISIONS)
+      await expect(raiseSagaEvent(orderId, 'OperatorDecision', decision as Record<string, unknown>)).rejects.toThrow(
+        ValidationError,
+      );
+    await expect(raiseSagaEvent(orderId, 'operatordecision', VALID)).rejects.toThrow(/case-sensitive/);
+    // Past that check (SendTaskSuccess with the task token): recorded in the state and ignored.
     for (const decision of INVALID_DECISIONS) {
-      await raiseSagaEvent(orderId, 'OperatorDecision', decision as Record<string, unknown>);
+      const token = (await waitingToken(orderId))!;
+      await executions.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(decision) }));
       await untilParked(executionArn!);
     }
     const events = await executions.history(executionArn!);
@@ -102,6 +111,17 @@ describe('a parked saga and invalid operator decisions', () => {
     expect(JSON.parse(done.output!)).toMatchObject({ outcome: 'Compensated' });
   });
 });
+
+/** The task token the execution's park wait filed (awaitEvent), as the callbacks container holds it. */
+async function waitingToken(orderId: string): Promise<string | undefined> {
+  const doc = await readDoc<{ waiting?: { taskToken: string } }>(
+    t,
+    'callbacks',
+    `${orderId}:OperatorDecision`,
+    orderId,
+  );
+  return doc?.waiting?.taskToken;
+}
 
 /** Moves virtual time on until the execution waits on its park task (the last thing that happened). */
 async function untilParked(executionArn: string): Promise<void> {

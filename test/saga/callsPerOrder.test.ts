@@ -81,10 +81,12 @@ describe('calls per order (happy path, Durable)', () => {
     // upsert each), and per SKU one batch to reserve and one to finalize. Nothing reads the stock first.
     expect(cosmos).toEqual({ 'POST docs': 4, 'POST docs (batch)': 4 });
     // HTTP: the order itself, one charge, its confirmation to the Durable app only (the Lambda's URL, registered
-    // for Step Functions charges, gets nothing), one e-mail, one outcome event.
+    // for Step Functions charges, gets nothing), the charge read back to verify that confirmation, one e-mail, one
+    // outcome event.
     expect(calls).toEqual({
       'POST /api/orders': 1,
       'POST /payment-gateway/v1/charges': 1,
+      'GET /payment-gateway/v1/charges': 1,
       'POST /api/payments/webhook': 1,
       'POST /email/emails:send': 1,
       'POST /servicebus/…/messages': 1,

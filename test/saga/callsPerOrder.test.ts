@@ -81,8 +81,8 @@ describe('calls per order (happy path, Durable)', () => {
     // upsert each), and per SKU one batch to reserve and one to finalize. Nothing reads the stock first.
     expect(cosmos).toEqual({ 'POST docs': 4, 'POST docs (batch)': 4 });
     // HTTP: the order itself, one charge, its confirmation to the Durable app only (the Lambda's URL, registered
-    // for Step Functions charges, gets nothing), the charge read back to verify that confirmation, one e-mail, one
-    // outcome event.
+    // for Step Functions charges, gets nothing), the saga's check of that confirmation with the gateway (a webhook
+    // is never trusted for money), one e-mail, one outcome event.
     expect(calls).toEqual({
       'POST /api/orders': 1,
       'POST /payment-gateway/v1/charges': 1,

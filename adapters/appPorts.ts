@@ -18,7 +18,6 @@ import { AcsEmailSender } from './emailService';
 import { HttpPaymentGateway } from './paymentGateway';
 import { ServiceBusEventPublisher } from './serviceBus/eventPublisher';
 import type { MessageSender } from './serviceBus/messageSender';
-import { RestMessageSender } from './serviceBus/restSender';
 import { SdkMessageSender } from './serviceBus/sdkSender';
 import { ConfigurationError, optionalSetting } from './settings';
 
@@ -41,29 +40,19 @@ export interface AppPorts {
 let sender: { key: string; value: MessageSender } | undefined;
 
 /**
- * The Service Bus sender from settings: SERVICEBUS_REST_ENDPOINT (the REST protocol; the embedded platform sets
- * it to its emulation) or else the ServiceBusConnection connection string (AMQP via @azure/service-bus).
+ * The Service Bus sender: `@azure/service-bus` with the ServiceBusConnection connection string, in Azure and
+ * locally alike (the embedded platform fills the setting with its own namespace's AMQP endpoint).
  */
 export function messageSender(): MessageSender {
-  const rest = process.env.SERVICEBUS_REST_ENDPOINT;
   const connection = process.env.ServiceBusConnection;
-  const key = `${rest ?? ''}\n${connection ?? ''}`;
-  if (sender?.key === key) return sender.value;
-  let value: MessageSender;
-  if (rest) {
-    const keyName = process.env.SERVICEBUS_SAS_KEY_NAME;
-    const sasKey = process.env.SERVICEBUS_SAS_KEY;
-    value = new RestMessageSender(rest, keyName && sasKey ? { keyName, key: sasKey } : undefined);
-  } else if (connection) {
-    value = new SdkMessageSender(connection);
-  } else {
+  if (!connection)
     throw new ConfigurationError(
-      'No Service Bus is configured: set ServiceBusConnection (a namespace connection string) or SERVICEBUS_REST_ENDPOINT.',
+      'No Service Bus is configured: set ServiceBusConnection to the namespace connection string (the embedded platform fills it with its local one).',
     );
-  }
+  if (sender?.key === connection) return sender.value;
   void sender?.value.close();
-  sender = { key, value };
-  return value;
+  sender = { key: connection, value: new SdkMessageSender(connection) };
+  return sender.value;
 }
 
 let ports: AppPorts | undefined;

@@ -80,10 +80,15 @@ export class ServiceBusAmqpListener {
     this.container.on('sender_open', (c: EventContext) => this.attachSender(c.connection, c.sender!));
     this.container.on('disconnected', (c: EventContext) => this.connections.delete(c.connection));
     this.container.on('connection_close', (c: EventContext) => this.connections.delete(c.connection));
-    // A broken client must not take the broker down: rhea reports protocol errors here and closes that connection.
-    this.container.on('error', (e: unknown) =>
-      this.options.log?.('warn', `Service Bus (AMQP): ${e instanceof Error ? e.message : String(e)}`),
-    );
+    // A broken client must not take the broker down: rhea reports what it could not read here and closes only
+    // that client's connection.
+    const report = (e: unknown): void =>
+      this.options.log?.(
+        'warn',
+        `Service Bus (AMQP): closed a client connection: ${e instanceof Error ? e.message : String(e)}`,
+      );
+    this.container.on('error', report);
+    this.container.on('protocol_error', report);
     namespace.on('available', this.onAvailable);
   }
 
@@ -129,9 +134,8 @@ export class ServiceBusAmqpListener {
     this.connections.add(connection);
     this.states.set(
       connection,
-      new AmqpConnectionState({ keyName: this.options.keyName, key: this.options.key }, () =>
-        this.namespace.clock.now(),
-      ),
+      // Clients sign tokens on the wall clock, whatever clock (virtual in tests) drives the namespace.
+      new AmqpConnectionState({ keyName: this.options.keyName, key: this.options.key }, () => Date.now()),
     );
   }
 

@@ -9,6 +9,7 @@ import type {
   SagaCallbacks,
 } from '../saga/ports';
 import { SfnTaskTokenSender } from './aws/taskTokenSender';
+import { azureCredential } from './azureCredential';
 import { CosmosAnalyticsStore } from './cosmos/analyticsStore';
 import { CosmosInventory } from './cosmos/inventoryStore';
 import { CosmosNotificationOutbox } from './cosmos/notificationOutbox';
@@ -40,19 +41,26 @@ export interface AppPorts {
 let sender: { key: string; value: MessageSender } | undefined;
 
 /**
- * The Service Bus sender: `@azure/service-bus` with the ServiceBusConnection connection string, in Azure and
- * locally alike (the embedded platform fills the setting with its own namespace's AMQP endpoint).
+ * The Service Bus sender: `@azure/service-bus`, in Azure and locally alike, with the ServiceBusConnection connection
+ * string (the embedded platform fills it with its own namespace's AMQP endpoint) or
+ * ServiceBusConnection__fullyQualifiedNamespace with the app's identity, as the Functions host reads them.
  */
 export function messageSender(): MessageSender {
   const connection = process.env.ServiceBusConnection;
-  if (!connection)
+  const namespace = process.env.ServiceBusConnection__fullyQualifiedNamespace;
+  const key = `${connection ?? ''}\n${namespace ?? ''}`;
+  if (sender?.key === key) return sender.value;
+  let value: MessageSender;
+  if (connection) value = new SdkMessageSender(connection);
+  else if (namespace)
+    value = new SdkMessageSender({ fullyQualifiedNamespace: namespace, credential: azureCredential() });
+  else
     throw new ConfigurationError(
-      'No Service Bus is configured: set ServiceBusConnection to the namespace connection string (the embedded platform fills it with its local one).',
+      'No Service Bus is configured: set ServiceBusConnection (a namespace connection string; the embedded platform fills it with its local one) or ServiceBusConnection__fullyQualifiedNamespace (with the app identity).',
     );
-  if (sender?.key === connection) return sender.value;
   void sender?.value.close();
-  sender = { key: connection, value: new SdkMessageSender(connection) };
-  return sender.value;
+  sender = { key, value };
+  return value;
 }
 
 let ports: AppPorts | undefined;

@@ -1,4 +1,11 @@
-import { isServiceBusError, ServiceBusClient, type ServiceBusMessage, ServiceBusSender } from '@azure/service-bus';
+import type { TokenCredential } from '@azure/identity';
+import {
+  isServiceBusError,
+  ServiceBusClient,
+  type ServiceBusClientOptions,
+  type ServiceBusMessage,
+  ServiceBusSender,
+} from '@azure/service-bus';
 import { type MessageSender, MessageTooLargeError, ServiceBusSendError } from './messageSender';
 import type { OutboundMessage } from './outboundMessage';
 
@@ -37,20 +44,28 @@ function sendError(e: unknown, entity: string, count: number): Error {
   return new ServiceBusSendError(`Sending to Service Bus entity '${entity}' failed: ${(e as Error).message}`, true);
 }
 
+/** Where the namespace is: a connection string (SAS), or its host name with an identity (Entra ID). */
+export type ServiceBusTarget = string | { fullyQualifiedNamespace: string; credential: TokenCredential };
+
 /**
- * `@azure/service-bus` over AMQP, from the ServiceBusConnection connection string: a namespace in Azure, or the
- * embedded platform's local one (which fills the setting). Messages go in as few batches as the link's size allows.
+ * `@azure/service-bus` over AMQP: the ServiceBusConnection connection string (a namespace in Azure, or the embedded
+ * platform's local one, which fills the setting), or ServiceBusConnection__fullyQualifiedNamespace with the app's
+ * identity. Messages go in as few batches as the link's size allows.
  */
 export class SdkMessageSender implements MessageSender {
   private readonly client: ServiceBusClient;
   private readonly senders = new Map<string, ServiceBusSender>();
 
-  constructor(connectionString: string) {
+  constructor(target: ServiceBusTarget) {
     // A few quick retries: the SDK's default (three after 30 s each) outlasts the callers' own deadlines (an
     // EventBridge API destination waits 5 s), and a caller that gets a retriable error retries itself.
-    this.client = new ServiceBusClient(connectionString, {
+    const options: ServiceBusClientOptions = {
       retryOptions: { maxRetries: 3, retryDelayInMs: 300, maxRetryDelayInMs: 2000, timeoutInMs: 10_000 },
-    });
+    };
+    this.client =
+      typeof target === 'string'
+        ? new ServiceBusClient(target, options)
+        : new ServiceBusClient(target.fullyQualifiedNamespace, target.credential, options);
   }
 
   async send(entity: string, messages: OutboundMessage[]): Promise<void> {

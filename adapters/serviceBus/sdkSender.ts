@@ -82,6 +82,11 @@ export class SdkMessageSender implements MessageSender {
       sender = this.client.createSender(entity);
       this.senders.set(entity, sender);
     }
+    // One message goes as it is: a batch costs an envelope and a size check the service makes anyway.
+    if (messages.length === 1) {
+      await sender.sendMessages(toSdkMessage(messages[0]));
+      return;
+    }
     let batch = await sender.createMessageBatch();
     for (const m of messages) {
       const message = toSdkMessage(m);

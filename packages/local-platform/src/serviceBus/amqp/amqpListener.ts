@@ -72,6 +72,8 @@ export class ServiceBusAmqpListener {
     this.management = new ManagementEndpoint(namespace);
     this.container = create_container({
       id: `local-servicebus-${namespace.name}`,
+      // Dispositions and flow frames are small: Nagle's algorithm would hold each for the client's delayed ACK.
+      tcp_no_delay: true,
       sender_options: { autosettle: false, treat_modified_as_released: false },
       receiver_options: { autoaccept: false, credit_window: 1000 },
     });

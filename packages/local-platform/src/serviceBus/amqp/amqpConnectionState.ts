@@ -62,11 +62,17 @@ export class AmqpConnectionState {
     if (this.replyLinks.get(link.name) === link) this.replyLinks.delete(link.name);
   }
 
-  /** Sends an answer to the request's reply link; dropped when the client has already detached it. */
-  reply(request: Message, answer: Message): void {
+  /**
+   * Sends an answer to the request's reply link. Dropped (the client's request then times out) when the client has
+   * detached the link, or has let the session's outgoing window fill by granting no credit: the broker stays up.
+   */
+  reply(request: Message, answer: Message): boolean {
     const to = typeof request.reply_to === 'string' ? request.reply_to : undefined;
     const link = to === undefined ? undefined : this.replyLinks.get(to);
-    if (!link || !link.is_open()) return;
+    const window = (link as unknown as { session?: { outgoing?: { available(): number } } } | undefined)?.session
+      ?.outgoing;
+    if (!link || !link.is_open() || (window && window.available() < 1)) return false;
     link.send({ ...answer, correlation_id: request.message_id, to });
+    return true;
   }
 }

@@ -183,6 +183,8 @@ export class ServiceBusAmqpListener {
     this.echo(link);
     const state = this.state(connection);
     if (address === CBS || address === MANAGEMENT || address.endsWith(`/${MANAGEMENT}`)) {
+      // Answers go pre-settled: nothing to wait for, and nothing left in the session's window once sent.
+      attach.local.attach.snd_settle_mode = 1;
       state.addReplyLink(link);
       link.on('sender_close', () => state.removeReplyLink(link));
       return;

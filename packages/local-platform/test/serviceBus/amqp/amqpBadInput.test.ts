@@ -3,6 +3,7 @@
 // answer (or loses its own connection), the broker keeps serving everyone else, and what it acknowledged stays.
 import * as net from 'node:net';
 import { isServiceBusError } from '@azure/service-bus';
+import Long from 'long';
 import { create_container, type Connection, type EventContext, type Message } from 'rhea';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSasToken } from '../../../src/serviceBus/sasAuth';
@@ -122,6 +123,26 @@ describe('the AMQP endpoint under bad input', () => {
     expect(deliveries).toEqual([0, 1]);
     expect(errors).toContain('MessageLockLost');
     expect(broker.namespace.peek('short-lock')).toEqual([]);
+  });
+
+  it('answers more $management requests than a session window holds (2,048), and stays up', async () => {
+    const client = broker.client();
+    await client.createSender('bulk').sendMessages({ body: 'peek me', messageId: 'peeked' });
+    const receiver = client.createReceiver('bulk');
+    let next = 0;
+    let answered = 0;
+    await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        while (next++ < 2100) {
+          const [m] = await receiver.peekMessages(1, { fromSequenceNumber: Long.fromNumber(1) });
+          if (m?.messageId === 'peeked') answered++;
+        }
+      }),
+    );
+    expect(answered).toBe(2100);
+    broker.namespace.receive('bulk', { mode: 'receiveAndDelete' });
+    await receiver.close();
+    await stillServes('after-many-requests');
   });
 
   it('refuses an oversize message and an unknown entity with the service errors, then keeps serving', async () => {

@@ -161,7 +161,10 @@ export class ServiceBusAmqpListener {
     }
     if (address === MANAGEMENT || address.endsWith(`/${MANAGEMENT}`)) {
       const entity = address === MANAGEMENT ? '' : address.slice(0, -MANAGEMENT.length - 1);
-      link.on('message', (c: EventContext) => void this.manage(c, state, entity, address));
+      link.on('message', (c: EventContext) => {
+        // A connection gone while the answer was being prepared has nobody to answer: never an unhandled rejection.
+        this.manage(c, state, entity, address).catch((e: unknown) => this.reportLost(e));
+      });
       return;
     }
     try {
@@ -222,6 +225,10 @@ export class ServiceBusAmqpListener {
     l.local.attach.target = l.target;
     if (l.snd_settle_mode !== undefined) l.local.attach.snd_settle_mode = l.snd_settle_mode;
     if (l.rcv_settle_mode !== undefined) l.local.attach.rcv_settle_mode = l.rcv_settle_mode;
+  }
+
+  private reportLost(e: unknown): void {
+    this.options.log?.('warn', `Service Bus (AMQP): an answer was lost with its connection: ${(e as Error).message}`);
   }
 
   private answer(context: EventContext, state: AmqpConnectionState, response: Message): void {

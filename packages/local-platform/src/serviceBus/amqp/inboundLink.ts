@@ -16,7 +16,8 @@ export class InboundLink {
     private readonly entityPath: string,
     link: Receiver,
   ) {
-    link.on('message', (context: EventContext) => void this.receive(context));
+    // A transfer whose connection dropped before the commit has nobody left to answer.
+    link.on('message', (context: EventContext) => void this.receive(context).catch(() => undefined));
   }
 
   private async receive(context: EventContext): Promise<void> {

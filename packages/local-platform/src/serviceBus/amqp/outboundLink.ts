@@ -48,7 +48,10 @@ export class OutboundLink {
     link.on('sendable', () => this.pump());
     link.on('sender_draining', () => this.pump());
     for (const outcome of ['accepted', 'rejected', 'modified', 'released'] as const)
-      link.on(outcome, (context: EventContext) => void this.settle(outcome, context.delivery as Delivery));
+      link.on(outcome, (context: EventContext) => {
+        // The settlement happened; a connection gone before the answer has nobody left to tell.
+        this.settle(outcome, context.delivery as Delivery).catch(() => undefined);
+      });
     link.on('sender_close', () => this.close());
   }
 

@@ -14,7 +14,27 @@ interface SenderInternals {
   _draining?: boolean;
   set_drained(drained: boolean): void;
   connection: { _register(): void };
-  session: { outgoing: { available(): number } };
+  session: {
+    outgoing: {
+      available(): number;
+      next_pending_delivery: number;
+      next_delivery_id: number;
+      deliveries: { by_id(id: number): { link: unknown } | undefined };
+    };
+  };
+}
+
+/**
+ * Deliveries handed to rhea on this link but not transferred yet. rhea takes credit only when it transfers (on the
+ * next tick), so the link's credit alone would let the broker lock more messages than the client asked for; those
+ * would wait, locked, for credit that may never come (a receiver that got its batch drains and stops).
+ */
+function untransferred(link: SenderInternals): number {
+  const out = link.session.outgoing;
+  let n = 0;
+  for (let id = out.next_pending_delivery; id < out.next_delivery_id; id++)
+    if (out.deliveries.by_id(id)?.link === link) n++;
+  return n;
 }
 
 interface DeliveryOutcome {
@@ -74,7 +94,8 @@ export class OutboundLink {
   private async fill(): Promise<void> {
     const link = this.link as Sender & SenderInternals;
     while (!this.closed && link.sendable() && this.namespace.hasAvailable(this.entityPath)) {
-      const room = Math.min(link.credit, MAX_PER_TURN, link.session.outgoing.available());
+      const room = Math.min(link.credit - untransferred(link), MAX_PER_TURN, link.session.outgoing.available());
+      if (room < 1) return;
       const messages = this.namespace.receive(this.entityPath, { maxMessages: room, mode: this.mode });
       // The delivery count is durable before the client sees the message, as for every receiver.
       await this.namespace.whenCommitted();
@@ -101,6 +122,11 @@ export class OutboundLink {
     const link = this.link as Sender & SenderInternals;
     if (this.closed || !link._draining || !link.is_open()) return;
     if (link.credit > 0 && this.namespace.hasAvailable(this.entityPath) && link.sendable()) return;
+    // Messages still on their way keep their credit: the drain is answered once they are out.
+    if (untransferred(link) > 0) {
+      setImmediate(() => this.answerDrain());
+      return;
+    }
     link.set_drained(true);
     link.connection._register();
   }

@@ -93,6 +93,27 @@ describe('@azure/service-bus over AMQP against the local Service Bus', () => {
     await receiver.close();
   });
 
+  it('locks only what a receiver asked for: the rest stays receivable for the next call', async () => {
+    for (let i = 0; i < 600; i++) broker.namespace.send('bulk', { body: `n${i}`, messageId: `many-${i}` });
+    const receiver = client.createReceiver('bulk');
+    let received = 0;
+    for (let round = 0; round < 6; round++) {
+      const got = await receiver.receiveMessages(100, { maxWaitTimeInMs: 2000 });
+      expect(got.length).toBeLessThanOrEqual(100);
+      // Every locked message is one this receiver holds: none sits locked on the link waiting for credit.
+      expect(broker.namespace.entities().find((e) => e.path === 'bulk')!.counts.locked).toBe(got.length);
+      await Promise.all(got.map((m) => receiver.completeMessage(m)));
+      received += got.length;
+    }
+    while (received < 600) {
+      const got = await receiver.receiveMessages(100, { maxWaitTimeInMs: 1000 });
+      await Promise.all(got.map((m) => receiver.completeMessage(m)));
+      received += got.length;
+    }
+    expect(broker.namespace.peek('bulk')).toEqual([]);
+    await receiver.close();
+  });
+
   it('a message sent to the namespace (as REST and the trigger host do) is received over AMQP, and back', async () => {
     broker.namespace.send('orders', { body: 'from-the-model', messageId: 'model-1' });
     const { receiver, messages } = await receiveAll(client, 'orders', 1);

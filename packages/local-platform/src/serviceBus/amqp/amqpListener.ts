@@ -31,6 +31,14 @@ export interface AmqpListenerOptions {
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
+/** The AMQP endpoint could not open its port. */
+export class AmqpListenError extends Error {
+  constructor(message: string, options: { cause: unknown }) {
+    super(message, options);
+    this.name = 'AmqpListenError';
+  }
+}
+
 const MANAGEMENT = '$management';
 const CBS = '$cbs';
 
@@ -100,9 +108,20 @@ export class ServiceBusAmqpListener {
       host: this.options.host ?? '127.0.0.1',
     }) as Server;
     this.server = server;
+    const port = this.options.port ?? 5672;
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
-      server.once('error', reject);
+      server.once('error', (e: NodeJS.ErrnoException) =>
+        reject(
+          new AmqpListenError(
+            `The local Service Bus cannot listen for AMQP on ${this.options.host ?? '127.0.0.1'}:${port}: ${e.message}. ` +
+              (e.code === 'EADDRINUSE'
+                ? 'Another process (a Service Bus emulator, a broker, another platform) holds the port: stop it, or set LOCAL_SERVICEBUS_AMQP_PORT to a free port (0 picks one).'
+                : 'Set LOCAL_SERVICEBUS_AMQP_PORT to a port this user may open (0 picks a free one).'),
+            { cause: e },
+          ),
+        ),
+      );
     });
     this.address = server.address() as AddressInfo;
     return this.address;

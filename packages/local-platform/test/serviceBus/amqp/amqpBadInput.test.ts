@@ -6,6 +6,7 @@ import { isServiceBusError } from '@azure/service-bus';
 import Long from 'long';
 import { create_container, type Connection, type EventContext, type Message } from 'rhea';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ServiceBusAmqpListener } from '../../../src/serviceBus/amqp';
 import { createSasToken } from '../../../src/serviceBus/sasAuth';
 import { AmqpBroker, KEY, KEY_NAME, startAmqpBroker } from './amqpBroker';
 
@@ -143,6 +144,13 @@ describe('the AMQP endpoint under bad input', () => {
     broker.namespace.receive('bulk', { mode: 'receiveAndDelete' });
     await receiver.close();
     await stillServes('after-many-requests');
+  });
+
+  it('a port already taken stops the listener with what to do, and the running one is untouched', async () => {
+    const second = new ServiceBusAmqpListener(broker.namespace, { port, keyName: KEY_NAME, key: KEY });
+    await expect(second.listen()).rejects.toThrow(/EADDRINUSE.*LOCAL_SERVICEBUS_AMQP_PORT/s);
+    await second.close();
+    await stillServes('after-port-clash');
   });
 
   it('refuses an oversize message and an unknown entity with the service errors, then keeps serving', async () => {

@@ -67,6 +67,8 @@ export class ServiceBusAmqpListener {
   private readonly states = new WeakMap<Connection, AmqpConnectionState>();
   private readonly outbound = new Map<string, Set<OutboundLink>>();
   private readonly connections = new Set<Connection>();
+  /** What to do when a connection goes: stop each of its receiving links. */
+  private readonly linksOf = new WeakMap<Connection, Set<() => void>>();
   private readonly management: ManagementEndpoint;
   private readonly onAvailable = (path: string): void => {
     for (const link of this.outbound.get(pathKey(path)) ?? []) link.pump();
@@ -88,8 +90,8 @@ export class ServiceBusAmqpListener {
     this.container.on('connection_open', (c: EventContext) => this.opened(c.connection));
     this.container.on('receiver_open', (c: EventContext) => this.attachReceiver(c.connection, c.receiver!));
     this.container.on('sender_open', (c: EventContext) => this.attachSender(c.connection, c.sender!));
-    this.container.on('disconnected', (c: EventContext) => this.connections.delete(c.connection));
-    this.container.on('connection_close', (c: EventContext) => this.connections.delete(c.connection));
+    this.container.on('disconnected', (c: EventContext) => this.forgetConnection(c.connection));
+    this.container.on('connection_close', (c: EventContext) => this.forgetConnection(c.connection));
     // A broken client must not take the broker down: rhea reports what it could not read here and closes only
     // that client's connection.
     const report = (e: unknown): void =>
@@ -149,6 +151,12 @@ export class ServiceBusAmqpListener {
     const server = this.server;
     this.server = undefined;
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private forgetConnection(connection: Connection): void {
+    this.connections.delete(connection);
+    for (const forget of this.linksOf.get(connection) ?? []) forget();
+    this.linksOf.delete(connection);
   }
 
   private opened(connection: Connection): void {
@@ -231,7 +239,9 @@ export class ServiceBusAmqpListener {
         set.delete(outbound);
       };
       link.on('sender_close', forget);
-      connection.on('disconnected', forget);
+      const ofConnection = this.linksOf.get(connection) ?? new Set<() => void>();
+      ofConnection.add(forget);
+      this.linksOf.set(connection, ofConnection);
     } catch (e) {
       link.close(toAmqpError(e));
     }

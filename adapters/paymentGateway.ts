@@ -89,6 +89,7 @@ export class HttpPaymentGateway implements PaymentPort {
         currency: request.currency,
         paymentMethod: request.paymentMethod,
         orderId: request.orderId,
+        ...(request.metadata ? { metadata: request.metadata } : {}),
       },
       request.idempotencyKey,
     );
@@ -129,5 +130,15 @@ export class HttpPaymentGateway implements PaymentPort {
         `Listing charges of ${orderId} answered ${status}: ${body.error?.message ?? ''}`,
       );
     return body.data.map(toCharge);
+  }
+
+  async getCharge(chargeId: string): Promise<Charge | undefined> {
+    const { status, body } = await this.call<GatewayCharge>('GET', `/v1/charges/${encodeURIComponent(chargeId)}`);
+    if (status === 404) return undefined;
+    if (status !== 200)
+      throw new PaymentGatewayUnavailableError(
+        `Reading charge ${chargeId} answered ${status}: ${body.error?.message ?? ''}`,
+      );
+    return toCharge(body);
   }
 }

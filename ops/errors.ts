@@ -5,6 +5,10 @@
 export abstract class OpsError extends Error {
   abstract readonly status: number;
   abstract readonly code: string;
+  /** The part of the request at fault (the app's error shape). */
+  readonly where: string = 'request';
+  /** How to fix it; the message already says what, so by default: read it. */
+  readonly fix: string = 'See the message.';
   constructor(
     message: string,
     readonly details: Record<string, unknown> = {},

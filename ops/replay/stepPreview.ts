@@ -12,10 +12,7 @@ const attempted = (detail: RunDetail, activity: string): boolean =>
 function effect(activity: string, orderId: string, run: string): { effect: string; key: string } {
   switch (activity) {
     case 'reserveInventory':
-      return {
-        effect: 'holds the stock (one hold per order: a hold still in place is kept, not doubled)',
-        key: holdKey(orderId),
-      };
+      return { effect: 'reserves the stock', key: holdKey(run) };
     case 'chargePayment':
       return { effect: 'charges the order total', key: chargeKey(run) };
     case 'sendNotification':
@@ -26,7 +23,7 @@ function effect(activity: string, orderId: string, run: string): { effect: strin
     case 'syncAnalytics':
       return { effect: 'records the outcome and publishes its event', key: eventKey(run, '<outcome>') };
     case 'releaseInventory':
-      return { effect: "releases the order's stock hold", key: holdKey(orderId) };
+      return { effect: "releases the run's stock reservation", key: holdKey(run) };
     case 'refundPayment':
       return { effect: "refunds the run's charge", key: refundKey(run, '<charge>') };
     default:

@@ -41,8 +41,33 @@ export const orderSaga: SagaDefinition = {
         timeoutMs: 15 * minute,
         correlateOn: 'chargeId',
         successWhen: { field: 'status', equals: 'succeeded' },
+        // Whoever can raise the event (a forged or replayed confirmation) must not get an unpaid order through.
+        verify: {
+          activity: 'verifyPayment',
+          retry: {
+            maxAttempts: 4,
+            firstRetryIntervalMs: 2 * second,
+            backoffCoefficient: 2,
+            maxRetryIntervalMs: 30 * second,
+          },
+          attemptTimeoutMs: 30 * second,
+        },
       },
       compensateWhenUncertain: true,
+    },
+    {
+      // Reserved → sold once the payment is confirmed. Best effort: paid stock must never be refunded over
+      // bookkeeping; if every attempt fails the order completes with a warning and its stock stays reserved.
+      name: 'finalizeInventory',
+      activity: 'finalizeInventory',
+      critical: false,
+      retry: {
+        maxAttempts: 5,
+        firstRetryIntervalMs: 2 * second,
+        backoffCoefficient: 2,
+        maxRetryIntervalMs: 1 * minute,
+      },
+      attemptTimeoutMs: 30 * second,
     },
     {
       name: 'sendNotification',
@@ -79,4 +104,5 @@ export const orderSaga: SagaDefinition = {
   compensationAttemptTimeoutMs: 1 * minute,
   nonRetriableErrors: ['ConfigurationError', 'ValidationError'],
   park: { event: 'OperatorDecision', timeoutMs: 7 * 24 * 60 * minute },
+  inputValidator: 'validateOrder',
 };

@@ -8,13 +8,13 @@ import type { StepInput } from './saga';
  *
  * `run` is the run's name (saga/domain/runName.ts): the order id, or `<orderId>.r<N>` for an operator's restart.
  * A restart is a new attempt of the order, so what its predecessor compensated (a refunded charge) must happen
- * again rather than be answered from the old key's record: money and outcome keys carry the run. Stock and the
- * confirmation e-mail stay per order: an order holds stock once (compensation deletes the hold, so a restart
- * reserves again) and a customer is told once that the order is confirmed.
+ * again rather than be answered from the old key's record: money, stock and outcome keys carry the run (a
+ * released reservation never holds again, so a restart reserves under its own key). The confirmation e-mail
+ * stays per order: a customer is told once that the order is confirmed.
  */
 
-/** Stock holds are kept per order on each SKU document. */
-export const holdKey = (orderId: string): string => orderId;
+/** The key of the run's stock reservations (one document per key and SKU): a restart's reservations are new ones. */
+export const holdKey = (run: string): string => run;
 export const chargeKey = (run: string): string => `${run}:chargePayment`;
 export const refundKey = (run: string, chargeId: string): string => `${run}:refundPayment:${chargeId}`;
 /** The outbox row id, which is also the e-mail service's repeatability id. */
@@ -37,12 +37,18 @@ export function activityIdempotencyKey(activity: string, input: StepInput): stri
   switch (activity) {
     case 'reserveInventory':
     case 'releaseInventory':
-      return holdKey(orderId);
+    case 'finalizeInventory':
+      return holdKey(runOf(input));
     case 'chargePayment':
       return chargeKey(runOf(input));
     case 'refundPayment': {
       const charge = input.results.chargePayment as Charge | undefined;
       return refundKey(runOf(input), charge?.chargeId ?? '*');
+    }
+    case 'verifyPayment': {
+      // A read with no side effect to deduplicate: the charge it reads stands in for a key.
+      const charge = input.results.chargePayment as Charge | undefined;
+      return `reads ${charge?.chargeId ?? '?'}`;
     }
     case 'sendNotification':
       return notificationKey(orderId, 'orderConfirmed');

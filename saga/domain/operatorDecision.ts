@@ -1,25 +1,27 @@
 import { z } from 'zod';
 
-/**
- * An operator's answer to a parked saga (the definition's park event on Durable, the parked task's output on Step
- * Functions): who decided, why, and when, recorded as given in the saga's output on both engines.
- */
-export const operatorDecisionSchema = z
-  .strictObject({
-    action: z.enum(['retryCompensation', 'markResolved'], {
-      error: 'must be "retryCompensation" (run the failed compensations again) or "markResolved" (settled by hand)',
-    }),
-    by: z.string().trim().min(1, 'must name who decided').max(100, 'must be at most 100 characters'),
-    note: z.string().max(2000, 'must be at most 2000 characters').optional(),
-    at: z.iso.datetime({ error: 'must be an ISO-8601 date-time' }).optional(),
-  })
-  .superRefine((d, ctx) => {
-    if (d.action === 'markResolved' && !d.note?.trim())
-      ctx.addIssue({
-        code: 'custom',
-        path: ['note'],
-        message: 'must say how it was settled (markResolved needs a note)',
-      });
-  });
+const who = z
+  .string()
+  .trim()
+  .min(1, 'must name who decided (e.g. "ops@contoso.com")')
+  .max(200, 'must be at most 200 characters');
+const why = z.string().trim().min(1, 'must say why').max(2000, 'must be at most 2000 characters');
+/** When the operator decided (the operator tool stamps it); both engines record it as given. */
+const when = z.iso.datetime({ error: 'must be an ISO-8601 date-time' }).optional();
 
-export type OperatorDecision = z.infer<typeof operatorDecisionSchema>;
+/**
+ * An operator's answer to a parked saga (raised as the definition's park event `OperatorDecision`):
+ * `retryCompensation` runs the failed compensations again; `markResolved` ends the saga Compensated, and must say
+ * who resolved it and how (the money or stock was put right by hand). Anything else is refused where it enters
+ * (400 at an HTTP edge) and, should it reach the saga anyway, recorded and ignored there.
+ */
+export const operatorDecisionSchema = z.discriminatedUnion(
+  'action',
+  [
+    z.strictObject({ action: z.literal('retryCompensation'), by: who.optional(), note: why.optional(), at: when }),
+    z.strictObject({ action: z.literal('markResolved'), by: who, note: why, at: when }),
+  ],
+  { error: 'must be {"action":"retryCompensation"} or {"action":"markResolved","by":"…","note":"…"}' },
+);
+
+export type OperatorDecision = z.output<typeof operatorDecisionSchema>;

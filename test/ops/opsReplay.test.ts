@@ -320,10 +320,10 @@ describe('ops API: decide', () => {
   it('settles parked sagas on both engines and records who, the note and when in the same output shape', async () => {
     const bad = await ops(p, 'POST', 'sagas/na-df/decision', KEYS.operator, { action: 'shrug' });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.message).toMatch(/action must be "retryCompensation"/);
+    expect(bad.body.error.message).toMatch(/Invalid operator decision: .*retryCompensation/);
     const noNote = await ops(p, 'POST', 'sagas/na-df/decision', KEYS.operator, { action: 'markResolved' });
     expect(noNote.status).toBe(400);
-    expect(noNote.body.error.message).toMatch(/note must say how it was settled/);
+    expect(noNote.body.error.message).toMatch(/Invalid operator decision: note/);
     const notParked = await ops(p, 'POST', 'sagas/ok-df/decision', KEYS.operator, {
       action: 'markResolved',
       note: 'x',

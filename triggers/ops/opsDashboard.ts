@@ -27,7 +27,12 @@ export async function dashboardHttp(request: HttpRequest): Promise<HttpResponseI
   const asset = await dashboardAsset(name);
   if (!asset)
     return {
-      ...errorResponse(404, 'NotFound', `The dashboard has no file "${name}". Open /api/ops/ui/ for the dashboard.`),
+      ...errorResponse(404, {
+        code: 'NotFound',
+        message: `The dashboard has no file "${name}".`,
+        where: 'path',
+        fix: 'Open /api/ops/ui/ for the dashboard.',
+      }),
       headers: SECURITY_HEADERS,
     };
   if (request.headers.get('if-none-match') === asset.etag)

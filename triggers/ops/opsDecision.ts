@@ -14,7 +14,12 @@ const decisionBody = z.object({ action: z.string(), note: z.string().optional() 
 export async function decisionHttp(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const orderId = request.params.orderId;
   if (!ORDER_ID_PATTERN.test(orderId))
-    return errorResponse(400, 'InvalidOrderId', `"${orderId}" is not an order id (1–64 letters, digits, "-" or "_").`);
+    return errorResponse(400, {
+      code: 'InvalidOrderId',
+      message: `"${orderId}" is not an order id.`,
+      where: 'path {orderId}',
+      fix: 'Use 1–64 letters, digits, "-" or "_", starting with a letter or digit.',
+    });
   return opsEdge(request, context, 'operator', async (ops, caller) => {
     const body = await readJson(request, decisionBody);
     return { status: 202, jsonBody: await ops.decide(caller, orderId, body) };
@@ -27,7 +32,12 @@ const actionBody = z.strictObject({ reason: z.string({ error: 'is required: say 
 export async function terminateHttp(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const orderId = request.params.orderId;
   if (!ORDER_ID_PATTERN.test(orderId))
-    return errorResponse(400, 'InvalidOrderId', `"${orderId}" is not an order id (1–64 letters, digits, "-" or "_").`);
+    return errorResponse(400, {
+      code: 'InvalidOrderId',
+      message: `"${orderId}" is not an order id.`,
+      where: 'path {orderId}',
+      fix: 'Use 1–64 letters, digits, "-" or "_", starting with a letter or digit.',
+    });
   return opsEdge(request, context, 'operator', async (ops, caller) => {
     const body = await readJson(request, actionBody);
     return { status: 200, jsonBody: await ops.terminate(caller, orderId, body.reason) };

@@ -43,30 +43,34 @@ export async function opsEdge(
   } catch (e) {
     if (e instanceof OpsKeySettingError) {
       context.error(e.message);
-      return errorResponse(
-        500,
-        'OpsKeysMisconfigured',
-        'The ops keys in the app settings are malformed; see the function log.',
-      );
+      return errorResponse(500, {
+        code: 'OpsKeysMisconfigured',
+        message: 'The ops keys in the app settings are malformed.',
+        where: 'app settings OPS_READER_KEYS / OPS_OPERATOR_KEYS',
+        fix: 'See the function log for the entry at fault (never the key), and correct the setting.',
+      });
     }
     throw e;
   }
   if (!caller)
-    return errorResponse(
-      401,
-      'Unauthorized',
-      `Send an ops key in the ${OPS_KEY_HEADER} header (or Authorization: Bearer). Keys are set in OPS_READER_KEYS / OPS_OPERATOR_KEYS.`,
-    );
+    return errorResponse(401, {
+      code: 'Unauthorized',
+      message: 'No known ops key was sent.',
+      where: `header ${OPS_KEY_HEADER} (or Authorization: Bearer)`,
+      fix: `Send an ops key in the ${OPS_KEY_HEADER} header. Keys are set in OPS_READER_KEYS / OPS_OPERATOR_KEYS.`,
+    });
   if (needs === 'operator' && caller.role !== 'operator')
-    return errorResponse(
-      403,
-      'Forbidden',
-      `This call needs the operator role; key "${caller.name}" has the reader role. Use a key from OPS_OPERATOR_KEYS.`,
-    );
+    return errorResponse(403, {
+      code: 'Forbidden',
+      message: `This call needs the operator role; key "${caller.name}" has the reader role.`,
+      where: `header ${OPS_KEY_HEADER}`,
+      fix: 'Use a key from OPS_OPERATOR_KEYS.',
+    });
   try {
     return await handle(opsFromSettings(durableEndpoint(context)), caller);
   } catch (e) {
-    if (e instanceof OpsError) return errorResponse(e.status, e.code, e.message, e.details);
+    if (e instanceof OpsError)
+      return errorResponse(e.status, { code: e.code, message: e.message, where: e.where, fix: e.fix }, e.details);
     throw e;
   }
 }

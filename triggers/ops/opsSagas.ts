@@ -38,7 +38,12 @@ export async function listSagasHttp(request: HttpRequest, context: InvocationCon
 export async function showSagaHttp(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const orderId = request.params.orderId;
   if (!ORDER_ID_PATTERN.test(orderId))
-    return errorResponse(400, 'InvalidOrderId', `"${orderId}" is not an order id (1–64 letters, digits, "-" or "_").`);
+    return errorResponse(400, {
+      code: 'InvalidOrderId',
+      message: `"${orderId}" is not an order id.`,
+      where: 'path {orderId}',
+      fix: 'Use 1–64 letters, digits, "-" or "_", starting with a letter or digit.',
+    });
   return opsEdge(request, context, 'reader', async (ops) => ({ status: 200, jsonBody: await ops.show(orderId) }));
 }
 

@@ -76,13 +76,19 @@ export function executionTimeline(events: HistoryEvent[]): TimelineEntry[] {
     if (e.type === 'TaskStateEntered') entered = true;
     if (e.type === 'TaskScheduled') {
       const task = scheduledTask(e) ?? {};
+      // A task that is neither an activity nor a wait (the input check) is plumbing, not a saga step.
+      if (!task.activity && !task.event) {
+        entered = false;
+        current = undefined;
+        continue;
+      }
       const start = iso(e.timestamp);
       if (task.event) {
         const timeout = e.taskScheduledEventDetails?.timeoutInSeconds;
         const deadline = new Date(Date.parse(start) + Number(timeout ?? 0) * 1000).toISOString();
         current = { kind: 'wait', event: task.event, start, deadline, result: 'waiting' };
       } else {
-        const activity = task.activity ?? e.taskScheduledEventDetails?.resource ?? 'task';
+        const activity = task.activity!;
         const attempt = !entered && lastAttempt?.activity === activity ? lastAttempt.attempt + 1 : 1;
         current = lastAttempt = { kind: 'attempt', activity, attempt, start, result: 'running' };
       }

@@ -1,7 +1,7 @@
 import { DEFAULT_LIMITS } from '../durable/limits';
 import type { AppSettings } from './appSettings';
 import { SettingsError } from './errors';
-import { choice, filePath, integer, secret, type SettingKind, storeLocation, text, urlPaths } from './settingKinds';
+import { choice, filePath, integer, secret, type SettingKind, storeLocation, text, webhookPaths } from './settingKinds';
 
 /** One platform setting: the app setting it is read from, what it takes, its default and what it does. */
 export interface SettingSpec<T, Optional extends boolean = boolean> {
@@ -125,6 +125,18 @@ export const PLATFORM_SETTINGS = {
     'none: a namespace with no entities',
     "The local Service Bus's queues, topics, subscriptions and rules, in the official emulator's `Config.json` format.",
   ),
+  serviceBusAmqpPort: withDefault(
+    'LOCAL_SERVICEBUS_AMQP_PORT',
+    integer(0, 65_535),
+    5672,
+    'Port of the local Service Bus over AMQP 1.0 (plain TCP, what `@azure/service-bus` speaks); 0 picks a free port, as it does whenever the HTTP port is 0.',
+  ),
+  serviceBusKey: withDefault(
+    'LOCAL_SERVICEBUS_KEY',
+    secret,
+    'SAS_KEY_VALUE',
+    "The local Service Bus's shared access key (key name `RootManageSharedAccessKey`); the printed connection string carries it.",
+  ),
   cosmosConfig: optional(
     'LOCAL_COSMOS_CONFIG',
     filePath,
@@ -177,9 +189,9 @@ export const PLATFORM_SETTINGS = {
   ),
   paymentWebhookPaths: withDefault(
     'LOCAL_PAYMENT_WEBHOOK_PATH',
-    urlPaths,
-    ['/api/payments/webhook'],
-    'Where on this platform the local gateway sends its webhooks; several paths register several endpoints.',
+    webhookPaths,
+    [{ path: '/api/payments/webhook' }],
+    'Where on this platform the local gateway sends its webhooks; several paths register several endpoints. `key=value` after a path: that endpoint gets only the events of charges whose metadata has that value.',
   ),
   paymentConfirmDelayMs: withDefault(
     'LOCAL_PAYMENT_CONFIRM_DELAY_MS',

@@ -90,7 +90,9 @@ describe('the local Cosmos DB on a file store, killed with SIGKILL', () => {
       }
     };
     const writers = Array.from({ length: 8 }, (_, w) => writer(w));
-    await new Promise((r) => setTimeout(r, 400));
+    // Kill mid-stream once enough writes are acknowledged (counted, not timed: a busy machine is slower).
+    for (let waited = 0; acknowledged.size <= 60 && waited < 20_000; waited += 20)
+      await new Promise((r) => setTimeout(r, 20));
     await kill(life);
     stop = true;
     await Promise.all(writers);

@@ -13,6 +13,8 @@ import { loadApp } from './functionsHost/appLoader';
 import type { RpcTypedData } from './functionsHost/coreApi';
 import { buildHttpRoutes } from './functionsHost/httpTriggers';
 import { HttpHost } from './functionsHost/httpServer';
+import { HttpThrottle } from './functionsHost/httpThrottle';
+import { DurableBacklogCheck } from './durable/backlogCheck';
 import { FunctionInvoker } from './functionsHost/invoker';
 import type { FunctionRegistry, RegisteredFunction } from './functionsHost/registry';
 import {
@@ -29,6 +31,7 @@ import {
   exportToEnvironment,
   loadSettings,
   type PlatformSettings,
+  readHostHttpThrottles,
   readHostJson,
   readPlatformSettings,
   resolveSettingRefs,
@@ -150,6 +153,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     /^\/|\/$/g,
     '',
   );
+  // Read before anything starts: a bad value stops start-up with nothing to unwind.
+  const httpThrottles = readHostHttpThrottles(hostSetting(hostJson, 'extensions', 'http'));
   const clock =
     options.clock === 'virtual'
       ? new VirtualClock()
@@ -312,6 +317,12 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     invoker,
     extraInputs,
     maxBodyBytes: local.httpMaxBodyBytes,
+    throttle: new HttpThrottle(httpThrottles, [
+      new DurableBacklogCheck(() => engine.backlog(), {
+        maxWaiting: local.durableMaxBacklog,
+        maxWaitMs: local.durableMaxBacklogWaitMs,
+      }),
+    ]),
     log,
   });
   try {

@@ -95,6 +95,18 @@ export const PLATFORM_SETTINGS = {
     'host.json `maxConcurrentActivityFunctions`, else 100',
     'Activities running at once.',
   ),
+  durableMaxBacklog: withDefault(
+    'LOCAL_DURABLE_MAX_BACKLOG',
+    integer(1),
+    1000,
+    'Durable episodes and activities waiting for a slot at which (with host.json `dynamicThrottlesEnabled`) HTTP functions but GET/HEAD/OPTIONS answer 429.',
+  ),
+  durableMaxBacklogWaitMs: withDefault(
+    'LOCAL_DURABLE_MAX_BACKLOG_WAIT_MS',
+    integer(1),
+    5000,
+    'The same, by how long the oldest of them has waited (ms); keep it well below the shortest activity deadline.',
+  ),
   durableMaxPayloadBytes: withDefault(
     'LOCAL_DURABLE_MAX_PAYLOAD_BYTES',
     integer(1),

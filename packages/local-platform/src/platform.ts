@@ -132,6 +132,17 @@ function hostSetting(hostJson: Record<string, unknown>, ...keys: string[]): unkn
   return node;
 }
 
+/** Waits for `work` at most `ms`; true when the time ran out first. */
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), ms)));
+  try {
+    return await Promise.race([work.then(() => false), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const appRoot = path.resolve(options.appRoot);
   // Settings decide how to log, so what they report waits until the log exists.
@@ -391,11 +402,21 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     durableClientInput: () => durableClientInput(baseUrl),
     whenIdle,
     async stop() {
+      // The front door first: HTTP functions answer 503 and no trigger, message, timer or waiting episode or
+      // activity starts. What is not started stays in the stores and runs after the next start.
+      httpHost.drain();
       for (const off of unwatch) off();
       timerHost.stop();
-      await serviceBusHost.stop();
+      const dispatchStopped = Promise.all([serviceBusHost.stop(), engine.stop()]);
+      // What is running gets a short grace (the local services stay up for it); past it, the stores close under
+      // it, which is what a crash would do, and every store is crash safe: its unacknowledged work runs again.
+      const graceOver = await settlesWithin(dispatchStopped, local.stopGraceMs);
+      if (graceOver)
+        log(
+          'warn',
+          `Stopping: invocations still running after ${local.stopGraceMs} ms are abandoned; they run again on the next start.`,
+        );
       await httpHost.close();
-      await engine.stop();
       await invoker.runHooks('appTerminate', { hookData: {}, appHookData: {} });
       await store.close();
       await aws?.stop();

@@ -205,6 +205,12 @@ export const PLATFORM_SETTINGS = {
     30_000,
     'Delay of the answers the `pm_card_slow_<N>` test cards slow down, in ms.',
   ),
+  stopGraceMs: withDefault(
+    'LOCAL_STOP_GRACE_MS',
+    integer(0),
+    3000,
+    'On stop (SIGTERM, Ctrl+C): how long running invocations may finish, in ms; what is still running then runs again on the next start.',
+  ),
   logLevel: withDefault(
     'LOCAL_LOG_LEVEL',
     choice('debug', 'info', 'warn', 'error', 'silent'),

@@ -9,6 +9,7 @@ import type {
   SagaCallbacks,
 } from '../saga/ports';
 import { SfnTaskTokenSender } from './aws/taskTokenSender';
+import { azureCredential } from './azureCredential';
 import { CosmosAnalyticsStore } from './cosmos/analyticsStore';
 import { CosmosInventory } from './cosmos/inventoryStore';
 import { CosmosNotificationOutbox } from './cosmos/notificationOutbox';
@@ -47,7 +48,8 @@ let sender: { key: string; value: MessageSender } | undefined;
 export function messageSender(): MessageSender {
   const rest = process.env.SERVICEBUS_REST_ENDPOINT;
   const connection = process.env.ServiceBusConnection;
-  const key = `${rest ?? ''}\n${connection ?? ''}`;
+  const namespace = process.env.ServiceBusConnection__fullyQualifiedNamespace;
+  const key = `${rest ?? ''}\n${connection ?? ''}\n${namespace ?? ''}`;
   if (sender?.key === key) return sender.value;
   let value: MessageSender;
   if (rest) {
@@ -56,9 +58,11 @@ export function messageSender(): MessageSender {
     value = new RestMessageSender(rest, keyName && sasKey ? { keyName, key: sasKey } : undefined);
   } else if (connection) {
     value = new SdkMessageSender(connection);
+  } else if (namespace) {
+    value = new SdkMessageSender({ fullyQualifiedNamespace: namespace, credential: azureCredential() });
   } else {
     throw new ConfigurationError(
-      'No Service Bus is configured: set ServiceBusConnection (a namespace connection string) or SERVICEBUS_REST_ENDPOINT.',
+      'No Service Bus is configured: set ServiceBusConnection (a namespace connection string), ServiceBusConnection__fullyQualifiedNamespace (with the app identity) or SERVICEBUS_REST_ENDPOINT.',
     );
   }
   void sender?.value.close();

@@ -1,5 +1,6 @@
 import * as https from 'node:https';
 import { Container, CosmosClient } from '@azure/cosmos';
+import { azureCredential } from '../azureCredential';
 import { optionalSetting, requiredSetting } from '../settings';
 
 export const CONTAINERS = {
@@ -19,14 +20,16 @@ const clients = new Map<string, CosmosClient>();
  */
 export function cosmosContainer(name: keyof typeof CONTAINERS): Container {
   const endpoint = requiredSetting('COSMOS_ENDPOINT', `Cosmos DB (${Object.values(CONTAINERS).join(', ')})`);
-  const key = requiredSetting('COSMOS_KEY', 'Cosmos DB authentication');
-  const cacheKey = `${endpoint}\n${key}`;
+  const local = LOOPBACK.has(new URL(endpoint).hostname);
+  // In Azure the app reaches Cosmos DB with its identity (the template grants it the data contributor role); a key
+  // is needed locally and from the AWS side.
+  const key = local ? requiredSetting('COSMOS_KEY', 'the local Cosmos DB') : process.env.COSMOS_KEY || undefined;
+  const cacheKey = `${endpoint}\n${key ?? 'identity'}`;
   let client = clients.get(cacheKey);
   if (!client) {
-    const local = LOOPBACK.has(new URL(endpoint).hostname);
     client = new CosmosClient({
       endpoint,
-      key,
+      ...(key ? { key } : { aadCredentials: azureCredential() }),
       ...(local
         ? {
             agent: new https.Agent({ rejectUnauthorized: false, keepAlive: true }),

@@ -1,14 +1,24 @@
+import type { TokenCredential } from '@azure/identity';
 import { ServiceBusClient, ServiceBusSender } from '@azure/service-bus';
 import { type MessageSender, MessageTooLargeError } from './messageSender';
 import type { OutboundMessage } from './outboundMessage';
 
-/** `@azure/service-bus` over AMQP, for a real namespace (connection string from the ServiceBusConnection setting). */
+/** Where the namespace is: a connection string (SAS), or its host name with an identity (Entra ID). */
+export type ServiceBusTarget = string | { fullyQualifiedNamespace: string; credential: TokenCredential };
+
+/**
+ * `@azure/service-bus` over AMQP, for a real namespace: the ServiceBusConnection connection string, or
+ * ServiceBusConnection__fullyQualifiedNamespace with the app's identity, as the Functions host reads them.
+ */
 export class SdkMessageSender implements MessageSender {
   private readonly client: ServiceBusClient;
   private readonly senders = new Map<string, ServiceBusSender>();
 
-  constructor(connectionString: string) {
-    this.client = new ServiceBusClient(connectionString);
+  constructor(target: ServiceBusTarget) {
+    this.client =
+      typeof target === 'string'
+        ? new ServiceBusClient(target)
+        : new ServiceBusClient(target.fullyQualifiedNamespace, target.credential);
   }
 
   async send(entity: string, messages: OutboundMessage[]): Promise<void> {

@@ -1,7 +1,13 @@
 // Local stand-ins for what the AWS Lambda handlers talk to: Cosmos DB (the platform's local endpoint, with the app's
 // containers) and the local Step Functions endpoint, with the app settings pointing at both.
 import * as path from 'node:path';
-import { loadCosmosConfig, type LocalCosmos, startLocalCosmos } from '@cross-cloud-sagas/local-platform';
+import {
+  cosmosConfigFromTemplate,
+  loadArmTemplate,
+  loadCosmosConfig,
+  type LocalCosmos,
+  startLocalCosmos,
+} from '@cross-cloud-sagas/local-platform';
 import { setEnv } from '../fixtures/env';
 import { repoRoot } from '../fixtures/orderApp';
 import { startStepFunctions, StepFunctionsHarness } from '../fixtures/stepFunctionsServer';
@@ -12,10 +18,15 @@ export interface LocalAws {
   stop(): Promise<void>;
 }
 
-/** Cosmos DB with infra/local/cosmos.json's containers and a Step Functions endpoint; settings as a Lambda has them. */
+/**
+ * Cosmos DB with the Azure template's containers (seeded from infra/local/cosmos.json) and a Step Functions
+ * endpoint; settings as a Lambda has them.
+ */
 export async function startLocalAws(extraSettings: Record<string, string> = {}): Promise<LocalAws> {
   const file = path.join(repoRoot, 'infra/local/cosmos.json');
-  const cosmos = await startLocalCosmos(loadCosmosConfig(file), file);
+  const template = loadArmTemplate(path.join(repoRoot, 'infra/azure/azuredeploy.json'));
+  const config = cosmosConfigFromTemplate(template, { config: loadCosmosConfig(file), file });
+  const cosmos = await startLocalCosmos(config, file);
   const sfn = await startStepFunctions();
   const restore = setEnv({
     COSMOS_ENDPOINT: cosmos.endpoint,

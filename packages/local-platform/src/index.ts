@@ -79,6 +79,13 @@ export type { FunctionUrlEvent, FunctionUrlResponse, LambdaInvoker, LambdaInvoke
 
 // Cosmos DB, payment gateway, e-mail
 export { loadCosmosConfig, CosmosConfigError } from './cosmos/cosmosConfig';
+export {
+  loadArmTemplate,
+  ArmTemplateError,
+  serviceBusConfigFromTemplate,
+  cosmosConfigFromTemplate,
+} from './azureTemplate';
+export type { ArmDeployment, ArmResource, ArmLoadOptions } from './azureTemplate';
 export type { CosmosConfig } from './cosmos/cosmosConfig';
 export { startLocalCosmos } from './cosmos/cosmosServer';
 export type { LocalCosmos, LocalCosmosOptions } from './cosmos/cosmosServer';

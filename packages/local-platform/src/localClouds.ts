@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { Clock } from './clock';
+import { type ArmDeployment, cosmosConfigFromTemplate, declares } from './azureTemplate';
 import { loadCosmosConfig } from './cosmos/cosmosConfig';
 import { LocalCosmos, startLocalCosmos } from './cosmos/cosmosServer';
 import { LocalEmailService } from './emailService/emailService';
@@ -37,6 +38,8 @@ export interface LocalCloudsOptions {
   /** The durable store is in memory, so Cosmos DB's is too. */
   memoryStore: boolean;
   synchronous: 'OFF' | 'NORMAL' | 'FULL';
+  /** The app's Azure template: its Cosmos DB containers are the ones created (LOCAL_COSMOS_CONFIG then only seeds). */
+  azureTemplate?: ArmDeployment;
 }
 
 /**
@@ -52,12 +55,16 @@ export async function startLocalClouds({
   database,
   memoryStore,
   synchronous,
+  azureTemplate,
 }: LocalCloudsOptions): Promise<LocalClouds> {
-  const cosmosFile = local.cosmosConfig;
+  const cosmosFile = local.cosmosConfig ? path.resolve(appRoot, local.cosmosConfig) : undefined;
+  const seeds = cosmosFile ? { config: loadCosmosConfig(cosmosFile), file: cosmosFile } : undefined;
+  const fromTemplate = declares(azureTemplate, 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases');
+  const cosmosConfig = fromTemplate ? cosmosConfigFromTemplate(azureTemplate!, seeds) : seeds?.config;
   let cosmos: LocalCosmos | undefined;
-  if (cosmosFile) {
-    const file = path.resolve(appRoot, cosmosFile);
-    cosmos = await startLocalCosmos(loadCosmosConfig(file), file, {
+  if (cosmosConfig) {
+    const file = cosmosFile ?? azureTemplate!.file;
+    cosmos = await startLocalCosmos(cosmosConfig, file, {
       store: memoryStore || local.cosmosStore === 'memory' ? 'memory' : path.resolve(appRoot, local.cosmosStore),
       synchronous,
       log,

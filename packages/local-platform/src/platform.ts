@@ -25,6 +25,7 @@ import {
 import { buildTimers, TimerHost } from './functionsHost/timerTriggers';
 import { LocalClouds, startLocalClouds } from './localClouds';
 import { ServiceDatabase } from './persistence/serviceDatabase';
+import { declares, loadAppAzureTemplate, serviceBusConfigFromTemplate } from './azureTemplate';
 import { parseServiceBusConfig, ServiceBusNamespace, ServiceBusRestApi } from './serviceBus';
 import { LocalAws, startLocalAws } from './localAws';
 import {
@@ -254,13 +255,23 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     synchronous: options.synchronous ?? local.durableSynchronous,
   });
   const serviceBusOptions = { database: servicesDb, log };
+  const azureTemplate = loadAppAzureTemplate(appRoot, local.azureTemplate);
   const serviceBus = local.serviceBusConfig
     ? ServiceBusNamespace.fromConfigFile(path.resolve(appRoot, local.serviceBusConfig), clock, serviceBusOptions)
-    : new ServiceBusNamespace(
-        parseServiceBusConfig({ UserConfig: { Namespaces: [{ Name: 'local', Queues: [], Topics: [] }] } }, 'defaults'),
-        clock,
-        serviceBusOptions,
-      );
+    : declares(azureTemplate, 'Microsoft.ServiceBus/namespaces')
+      ? new ServiceBusNamespace(
+          parseServiceBusConfig(serviceBusConfigFromTemplate(azureTemplate!), azureTemplate!.source),
+          clock,
+          serviceBusOptions,
+        )
+      : new ServiceBusNamespace(
+          parseServiceBusConfig(
+            { UserConfig: { Namespaces: [{ Name: 'local', Queues: [], Topics: [] }] } },
+            'defaults',
+          ),
+          clock,
+          serviceBusOptions,
+        );
   const serviceBusTriggers = buildServiceBusTriggers(registry.byTrigger('serviceBusTrigger'), serviceBus, (text) =>
     resolveSettingRefs(text, settings, 'Service Bus trigger'),
   );
@@ -299,6 +310,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       database: servicesDb,
       memoryStore,
       synchronous: options.synchronous ?? local.durableSynchronous,
+      azureTemplate,
     });
     aws = startLocalAws({ appRoot, local, settings, clock, memoryStore, database: servicesDb, log });
   } catch (e) {

@@ -143,6 +143,12 @@ export const PLATFORM_SETTINGS = {
     'none: no local Cosmos DB',
     'Databases, containers and seed documents of the local Cosmos DB.',
   ),
+  azureTemplate: optional(
+    'LOCAL_AZURE_TEMPLATE',
+    filePath,
+    '`infra/azure/azuredeploy.json` when it exists, else none',
+    'ARM template whose Service Bus namespace (queues, topics, subscriptions, rules) and Cosmos DB databases and containers the local clouds create, with the `.parameters.json` beside it. `LOCAL_SERVICEBUS_CONFIG`, when set, wins for Service Bus; `LOCAL_COSMOS_CONFIG` then only adds seed documents to containers the template declares.',
+  ),
   awsTemplate: optional(
     'LOCAL_AWS_TEMPLATE',
     filePath,
@@ -153,7 +159,7 @@ export const PLATFORM_SETTINGS = {
     'LOCAL_SERVICES_STORE',
     storeLocation,
     '.local/services.sqlite',
-    'Where the payment gateway, the e-mail service and the Service Bus keep their state; `memory` whenever the durable store is `memory`.',
+    'Where the payment gateway, the e-mail service, the Service Bus and the local EventBridge keep their state; `memory` whenever the durable store is `memory`.',
   ),
   cosmosStore: withDefault(
     'LOCAL_COSMOS_STORE',

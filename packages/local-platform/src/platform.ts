@@ -233,6 +233,11 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     return inputs;
   };
 
+  // What decides whether accepted work finishes before its deadlines; the intakes (HTTP, Service Bus) consult it.
+  const durableBacklog = new DurableBacklogCheck(() => engine.backlog(), {
+    maxWaiting: local.durableMaxBacklog,
+    maxWaitMs: local.durableMaxBacklogWaitMs,
+  });
   let inFlight = 0;
   const track = <T>(p: Promise<T>): Promise<T> => {
     inFlight++;
@@ -287,6 +292,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       maxMessageBatchSize:
         options.serviceBusMaxMessageBatchSize ??
         (hostSetting(hostJson, 'extensions', 'serviceBus', 'maxMessageBatchSize') as number | undefined),
+      health: hostSetting(hostJson, 'concurrency', 'dynamicConcurrencyEnabled') === true ? durableBacklog : undefined,
     },
   );
   const serviceBusApi = new ServiceBusRestApi(serviceBus, { mountPrefix: SERVICEBUS_PREFIX });
@@ -340,12 +346,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     invoker,
     extraInputs,
     maxBodyBytes: local.httpMaxBodyBytes,
-    throttle: new HttpThrottle(httpThrottles, [
-      new DurableBacklogCheck(() => engine.backlog(), {
-        maxWaiting: local.durableMaxBacklog,
-        maxWaitMs: local.durableMaxBacklogWaitMs,
-      }),
-    ]),
+    throttle: new HttpThrottle(httpThrottles, [durableBacklog]),
     log,
   });
   try {

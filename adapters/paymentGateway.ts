@@ -130,4 +130,14 @@ export class HttpPaymentGateway implements PaymentPort {
       );
     return body.data.map(toCharge);
   }
+
+  async getCharge(chargeId: string): Promise<Charge | undefined> {
+    const { status, body } = await this.call<GatewayCharge>('GET', `/v1/charges/${encodeURIComponent(chargeId)}`);
+    if (status === 404) return undefined;
+    if (status !== 200)
+      throw new PaymentGatewayUnavailableError(
+        `Reading charge ${chargeId} answered ${status}: ${body.error?.message ?? ''}`,
+      );
+    return toCharge(body);
+  }
 }

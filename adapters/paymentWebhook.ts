@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { orderSaga } from '../saga/definition/orderSaga';
 import { PaymentConfirmedSchema } from '../saga/domain/events';
 import { parseOrThrow, ValidationError } from '../saga/domain/validation';
+import { httpErrorBody, type HttpErrorBody, type HttpErrorDetail } from './httpError';
 import { verifyPaymentWebhook, WebhookSignatureError } from './paymentWebhookSignature';
 import { requiredSetting } from './settings';
 
@@ -14,8 +15,7 @@ export const PAYMENT_CONFIRMATION_EVENT = orderSaga.steps.find((s) => s.awaitEve
 export const SIGNATURE_HEADER = 'gateway-signature';
 
 /** The JSON body every webhook answer carries, whichever cloud serves it. */
-export type WebhookAnswerBody =
-  { error: { code: string; message: string; [extra: string]: unknown } } | { ignored: string };
+export type WebhookAnswerBody = HttpErrorBody | { ignored: string };
 
 /**
  * What to do with a webhook call: answer at once (`answer`; `warning` is worth logging), or raise the saga
@@ -25,11 +25,13 @@ export type PaymentWebhookVerdict =
   | { kind: 'answer'; status: number; body: WebhookAnswerBody; warning?: string }
   | { kind: 'confirmation'; eventId?: string; confirmation: PaymentConfirmation };
 
-const rejection = (status: number, code: string, message: string, extra: Record<string, unknown> = {}) => ({
+const rejection = (status: number, detail: HttpErrorDetail, extra: Record<string, unknown> = {}) => ({
   kind: 'answer' as const,
   status,
-  body: { error: { code, message, ...extra } },
+  body: httpErrorBody(detail, extra),
 });
+
+const SIGNING = 'Sign the raw body with PAYMENT_WEBHOOK_SECRET as the gateway does (Gateway-Signature: t=…,v1=…).';
 
 /** The secret the gateway signs webhooks with (PAYMENT_WEBHOOK_SECRET). */
 export function paymentWebhookSecret(): string {
@@ -51,17 +53,35 @@ export function classifyPaymentWebhook(
     verifyPaymentWebhook(secret, signature, rawBody, nowSeconds);
   } catch (e) {
     if (e instanceof WebhookSignatureError)
-      return { ...rejection(401, 'InvalidSignature', e.message), warning: `Payment webhook rejected: ${e.message}` };
+      return {
+        ...rejection(401, {
+          code: 'InvalidSignature',
+          message: e.message,
+          where: 'header Gateway-Signature',
+          fix: SIGNING,
+        }),
+        warning: `Payment webhook rejected: ${e.message}`,
+      };
     throw e;
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(rawBody);
   } catch (e) {
-    return rejection(400, 'InvalidJson', `The webhook body is not valid JSON: ${(e as Error).message}`);
+    return rejection(400, {
+      code: 'InvalidJson',
+      message: `The webhook body is not valid JSON: ${(e as Error).message}`,
+      where: 'body',
+      fix: 'Send the gateway event as JSON.',
+    });
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
-    return rejection(400, 'InvalidJson', 'The webhook body must be a JSON object (a gateway event).');
+    return rejection(400, {
+      code: 'InvalidJson',
+      message: 'The webhook body must be a JSON object (a gateway event).',
+      where: 'body',
+      fix: 'Send the gateway event as a JSON object: {"id","type","data":{…}}.',
+    });
   const event = parsed as { id?: string; type?: string; data?: Record<string, unknown> };
   if (event.type !== 'charge.succeeded' && event.type !== 'charge.failed')
     return {
@@ -78,7 +98,17 @@ export function classifyPaymentWebhook(
     );
     return { kind: 'confirmation', eventId: event.id, confirmation };
   } catch (e) {
-    if (e instanceof ValidationError) return rejection(400, 'InvalidPaymentEvent', e.message, { issues: e.issues });
+    if (e instanceof ValidationError)
+      return rejection(
+        400,
+        {
+          code: 'InvalidPaymentEvent',
+          message: e.message,
+          where: 'body.data',
+          fix: 'Correct each field listed in issues (orderId, chargeId, status, amount in minor units, currency).',
+        },
+        { issues: e.issues },
+      );
     throw e;
   }
 }

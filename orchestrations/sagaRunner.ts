@@ -1,14 +1,10 @@
 import type { OrchestrationContext, Task, TimerTask } from 'durable-functions';
 import type { Order } from '../saga/domain/order';
-import type {
-  CompensationRecord,
-  OperatorDecision,
-  SagaResult,
-  SagaStatus,
-  StepInput,
-  StepResult,
-} from '../saga/domain/saga';
+import type { CompensationRecord, SagaResult, SagaStatus, StepInput, StepResult } from '../saga/domain/saga';
 import type { RetryPolicy, SagaDefinition, SagaStep } from '../saga/definition/types';
+import { operatorDecisionSchema } from '../saga/domain/operatorDecision';
+import { parseOrThrow, ValidationError } from '../saga/domain/validation';
+import { sagaInputOrFail } from './sagaInputFailure';
 import {
   awaitRejectedReason,
   awaitTimedOutReason,
@@ -17,6 +13,7 @@ import {
   retryDelayMs,
   STEP_TIMEOUT_ERROR,
   stepFailedReason,
+  unverifiedReason,
 } from '../saga/definition/semantics';
 
 type CallOutcome =
@@ -59,8 +56,10 @@ function describeFailure(activity: string, called: CallOutcome): string | undefi
 export function* runSaga(
   context: OrchestrationContext,
   definition: SagaDefinition,
+  parseInput: (input: unknown) => Order,
 ): Generator<Task, SagaResult, unknown> {
-  const order = context.df.getInput<Order>();
+  // Before any step: a malformed input fails the instance with a ValidationError, never an activity's TypeError.
+  const order = sagaInputOrFail(parseInput, context.df.getInput());
   const result: SagaResult = {
     orderId: order.orderId,
     outcome: 'Completed',
@@ -146,22 +145,26 @@ export function* runSaga(
   }
 
   function* awaitConfirmation(step: SagaStep): Generator<Task, Failure | undefined, unknown> {
-    const { event, timeoutMs, correlateOn, successWhen } = step.awaitEvent!;
-    status({ phase: 'awaiting', step: step.name });
+    const { event, timeoutMs, correlateOn, successWhen, verify } = step.awaitEvent!;
+    const ignoredEvents: { event: string; reason: string }[] = [];
+    const awaiting = () =>
+      status({ phase: 'awaiting', step: step.name, ...(ignoredEvents.length ? { ignoredEvents } : {}) });
+    awaiting();
     result.trace.push(`await:${event}`);
     const expected = (results[step.name] as Record<string, unknown> | undefined)?.[correlateOn];
     const fireAt = new Date(context.df.currentUtcDateTime.getTime() + timeoutMs);
+    const timedOut = (): Failure => {
+      const reason = awaitTimedOutReason(event, timeoutMs);
+      result.steps.push({ step: step.name, activity: `await:${event}`, status: 'timedOut', reason });
+      return { step, reason, uncertain: false };
+    };
     for (;;) {
       // A fresh timer per wait (same fire time) rather than re-yielding one already scheduled: a task yielded a
       // second time inside Task.any is scheduled again by hosts that number compound children (a known trap).
       const deadline = context.df.createTimer(fireAt);
       const received = context.df.waitForExternalEvent(event);
       const winner = yield context.df.Task.any([received, deadline]);
-      if (winner === deadline) {
-        const reason = awaitTimedOutReason(event, timeoutMs);
-        result.steps.push({ step: step.name, activity: `await:${event}`, status: 'timedOut', reason });
-        return { step, reason, uncertain: false };
-      }
+      if (winner === deadline) return timedOut();
       const payload = (received.result ?? {}) as Record<string, unknown>;
       deadline.cancel();
       // A confirmation of something else (an earlier attempt, another charge) is not ours: keep waiting.
@@ -170,6 +173,33 @@ export function* runSaga(
         const reason = awaitRejectedReason(event, successWhen.field, String(payload[successWhen.field]));
         result.steps.push({ step: step.name, activity: `await:${event}`, status: 'rejected', reason });
         return { step, reason, uncertain: false };
+      }
+      if (verify) {
+        // The event says "paid"; only the source of truth may say so. Until the deadline set by the first wait.
+        const checked = yield* call(verify.activity, verify.retry, verify.attemptTimeoutMs, {
+          order,
+          results,
+          warnings: result.warnings,
+        });
+        if (checked.kind === 'error') {
+          const reason = stepFailedReason(verify.activity, checked.errorType);
+          result.steps.push({
+            step: step.name,
+            activity: verify.activity,
+            status: 'failed',
+            reason,
+            detail: attemptsDetail(checked),
+          });
+          return { step, reason, uncertain: false };
+        }
+        if (!checked.value.ok) {
+          ignoredEvents.push({ event, reason: unverifiedReason(event, checked.value.code, checked.value.reason) });
+          result.ignoredEvents = [...ignoredEvents];
+          awaiting();
+          if (context.df.currentUtcDateTime.getTime() >= fireAt.getTime()) return timedOut();
+          result.trace.push(`await:${event}`);
+          continue;
+        }
       }
       result.steps.push({ step: step.name, activity: `await:${event}`, status: 'done' });
       return undefined;
@@ -212,6 +242,7 @@ export function* runSaga(
     const targets = [...done].reverse();
     if (failure.uncertain && failure.step.compensation && !done.includes(failure.step)) targets.unshift(failure.step);
     let failed = yield* compensate(targets, failure);
+    const rejectedDecisions: { received: string; reason: string }[] = [];
     while (failed.length) {
       result.outcome = 'NeedsAttention';
       result.trace.push(`await:${definition.park.event}`);
@@ -222,6 +253,7 @@ export function* runSaga(
         reason: failure.reason,
         failedCompensations: failed,
         trace: result.trace,
+        ...(rejectedDecisions.length ? { rejectedDecisions } : {}),
       });
       const decisionTask = context.df.waitForExternalEvent(definition.park.event);
       const deadline = context.df.createTimer(
@@ -230,13 +262,24 @@ export function* runSaga(
       const winner = yield context.df.Task.any([decisionTask, deadline]);
       if (winner === deadline) break;
       deadline.cancel();
-      const decision = (decisionTask.result ?? {}) as OperatorDecision;
-      result.resolution = { action: String(decision.action), by: decision.by, note: decision.note };
+      let decision;
+      try {
+        decision = parseOrThrow(operatorDecisionSchema, decisionTask.result, definition.park.event);
+      } catch (e) {
+        if (!(e instanceof ValidationError)) throw e;
+        // Never silently dropped: the operator sees in the custom status why nothing happened.
+        rejectedDecisions.push({
+          received: String(JSON.stringify(decisionTask.result)).slice(0, 200),
+          reason: e.message,
+        });
+        result.trace.pop();
+        continue;
+      }
+      result.resolution = { action: decision.action, by: decision.by, note: decision.note };
       if (decision.action === 'markResolved') {
         result.outcome = 'Compensated';
         break;
       }
-      if (decision.action !== 'retryCompensation') continue;
       // In the order they failed, which is the reverse order of the steps, as the first round ran them.
       const retry = failed.map((f) => definition.steps.find((s) => s.name === f.step)!);
       failed = yield* compensate(retry, failure);

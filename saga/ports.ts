@@ -41,6 +41,8 @@ export interface PaymentPort {
     reason: string;
   }): Promise<StepResult<{ refundId?: string; amountMinor: number }>>;
   chargesForOrder(orderId: string): Promise<Charge[]>;
+  /** The charge as the gateway holds it now, or undefined when it has no such charge. */
+  getCharge(chargeId: string): Promise<Charge | undefined>;
 }
 
 export type NotificationKind = 'orderConfirmed';

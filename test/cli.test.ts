@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -11,7 +11,7 @@ function startCli(): Promise<{ child: ChildProcess; url: string; output: () => s
     [path.join(root, 'node_modules/.bin/local-platform'), '--port', '0', '--store', 'memory'],
     {
       cwd: root,
-      env: { ...process.env, WEBSITE_HOSTNAME: '' },
+      env: { ...process.env, WEBSITE_HOSTNAME: '', LOCAL_PAYMENT_CONFIRM_DELAY_MS: '100' },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -38,36 +38,53 @@ describe('npm start (the CLI on the project app)', () => {
     cli?.child.kill('SIGTERM');
   });
 
-  it('lists the functions like func start and completes an HTTP-started orchestration', async () => {
+  it('lists the functions like func start and completes an order placed over HTTP', async () => {
     cli = await startCli();
     const out = cli.output();
     expect(out).toContain('Functions:');
-    expect(out).toMatch(
-      /startOrchestration: \[POST\] http:\/\/127\.0\.0\.1:\d+\/api\/orchestrators\/\{orchestratorName\}/,
-    );
-    expect(out).toContain('helloSequence: orchestrationTrigger');
-    expect(out).toContain('sayHello: activityTrigger');
+    expect(out).toMatch(/placeOrder: \[POST\] http:\/\/127\.0\.0\.1:\d+\/api\/orders/);
+    expect(out).toContain('orderSaga: orchestrationTrigger');
+    expect(out).toContain('chargePayment: activityTrigger');
+    expect(out).not.toContain('startOrchestration');
 
-    const started = await fetch(`${cli.url}/api/orchestrators/helloSequence`, {
+    const order = {
+      orderId: 'ord-cli-1',
+      customer: { id: 'c-1', email: 'ada@example.com' },
+      lines: [{ sku: 'SKU-TEA', qty: 2, unitPrice: 7.5 }],
+      currency: 'EUR',
+      total: 15,
+      paymentMethod: 'pm_card_visa',
+    };
+    const placed = await fetch(`${cli.url}/api/orders`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(['Oslo', 'Lima']),
+      body: JSON.stringify(order),
     });
-    expect(started.status).toBe(202);
-    const links = (await started.json()) as { id: string; statusQueryGetUri: string };
-    expect(started.headers.get('location')).toBe(links.statusQueryGetUri);
+    expect(placed.status).toBe(202);
+    const links = (await placed.json()) as { orderUri: string };
+    expect(placed.headers.get('location')).toBe(links.orderUri);
 
-    let status: { runtimeStatus: string; output: unknown } | undefined;
-    for (let i = 0; i < 100; i++) {
-      const res = await fetch(links.statusQueryGetUri);
-      status = (await res.json()) as typeof status;
-      if (status!.runtimeStatus === 'Completed') break;
+    let view: { saga?: { runtimeStatus: string; output?: { outcome: string } } } | undefined;
+    for (let i = 0; i < 200; i++) {
+      view = (await (await fetch(links.orderUri)).json()) as typeof view;
+      if (view!.saga?.runtimeStatus === 'Completed') break;
       await new Promise((r) => setTimeout(r, 50));
     }
-    expect(status).toMatchObject({ runtimeStatus: 'Completed', output: ['Hello, Oslo!', 'Hello, Lima!'] });
+    expect(view?.saga).toMatchObject({ runtimeStatus: 'Completed', output: { outcome: 'Completed' } });
+  });
+});
 
-    const bad = await fetch(`${cli.url}/api/orchestrators/noSuchOrchestrator`, { method: 'POST' });
-    expect(bad.status).toBe(404);
-    expect(await bad.text()).toContain('helloSequence');
+describe('npm run start:func without Azure Functions Core Tools', () => {
+  it('says what is missing and that npm start runs the same app, and exits 1', () => {
+    // PATH holds only node itself, so no `func` can be found.
+    const run = spawnSync(process.execPath, [path.join(root, 'scripts/startFunc.mjs')], {
+      cwd: root,
+      env: { ...process.env, PATH: path.dirname(process.execPath) },
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/needs Azure Functions Core Tools 4 \(the `func` command\), which is not on PATH/);
+    expect(run.stderr).toMatch(/npm install -g azure-functions-core-tools@4/);
+    expect(run.stderr).toMatch(/`npm start`: the same app/);
   });
 });

@@ -152,44 +152,28 @@ describe('the project app on the embedded platform', () => {
     Object.assign(process.env, envBefore);
   });
 
-  it('registers helloSequence, sayHello and startOrchestration with their triggers', () => {
+  it('registers the order functions with their triggers, and no generic or sample starter', () => {
     const trigger = (name: string): string | undefined => t.platform.registry.get(name)?.trigger.type;
-    expect(trigger('helloSequence')).toBe('orchestrationTrigger');
-    expect(trigger('sayHello')).toBe('activityTrigger');
-    expect(trigger('startOrchestration')).toBe('httpTrigger');
+    expect(trigger('orderSaga')).toBe('orchestrationTrigger');
+    expect(trigger('chargePayment')).toBe('activityTrigger');
+    expect(trigger('placeOrder')).toBe('httpTrigger');
     expect(t.platform.taskHub).toBe(t.platform.settings.TASKHUB_NAME);
     const lines = t.platform.describeFunctions();
-    expect(lines).toContain(
-      `startOrchestration: [POST] ${t.baseUrl}/api/orchestrators/{orchestratorName}/{instanceId?}`,
-    );
+    expect(lines).toContain(`placeOrder: [POST] ${t.baseUrl}/api/orders`);
+    // Order sagas start only through the validated intake; nothing starts an arbitrary orchestration.
+    for (const gone of ['startOrchestration', 'helloSequence', 'sayHello']) expect(trigger(gone), gone).toBeUndefined();
+    expect(lines.join('\n')).not.toMatch(/orchestrators/);
   });
 
-  it('POST /api/orchestrators/helloSequence with ["A","B"] completes with the greetings (following statusQueryGetUri)', async () => {
-    const url = `${t.baseUrl}/api/orchestrators/helloSequence`;
-    const unauthorised = await fetch(url, { method: 'POST', body: '["A","B"]' });
-    expect(unauthorised.status, "startOrchestration has authLevel 'function'").toBe(401);
-
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-functions-key': FUNCTION_KEY },
-      body: JSON.stringify(['A', 'B']),
-    });
-    expect(res.status, await res.clone().text()).toBe(202);
-    const payload = (await res.json()) as { id: string; statusQueryGetUri: string };
-    expect(
-      payload.statusQueryGetUri.startsWith(`${t.baseUrl}/runtime/webhooks/durabletask/instances/${payload.id}`),
-    ).toBe(true);
-
-    let status: { runtimeStatus: string; output: unknown; input: unknown } | undefined;
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const s = await fetch(payload.statusQueryGetUri);
-      expect([200, 202]).toContain(s.status);
-      status = (await s.json()) as typeof status;
-      if (s.status === 200) break;
-      if (Date.now() > deadline) throw new Error(`helloSequence still ${status?.runtimeStatus} after 10 s`);
-      await new Promise((r) => setTimeout(r, 20));
+  it('answers POST /api/orchestrators/{name}/{id} with 404, with or without a key', async () => {
+    for (const key of [undefined, FUNCTION_KEY]) {
+      const res = await fetch(`${t.baseUrl}/api/orchestrators/orderSaga/ord-p-1`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(key ? { 'x-functions-key': key } : {}) },
+        body: '{}',
+      });
+      expect(res.status).toBe(404);
     }
-    expect(status).toMatchObject({ runtimeStatus: 'Completed', input: ['A', 'B'], output: ['Hello, A!', 'Hello, B!'] });
+    expect(t.platform.engine.getStatus('ord-p-1')).toBeUndefined();
   });
 });

@@ -51,27 +51,30 @@ export async function bridgeFromEventBridge(
     expected = requiredSetting('BRIDGE_API_KEY', 'checking the API key EventBridge sends to the bridge');
   } catch (e) {
     context.error((e as Error).message);
-    return errorResponse(
-      500,
-      'BridgeNotConfigured',
-      'The bridge has no API key configured; see the Function App logs.',
-    );
+    return errorResponse(500, {
+      code: 'BridgeNotConfigured',
+      message: 'The bridge has no API key configured.',
+      where: 'Function App settings',
+      fix: 'Set BRIDGE_API_KEY in the Function App settings (the Function App log names what is missing).',
+    });
   }
   const given = request.headers.get(header);
   if (given === null || !sameKey(given, expected))
-    return errorResponse(
-      401,
-      'Unauthorized',
-      `Missing or wrong API key in header ${header}: the EventBridge connection's API key must equal the Function App's BRIDGE_API_KEY.`,
-    );
+    return errorResponse(401, {
+      code: 'Unauthorized',
+      message: `Missing or wrong API key in header ${header}.`,
+      where: `header ${header}`,
+      fix: "The EventBridge connection's API key must equal the Function App's BRIDGE_API_KEY.",
+    });
 
   const body = Buffer.from(await request.arrayBuffer());
   if (body.length > MAX_BODY_BYTES)
-    return errorResponse(
-      413,
-      'EventTooLarge',
-      `The request body is ${body.length.toLocaleString('en-US')} bytes; an EventBridge event is at most ${PUT_EVENTS_MAX_ENTRY_BYTES.toLocaleString('en-US')} bytes and the bridge accepts at most ${MAX_BODY_BYTES.toLocaleString('en-US')}.`,
-    );
+    return errorResponse(413, {
+      code: 'EventTooLarge',
+      message: `The request body is ${body.length.toLocaleString('en-US')} bytes; the bridge accepts at most ${MAX_BODY_BYTES.toLocaleString('en-US')}.`,
+      where: 'body',
+      fix: `Send an EventBridge event of at most ${PUT_EVENTS_MAX_ENTRY_BYTES.toLocaleString('en-US')} bytes.`,
+    });
 
   let message: ServiceBusMessageShape;
   let eventId: string;
@@ -87,9 +90,18 @@ export async function bridgeFromEventBridge(
     assertServiceBusMessageFits(message, eventId);
   } catch (e) {
     if (e instanceof EventTooLargeError)
-      return errorResponse(413, 'EventTooLarge', e.message, { limit: e.limitName, limitBytes: e.limitBytes });
+      return errorResponse(
+        413,
+        { code: 'EventTooLarge', message: e.message, where: 'body', fix: 'Send a smaller event.' },
+        { limit: e.limitName, limitBytes: e.limitBytes },
+      );
     if (e instanceof MalformedEventBridgeEventError || e instanceof MalformedCloudEventError)
-      return errorResponse(400, 'MalformedEvent', e.message);
+      return errorResponse(400, {
+        code: 'MalformedEvent',
+        message: e.message,
+        where: 'body',
+        fix: 'Send an EventBridge event whose detail is a CloudEvent (specversion, id, source, type).',
+      });
     throw e;
   }
 
@@ -100,11 +112,14 @@ export async function bridgeFromEventBridge(
     // A 5xx makes EventBridge retry; the same messageId then lets duplicate detection drop a send that did land.
     const retriable = !(e instanceof ConfigurationError) && !(e instanceof ServiceBusSendError && !e.retriable);
     context.error(`Bridge from AWS: event ${eventId} not sent to ${topic}: ${(e as Error).message}`);
-    return errorResponse(
-      retriable ? 503 : 500,
-      'ServiceBusUnavailable',
-      `Service Bus did not accept event ${eventId}; EventBridge will retry.`,
-    );
+    return errorResponse(retriable ? 503 : 500, {
+      code: 'ServiceBusUnavailable',
+      message: `Service Bus did not accept event ${eventId}.`,
+      where: `topic ${topic}`,
+      fix: retriable
+        ? 'None needed: EventBridge retries the event.'
+        : "The Function App's Service Bus settings are wrong; its log says which.",
+    });
   }
   context.log(
     `Bridge from AWS: event ${eventId} (${message.subject}) sent to ${topic} as message ${message.messageId}.`,

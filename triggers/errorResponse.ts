@@ -1,11 +1,11 @@
 import type { HttpResponseInit } from '@azure/functions';
+import { httpErrorBody, type HttpErrorDetail } from '../adapters/httpError';
 
-/** The error body every HTTP function answers with: what went wrong (code) and how to fix it (message). */
+/** An HTTP function's error answer, in the app's one error shape (adapters/httpError.ts). */
 export function errorResponse(
   status: number,
-  code: string,
-  message: string,
+  detail: HttpErrorDetail,
   extra: Record<string, unknown> = {},
 ): HttpResponseInit {
-  return { status, jsonBody: { error: { code, message, ...extra } } };
+  return { status, jsonBody: httpErrorBody(detail, extra) };
 }

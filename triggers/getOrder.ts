@@ -9,9 +9,20 @@ import { findSaga } from './orderIntake';
 export async function getOrder(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const orderId = request.params.id;
   if (!ORDER_ID_PATTERN.test(orderId))
-    return errorResponse(400, 'InvalidOrderId', `"${orderId}" is not an order id (1–64 letters, digits, "-" or "_").`);
+    return errorResponse(400, {
+      code: 'InvalidOrderId',
+      message: `"${orderId}" is not an order id.`,
+      where: 'path {id}',
+      fix: 'An order id is 1–64 letters, digits, "-" or "_", starting with a letter or digit.',
+    });
   const [record, saga] = await Promise.all([appPorts().orders.get(orderId), findSaga(df.getClient(context), orderId)]);
-  if (!record && !saga) return errorResponse(404, 'OrderNotFound', `No order ${orderId} was placed.`);
+  if (!record && !saga)
+    return errorResponse(404, {
+      code: 'OrderNotFound',
+      message: `No order ${orderId} was placed.`,
+      where: 'path {id}',
+      fix: 'Use the orderUri that POST /api/orders answered with.',
+    });
   return {
     status: 200,
     jsonBody: {

@@ -58,6 +58,13 @@ export async function acceptOrder(
       message: `Order id ${order.orderId} is already used by a different order (received ${saved.record.receivedAt} via ${saved.record.via}). Use a new order id.`,
     };
   const existing = await findSaga(client, order.orderId);
+  // The instance id is the order id: an instance under it that is not this order's saga (another orchestration,
+  // another input) is never reused or replaced; starting over it would overwrite a finished one's history.
+  if (existing && (existing.name !== orderSaga.orchestrator || canonical(existing.input) !== canonical(order)))
+    return {
+      kind: 'conflict',
+      message: `Order id ${order.orderId} is already the instance id of ${existing.name === orderSaga.orchestrator ? 'the saga of a different order' : `an orchestration '${existing.name}'`}. Use a new order id.`,
+    };
   if (existing)
     return FINISHED.has(existing.runtimeStatus)
       ? { kind: 'alreadyFinished', runtimeStatus: existing.runtimeStatus }

@@ -28,7 +28,12 @@ export async function paymentWebhook(request: HttpRequest, context: InvocationCo
   const client = df.getClient(context);
   const saga = await findSaga(client, confirmation.orderId);
   if (!saga)
-    return errorResponse(404, 'OrderNotFound', `No saga for order ${confirmation.orderId}; the gateway will retry.`);
+    return errorResponse(404, {
+      code: 'OrderNotFound',
+      message: `No saga for order ${confirmation.orderId}.`,
+      where: 'body.data.orderId',
+      fix: 'None needed if the order was just placed: the gateway retries until its saga exists.',
+    });
   if (!['Running', 'Pending', 'Suspended'].includes(saga.runtimeStatus)) {
     context.log(
       `Payment webhook ${eventId} for order ${confirmation.orderId} ignored: the saga is ${saga.runtimeStatus}.`,

@@ -31,8 +31,11 @@ export interface TaskState extends Transition {
   Resource: string;
   Parameters: { [key: string]: Json };
   ResultSelector?: { [key: string]: Json };
-  ResultPath?: string;
-  TimeoutSeconds: number;
+  /** null: the task's result is dropped and the state's input passes on unchanged. */
+  ResultPath?: string | null;
+  /** Exactly one of the two: a fixed deadline, or one read from the state (a wait resumed with the time left). */
+  TimeoutSeconds?: number;
+  TimeoutSecondsPath?: string;
   Retry?: Retrier[];
   Catch?: Catcher[];
 }

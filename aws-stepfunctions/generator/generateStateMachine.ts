@@ -6,6 +6,7 @@ import {
   rejectedReason,
   STEP_TIMEOUT_ERROR,
   stepFailedReason,
+  unverifiedReason,
 } from '../../saga/definition/semantics';
 import type { ChoiceRule, Json, Retrier, State, StateMachine, TaskState } from './asl';
 import { AWAIT_EVENT_FUNCTION, functionArnPlaceholder } from './lambdaFunctions';
@@ -19,6 +20,7 @@ import { AWAIT_EVENT_FUNCTION, functionArnPlaceholder } from './lambdaFunctions'
  *   order         the execution input (the OrderPlaced data)
  *   results.<s>   data returned by step s          steps.<s>         {status, reason?} of step s
  *   warnings.<s>  reason a best-effort step failed  compensations.<s> {activity, status, reason?}
+ *   waits.<s>     {startedAt, remainingSeconds, ignored?} of step s's wait, when its event is verified
  *   failure       {step, status, reason, uncertain} of the critical failure, or null
  *   warning       the same for the latest best-effort failure (kept apart so it never masks `failure`)
  *   outcome       null while succeeding; {outcome, failedStep, reason, compensations, resolution?} after
@@ -36,6 +38,8 @@ const LAMBDA_SERVICE_ERRORS = [
 ];
 
 export const NEEDS_ATTENTION_ERROR = 'Saga.NeedsAttention';
+
+const OPERATOR_DECISION_FORMS = '{"action":"retryCompensation"} or {"action":"markResolved","by":"…","note":"…"}';
 
 const seconds = (ms: number): number => {
   if (ms % 1000 !== 0 || ms < 1000)
@@ -91,6 +95,7 @@ export function generateStateMachine(definition: SagaDefinition): StateMachine {
     outcome: { [key: string]: Json } | null,
     next: string,
     onError: string,
+    extraPayload: { [key: string]: Json } = {},
   ): TaskState => ({
     Type: 'Task',
     Resource: LAMBDA_INVOKE,
@@ -102,6 +107,7 @@ export function generateStateMachine(definition: SagaDefinition): StateMachine {
         'results.$': '$.results',
         'warnings.$': '$.warnings',
         ...(outcome ? { outcome } : { 'outcome.$': '$.outcome' }),
+        ...extraPayload,
       },
     },
     ResultSelector: { 'value.$': '$.Payload' },
@@ -137,7 +143,7 @@ export function generateStateMachine(definition: SagaDefinition): StateMachine {
       ResultPath: `$.results.${step.name}`,
       Next: `${name}.Recorded`,
     });
-    const afterDone = step.awaitEvent ? `${name}.Await` : next;
+    const afterDone = step.awaitEvent ? (step.awaitEvent.verify ? `${name}.AwaitBegins` : `${name}.Await`) : next;
     b.add(`${name}.Recorded`, {
       Type: 'Pass',
       Result: { status: 'done' },
@@ -187,8 +193,18 @@ export function generateStateMachine(definition: SagaDefinition): StateMachine {
       });
     }
     if (step.awaitEvent) {
-      const { event, timeoutMs, correlateOn, successWhen } = step.awaitEvent;
+      const { event, timeoutMs, correlateOn, successWhen, verify } = step.awaitEvent;
       const field = `$.event.${successWhen.field}`;
+      const waitPath = `$.waits.${step.name}`;
+      if (verify) {
+        b.add(`${name}.AwaitBegins`, {
+          Type: 'Pass',
+          Comment: `The wait's deadline: a ${event} the verification does not back buys no extra time.`,
+          Parameters: { 'startedAt.$': '$$.State.EnteredTime', remainingSeconds: seconds(timeoutMs) },
+          ResultPath: waitPath,
+          Next: `${name}.Await`,
+        });
+      }
       b.add(`${name}.Await`, {
         Type: 'Task',
         Comment: `Wait for ${event}: the awaitEvent function files the task token; the event's handler completes it.`,
@@ -203,7 +219,7 @@ export function generateStateMachine(definition: SagaDefinition): StateMachine {
           },
         },
         ResultPath: '$.event',
-        TimeoutSeconds: seconds(timeoutMs),
+        ...(verify ? { TimeoutSecondsPath: `${waitPath}.remainingSeconds` } : { TimeoutSeconds: seconds(timeoutMs) }),
         Retry: [{ ErrorEquals: LAMBDA_SERVICE_ERRORS, IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2 }],
         Catch: [
           { ErrorEquals: [STEP_TIMEOUT_ERROR], ResultPath: '$.error', Next: `${name}.AwaitTimedOut` },
@@ -211,10 +227,49 @@ export function generateStateMachine(definition: SagaDefinition): StateMachine {
         ],
         Next: `${name}.AwaitCheck`,
       });
+      if (verify) {
+        b.add(
+          `${name}.Verify`,
+          activityTask(
+            verify.activity,
+            verify.retry,
+            verify.attemptTimeoutMs,
+            null,
+            `${name}.VerifyCheck`,
+            `${name}.VerifyFailed`,
+            {
+              wait: {
+                'startedAt.$': `${waitPath}.startedAt`,
+                'now.$': '$$.State.EnteredTime',
+                timeoutSeconds: seconds(timeoutMs),
+              },
+            },
+          ),
+        );
+        b.add(`${name}.VerifyCheck`, {
+          Type: 'Choice',
+          Choices: [
+            { Variable: '$.last.value.ok', BooleanEquals: true, Next: next },
+            { Variable: '$.last.value.remainingSeconds', NumericGreaterThan: 0, Next: `${name}.Unverified` },
+          ],
+          Default: `${name}.AwaitTimedOut`,
+        });
+        b.add(`${name}.Unverified`, {
+          Type: 'Pass',
+          Comment: `Not backed by ${verify.activity}: recorded, and the wait goes on with the time it has left.`,
+          Parameters: {
+            'startedAt.$': `${waitPath}.startedAt`,
+            'remainingSeconds.$': '$.last.value.remainingSeconds',
+            'ignored.$': format(unverifiedReason(event, '{}', '{}'), '$.last.value.code', '$.last.value.reason'),
+          },
+          ResultPath: waitPath,
+          Next: `${name}.Await`,
+        });
+      }
       b.add(`${name}.AwaitCheck`, {
         Type: 'Choice',
         Choices: [
-          { ...equals(field, successWhen.equals), Next: next },
+          { ...equals(field, successWhen.equals), Next: verify ? `${name}.Verify` : next },
           { ...present(field), Next: `${name}.AwaitRejected` },
         ],
         Default: `${name}.AwaitRejectedWithout`,
@@ -238,6 +293,11 @@ export function generateStateMachine(definition: SagaDefinition): StateMachine {
         `${name}.AwaitFailed`,
         failure({ 'reason.$': format(stepFailedReason(`await:${event}`, '{}'), '$.error.Error') }, 'failed'),
       );
+      if (verify)
+        b.add(
+          `${name}.VerifyFailed`,
+          failure({ 'reason.$': format(stepFailedReason(verify.activity, '{}'), '$.error.Error') }, 'failed'),
+        );
     }
     return name;
   };
@@ -324,13 +384,30 @@ export function generateStateMachine(definition: SagaDefinition): StateMachine {
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Outcome.NeedsAttention' }],
       Next: 'Park.Decide',
     });
+    // operatorDecisionSchema in Choice rules: markResolved must say who and why; anything else is not a decision.
+    const text = (path: string): ChoiceRule => ({
+      And: [present(path), { Variable: path, IsString: true }, { Not: { Variable: path, StringEquals: '' } }],
+    });
     b.add('Park.Decide', {
       Type: 'Choice',
       Choices: [
-        { ...equals('$.decision.action', 'markResolved'), Next: 'Outcome.Resolved' },
+        {
+          And: [equals('$.decision.action', 'markResolved'), text('$.decision.by'), text('$.decision.note')],
+          Next: 'Outcome.Resolved',
+        },
         { ...equals('$.decision.action', 'retryCompensation'), Next: compensateEntry },
       ],
-      Default: 'Park',
+      Default: 'Park.Ignored',
+    });
+    b.add('Park.Ignored', {
+      Type: 'Pass',
+      Comment: 'Not a valid decision: recorded in the state, and the saga goes on waiting for one.',
+      Parameters: {
+        'received.$': '$.decision',
+        reason: `not a valid ${definition.park.event}: ${OPERATOR_DECISION_FORMS}`,
+      },
+      ResultPath: '$.ignoredDecision',
+      Next: 'Park',
     });
     b.add('Outcome.Resolved', {
       Type: 'Pass',
@@ -420,16 +497,36 @@ export function generateStateMachine(definition: SagaDefinition): StateMachine {
       steps: {},
       warnings: {},
       compensations: {},
+      waits: {},
       failure: null,
       outcome: null,
     },
     Next: next,
   });
 
+  b.add('ValidateInput', {
+    Type: 'Task',
+    Comment:
+      'The execution input must be the saga input (the Durable orchestrator checks the same schema). A malformed ' +
+      'one fails the execution here with ValidationError: not retried, not caught, before any step.',
+    Resource: LAMBDA_INVOKE,
+    Parameters: {
+      FunctionName: functionArnPlaceholder(definition.inputValidator),
+      Payload: { 'input.$': '$' },
+    },
+    ResultPath: null,
+    TimeoutSeconds: 30,
+    Retry: [
+      { ErrorEquals: definition.nonRetriableErrors, MaxAttempts: 0 },
+      { ErrorEquals: LAMBDA_SERVICE_ERRORS, IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2 },
+    ],
+    Next: 'Start',
+  });
+
   return {
     Comment: `${definition.name} saga, generated from saga/definition by aws-stepfunctions/generator (npm run generate). Do not edit.`,
-    StartAt: 'Start',
-    States: orderStates(b.states, 'Start'),
+    StartAt: 'ValidateInput',
+    States: orderStates(b.states, 'ValidateInput'),
   };
 }
 

@@ -13,13 +13,15 @@ export const functionArnKey = (fn: string): string => `${functionLogicalId(fn)}A
 
 export const functionArnPlaceholder = (fn: string): string => `\${${functionArnKey(fn)}}`;
 
-/** Every Lambda function a saga's state machine invokes: its activities, compensations and the await function. */
+/** Every Lambda function a saga's state machine invokes: its activities, compensations, verifications and the await function. */
 export function sagaFunctions(definition: SagaDefinition): string[] {
   const names = new Set<string>();
   for (const step of definition.steps) {
     names.add(step.activity);
     if (step.compensation) names.add(step.compensation);
+    if (step.awaitEvent?.verify) names.add(step.awaitEvent.verify.activity);
   }
   names.add(AWAIT_EVENT_FUNCTION);
+  names.add(definition.inputValidator);
   return [...names];
 }

@@ -4,6 +4,7 @@ import {
   paymentWebhookSecret,
   SIGNATURE_HEADER,
 } from '../../adapters/paymentWebhook';
+import { httpErrorBody } from '../../adapters/httpError';
 import { raiseSagaEvent } from '../sagaEvents';
 import { type FunctionUrlRequest, type FunctionUrlResponse, header, jsonResponse, rawBody } from './functionUrl';
 
@@ -18,7 +19,12 @@ export async function handler(event: FunctionUrlRequest): Promise<FunctionUrlRes
   if (method && method.toUpperCase() !== 'POST')
     return jsonResponse(
       405,
-      { error: { code: 'MethodNotAllowed', message: `The payment webhook takes POST, not ${method}.` } },
+      httpErrorBody({
+        code: 'MethodNotAllowed',
+        message: `The payment webhook takes POST, not ${method}.`,
+        where: 'method',
+        fix: 'POST the gateway event.',
+      }),
       { allow: 'POST' },
     );
   const verdict = classifyPaymentWebhook(rawBody(event), header(event, SIGNATURE_HEADER), paymentWebhookSecret());

@@ -41,6 +41,17 @@ export const orderSaga: SagaDefinition = {
         timeoutMs: 15 * minute,
         correlateOn: 'chargeId',
         successWhen: { field: 'status', equals: 'succeeded' },
+        // Whoever can raise the event (a forged or replayed confirmation) must not get an unpaid order through.
+        verify: {
+          activity: 'verifyPayment',
+          retry: {
+            maxAttempts: 4,
+            firstRetryIntervalMs: 2 * second,
+            backoffCoefficient: 2,
+            maxRetryIntervalMs: 30 * second,
+          },
+          attemptTimeoutMs: 30 * second,
+        },
       },
       compensateWhenUncertain: true,
     },
@@ -79,4 +90,5 @@ export const orderSaga: SagaDefinition = {
   compensationAttemptTimeoutMs: 1 * minute,
   nonRetriableErrors: ['ConfigurationError', 'ValidationError'],
   park: { event: 'OperatorDecision', timeoutMs: 7 * 24 * 60 * minute },
+  inputValidator: 'validateOrder',
 };

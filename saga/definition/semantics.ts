@@ -32,6 +32,11 @@ export function awaitRejectedReason(event: string, field: string, value: string)
   return `${event} reported ${field} "${value}"`;
 }
 
+/** A confirmation the verification did not back: recorded, and the wait goes on. */
+export function unverifiedReason(event: string, code: string, reason: string): string {
+  return `${event} ignored: ${code}: ${reason}`;
+}
+
 export function formatDuration(ms: number): string {
   if (ms % 86_400_000 === 0) return `${ms / 86_400_000}d`;
   if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;

@@ -19,6 +19,12 @@ export interface AwaitEvent {
   correlateOn: string;
   /** The event confirms the step when `event[field] === equals`; any other value fails the step. */
   successWhen: { field: string; equals: string };
+  /**
+   * An event that reports success is only a hint: this activity checks it with the source of truth before the
+   * step counts as confirmed. A business refusal (`ok: false`) means the event is not backed: it is recorded and
+   * the wait goes on until the original deadline; an exception after the policy's retries fails the step.
+   */
+  verify?: { activity: string; retry: RetryPolicy; attemptTimeoutMs: number };
 }
 
 export interface SagaStep {
@@ -61,4 +67,9 @@ export interface SagaDefinition {
   nonRetriableErrors: string[];
   /** When a compensation fails after its retries the saga parks, waiting this long for an operator. */
   park: { event: string; timeoutMs: number };
+  /**
+   * The Lambda function that checks the execution input before any step (Step Functions has no schemas); the
+   * Durable orchestrator checks the same schema in process. A malformed input fails the saga at once.
+   */
+  inputValidator: string;
 }

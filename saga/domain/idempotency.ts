@@ -35,6 +35,11 @@ export function activityIdempotencyKey(activity: string, input: StepInput): stri
       const charge = input.results.chargePayment as Charge | undefined;
       return refundKey(orderId, charge?.chargeId ?? '*');
     }
+    case 'verifyPayment': {
+      // A read with no side effect to deduplicate: the charge it reads stands in for a key.
+      const charge = input.results.chargePayment as Charge | undefined;
+      return `reads ${charge?.chargeId ?? '?'}`;
+    }
     case 'sendNotification':
       return notificationKey(orderId, 'orderConfirmed');
     case 'syncAnalytics':

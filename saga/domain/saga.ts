@@ -50,6 +50,8 @@ export interface SagaResult {
   trace: string[];
   /** Set when an operator decided about a parked saga. */
   resolution?: { action: string; by?: string; note?: string };
+  /** Events the saga received and did not act on (a confirmation the gateway does not back), with why. */
+  ignoredEvents?: { event: string; reason: string }[];
 }
 
 /** Custom status, visible in GET /api/orders/{id} and the Durable status API while the saga runs. */
@@ -63,11 +65,8 @@ export interface SagaStatus {
   failedCompensations?: CompensationRecord[];
   /** While parked: what the saga did so far, for the operator deciding. */
   trace?: string[];
-}
-
-/** An operator's answer to a parked saga (raised as the definition's park event). */
-export interface OperatorDecision {
-  action: 'retryCompensation' | 'markResolved';
-  by?: string;
-  note?: string;
+  /** While awaiting: events received and not acted on, with why (a forged or mismatched confirmation). */
+  ignoredEvents?: { event: string; reason: string }[];
+  /** While parked: operator decisions that were not valid, as received (shortened) and why; the saga waits on. */
+  rejectedDecisions?: { received: string; reason: string }[];
 }

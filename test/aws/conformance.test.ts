@@ -23,6 +23,7 @@ import { toStepInput } from '../../aws-stepfunctions/handlers/activityPayload';
 import { inventory, settleSaga, startOrderApp } from '../fixtures/orderApp';
 import { ORDER_SCENARIOS, OrderScenario, scenarioOrder } from '../fixtures/orderScenarios';
 import { expectSideEffects, placeOrder, withScenarioSettings, withSkuSuffix } from '../fixtures/orderScenarioRun';
+import { forgeOnDurable, forgeOnStepFunctions } from '../fixtures/forgedConfirmation';
 
 interface EngineRun {
   outcome: string;
@@ -137,6 +138,8 @@ async function stepFunctionsRun(orderId: string, executionArn: string, events: H
     if (e.type === 'TaskStateEntered') entered = true;
     if (e.type !== 'TaskScheduled') continue;
     const payload = JSON.parse(e.taskScheduledEventDetails!.parameters!).Payload as Record<string, unknown>;
+    // The input check before any step is neither an activity nor a wait (Durable checks in process).
+    if (typeof payload.activity !== 'string' && typeof payload.event !== 'string') continue;
     const name = typeof payload.activity === 'string' ? payload.activity : `await:${String(payload.event)}`;
     if (entered) trace.push(name);
     entered = false;
@@ -201,12 +204,14 @@ describe.each(ORDER_SCENARIOS.map((s, i) => [s.name, s, i] as const))('conforman
     const durable = await withScenarioSettings(base, async () => {
       await inventory(t).set(durableScenario.stock);
       await placeOrder(t, durableScenario, durableOrder);
+      if (base.forge) await forgeOnDurable(t, durableOrder.orderId);
       await settleSaga(t, durableOrder.orderId);
       return normalizeRun(durableRun(durableOrder.orderId), durableOrder.orderId);
     });
     const aws = await withScenarioSettings(base, async () => {
       await inventory(t).set(awsScenario.stock);
       const executionArn = await startExecution(awsScenario, awsOrder);
+      if (base.forge) await forgeOnStepFunctions(t, awsOrder.orderId);
       const events = await settleExecution(executionArn);
       return normalizeRun(await stepFunctionsRun(awsOrder.orderId, executionArn, events), awsOrder.orderId);
     });
@@ -221,3 +226,66 @@ describe.each(ORDER_SCENARIOS.map((s, i) => [s.name, s, i] as const))('conforman
     await expectSideEffects(t, awsScenario, awsOrder.orderId);
   });
 });
+
+/**
+ * Inputs only a caller past the validated intake could start a saga with (the Durable management API with the
+ * system key, StartExecution with AWS credentials): the saga must fail at once with a non-retriable
+ * ValidationError, the same message on both engines, having called no activity and touched no stock or money.
+ */
+const MALFORMED_INPUTS: [string, (orderId: string) => unknown][] = [
+  ['an empty object', () => ({})],
+  [
+    'an underpriced order (ten kettles for 50 cents)',
+    (orderId) => ({
+      orderId,
+      customer: { id: 'c-evil', email: 'evil@example.com' },
+      lines: [{ sku: 'SKU-KETTLE', qty: 10, unitPrice: 49.9 }],
+      currency: 'EUR',
+      total: 0.5,
+      paymentMethod: 'pm_card_visa',
+    }),
+  ],
+  ['a list of cities', () => ['Oslo', 'Lima']],
+];
+
+describe.each(MALFORMED_INPUTS.map(([name, input], i) => [name, input, i] as const))(
+  'conformance: a saga started with %s',
+  (_name, inputOf, index) => {
+    it('fails at once with ValidationError and the same message on both engines, calling nothing', async () => {
+      const durableId = `ord-df-bad-${index + 1}`;
+      const awsId = `ord-sfn-bad-${index + 1}`;
+      await t.client.startNew('orderSaga', { instanceId: durableId, input: inputOf(durableId) });
+      await t.platform.whenIdle();
+      const status = t.platform.engine.getStatus(durableId)!;
+      const history = t.platform.engine.getHistory(durableId)!;
+      expect(status.runtimeStatus).toBe('Failed');
+      expect(
+        history.filter((e) => e.EventType === 4),
+        'activities scheduled',
+      ).toEqual([]);
+      const failed = history.find((e) => e.EventType === 1) as unknown as {
+        FailureDetails: { ErrorType: string; ErrorMessage: string };
+      };
+      expect(failed.FailureDetails.ErrorType).toBe('ValidationError');
+
+      const { executionArn } = await sfn.send(
+        new StartExecutionCommand({ stateMachineArn, name: awsId, input: JSON.stringify(inputOf(awsId)) }),
+      );
+      await t.platform.whenIdle();
+      const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+      expect(described.status).toBe('FAILED');
+      expect(described.error).toBe('ValidationError');
+      const cause = JSON.parse(described.cause!) as { errorMessage: string };
+      const events = await historyOf(executionArn!);
+      const tasks = events.filter((e) => e.type === 'TaskScheduled');
+      expect(tasks, 'only the input check ran').toHaveLength(1);
+
+      const normalize = (m: string, id: string) => m.split(id).join('<order>');
+      expect(normalize(cause.errorMessage, awsId)).toBe(normalize(failed.FailureDetails.ErrorMessage, durableId));
+      expect(cause.errorMessage).toMatch(/^Invalid orderSaga input: /);
+      expect(
+        t.platform.clouds.paymentGateway.ledger().charges.filter((c) => [durableId, awsId].includes(c.orderId)),
+      ).toEqual([]);
+    });
+  },
+);

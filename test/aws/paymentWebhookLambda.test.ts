@@ -180,7 +180,12 @@ describe('aws-stepfunctions/handlers/paymentWebhook (function URL)', () => {
     for (const c of cases) {
       const { response } = await post(c.body, { signature: c.signature });
       expect(response.statusCode).toBe(401);
-      expect(json(response).error).toEqual({ code: 'InvalidSignature', message: expect.stringMatching(c.message) });
+      expect(json(response).error).toEqual({
+        code: 'InvalidSignature',
+        message: expect.stringMatching(c.message),
+        where: 'header Gateway-Signature',
+        fix: expect.stringMatching(/PAYMENT_WEBHOOK_SECRET/),
+      });
     }
     expect(await callbackDoc(aws, 'ord-aws-wh-6', 'PaymentConfirmed')).toBeUndefined();
   });

@@ -168,7 +168,7 @@ describe('awaitEvent + raiseSagaEvent on the local Step Functions endpoint', () 
     expect(doc?.waiting?.taskToken).toBe(calls[1].taskToken);
     expect(doc?.log.map((l) => l.what)).toEqual(['registered', 'replaced', 'registered']);
 
-    const decision = { action: 'markResolved', by: 'ops@example.com' };
+    const decision = { action: 'markResolved', by: 'ops@example.com', note: 'refunded by hand' };
     expect(await raiseSagaEvent(orderId, 'OperatorDecision', decision)).toBe('delivered');
     expect(await execution(arn)).toEqual({ status: 'SUCCEEDED', output: decision });
   });

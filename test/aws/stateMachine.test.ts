@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import aslValidator from 'asl-validator';
 import { orderSaga } from '../../saga/definition/orderSaga';
 import type { SagaDefinition } from '../../saga/definition/types';
-import type { State, StateMachine, TaskState } from '../../aws-stepfunctions/generator/asl';
+import type { ChoiceState, State, StateMachine, TaskState } from '../../aws-stepfunctions/generator/asl';
 import { generateStateMachine } from '../../aws-stepfunctions/generator/generateStateMachine';
 import { aslFileName, renderStateMachine, SAGAS } from '../../aws-stepfunctions/generator/writeStateMachines';
 import { functionArnKey, functionLogicalId, sagaFunctions } from '../../aws-stepfunctions/generator/lambdaFunctions';
@@ -54,10 +54,26 @@ describe('the generated state machine', () => {
     }
   });
 
+  it('checks the execution input first, failing the execution on a ValidationError without retry or catch', () => {
+    expect(machine.StartAt).toBe('ValidateInput');
+    const check = machine.States.ValidateInput as TaskState;
+    expect(functionOf(check)).toContain('ValidateOrder');
+    expect(check.Parameters.Payload).toEqual({ 'input.$': '$' });
+    expect(check.ResultPath).toBeNull();
+    expect(check.Retry?.[0]).toEqual({ ErrorEquals: orderSaga.nonRetriableErrors, MaxAttempts: 0 });
+    expect(check.Catch).toBeUndefined();
+    expect(check.Next).toBe('Start');
+  });
+
   it('waits for the payment confirmation with a task token and the definition timeout', () => {
     const wait = machine.States['chargePayment.Await'] as TaskState;
     expect(wait.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
-    expect(wait.TimeoutSeconds).toBe(15 * 60);
+    // The first wait gets the whole timeout; a wait resumed after an unverified confirmation, what is left of it.
+    expect(wait.TimeoutSecondsPath).toBe('$.waits.chargePayment.remainingSeconds');
+    expect(machine.States['chargePayment.AwaitBegins']).toMatchObject({
+      Parameters: { 'startedAt.$': '$$.State.EnteredTime', remainingSeconds: 15 * 60 },
+      Next: 'chargePayment.Await',
+    });
     expect(wait.Parameters.Payload).toMatchObject({ event: 'PaymentConfirmed', 'taskToken.$': '$$.Task.Token' });
     expect(wait.Catch?.[0]).toEqual({
       ErrorEquals: ['States.Timeout'],
@@ -66,6 +82,29 @@ describe('the generated state machine', () => {
     });
     expect(machine.States['chargePayment.AwaitTimedOut']).toMatchObject({
       Parameters: { reason: 'PaymentConfirmed not received within 15m', uncertain: false },
+    });
+  });
+
+  it('verifies a confirmation with the gateway before going on, and waits again with the time left when it is not backed', () => {
+    const check = machine.States['chargePayment.AwaitCheck'] as ChoiceState;
+    expect(check.Choices[0].Next).toBe('chargePayment.Verify');
+    const verify = machine.States['chargePayment.Verify'] as TaskState;
+    expect(functionOf(verify)).toContain('VerifyPayment');
+    expect(verify.Parameters.Payload).toMatchObject({
+      activity: 'verifyPayment',
+      wait: { 'startedAt.$': '$.waits.chargePayment.startedAt', 'now.$': '$$.State.EnteredTime', timeoutSeconds: 900 },
+    });
+    expect(verify.Catch?.[0].Next).toBe('chargePayment.VerifyFailed');
+    expect(machine.States['chargePayment.VerifyCheck']).toMatchObject({
+      Choices: [
+        { Variable: '$.last.value.ok', BooleanEquals: true, Next: 'sendNotification' },
+        { Variable: '$.last.value.remainingSeconds', NumericGreaterThan: 0, Next: 'chargePayment.Unverified' },
+      ],
+      Default: 'chargePayment.AwaitTimedOut',
+    });
+    expect(machine.States['chargePayment.Unverified']).toMatchObject({
+      ResultPath: '$.waits.chargePayment',
+      Next: 'chargePayment.Await',
     });
   });
 
@@ -99,8 +138,10 @@ describe('the generated state machine', () => {
     expect(park.TimeoutSeconds).toBe(7 * 24 * 3600);
     expect(machine.States['Park.Decide']).toMatchObject({
       Choices: [{ Next: 'Outcome.Resolved' }, { Next: 'chargePayment.ShouldCompensate' }],
-      Default: 'Park',
+      Default: 'Park.Ignored',
     });
+    // Anything else is recorded in the state and the execution waits on.
+    expect(machine.States['Park.Ignored']).toMatchObject({ ResultPath: '$.ignoredDecision', Next: 'Park' });
   });
 
   it('rejects durations Step Functions cannot express and names the offending value', () => {

@@ -4,6 +4,7 @@ import type { SagaResult } from '../../saga/domain/saga';
 import { inventory, settleSaga, startOrderApp } from '../fixtures/orderApp';
 import { ORDER_SCENARIOS, scenarioOrder } from '../fixtures/orderScenarios';
 import { expectSideEffects, placeOrder, withScenarioSettings } from '../fixtures/orderScenarioRun';
+import { forgeOnDurable } from '../fixtures/forgedConfirmation';
 
 let t: TestPlatform;
 
@@ -21,6 +22,7 @@ describe.each(ORDER_SCENARIOS.map((s, i) => [s.name, s, i] as const))('order sag
     await withScenarioSettings(scenario, async () => {
       await inventory(t).set(scenario.stock);
       await placeOrder(t, scenario, order);
+      if (scenario.forge) await forgeOnDurable(t, orderId);
       await settleSaga(t, orderId);
     });
     const exp = scenario.expect;
@@ -43,6 +45,17 @@ describe.each(ORDER_SCENARIOS.map((s, i) => [s.name, s, i] as const))('order sag
       expect(result.failedStep).toBe(exp.failedStep);
       if (exp.reason) expect(result.reason).toContain(exp.reason);
       expect(result.warnings.map((w) => w.step)).toEqual(exp.warnings);
+      // A forged confirmation is recorded with why it was not trusted; nothing else is ever ignored.
+      expect(result.ignoredEvents ?? []).toEqual(
+        scenario.forge
+          ? [
+              {
+                event: 'PaymentConfirmed',
+                reason: expect.stringMatching(/PaymentNotVerified: charge ch_\w+ is pending/),
+              },
+            ]
+          : [],
+      );
     }
 
     await expectSideEffects(t, scenario, orderId);

@@ -1,3 +1,4 @@
+import { errorBody } from '../http/errorBody';
 import { managementUrls, DurableUrlOptions } from './clientBinding';
 import type { DurableEngine } from './engine';
 import {
@@ -42,7 +43,21 @@ const DEFAULT_PAGE_SIZE = 100;
 
 class BadRequest extends Error {}
 
-const error = (status: number, message: string): ApiResponse => ({ status, body: { error: message } });
+/** What each status means for the caller, in the platform's one error shape. */
+const ERRORS: Record<number, { code: string; fix: string }> = {
+  400: { code: 'BadRequest', fix: 'Correct the request as the message says.' },
+  404: { code: 'NotFound', fix: 'Check the instance ID or orchestrator name (names are case-insensitive).' },
+  409: { code: 'Conflict', fix: 'Use another instance ID, or wait until the instance has finished.' },
+  410: { code: 'InstanceNotRunning', fix: 'The instance has finished; events and controls apply to running ones.' },
+  412: { code: 'InstanceNotFailed', fix: 'Only a failed instance can be rewound.' },
+  413: { code: 'PayloadTooLarge', fix: 'Send a smaller payload.' },
+  501: { code: 'NotImplemented', fix: 'Run under Azure Functions Core Tools (npm run start:func) for this feature.' },
+};
+
+const error = (status: number, message: string, where = 'request'): ApiResponse => ({
+  status,
+  body: errorBody({ message, where, ...(ERRORS[status] ?? { code: 'Error', fix: 'See the message.' }) }),
+});
 
 /** JSON text of a request body, or null for an empty one; malformed JSON is a 400 naming the parse error. */
 function bodyJson(req: ApiRequest, what: string): string | null {
@@ -183,6 +198,7 @@ export class DurableHttpApi {
     return error(
       404,
       `No Durable HTTP API route matches ${method} ${req.path}. See https://learn.microsoft.com/azure/azure-functions/durable/durable-functions-http-api for the routes.`,
+      'path',
     );
   }
 

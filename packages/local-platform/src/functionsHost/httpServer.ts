@@ -1,5 +1,6 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { errorBody } from '../http/errorBody';
 import type { MountedApi } from '../http/mountedApi';
 import type { RpcTypedData } from './coreApi';
 import { authorize, KeySettings } from './functionKeys';
@@ -41,6 +42,24 @@ function json(res: http.ServerResponse, status: number, body: unknown, headers: 
 
 class BodyTooLarge extends Error {}
 
+function notFound(method: string, path: string) {
+  return errorBody({
+    code: 'NotFound',
+    message: `Nothing answers ${method} ${path}.`,
+    where: 'path',
+    fix: "Check the URL against the API you mean to call (the app's README lists its endpoints).",
+  });
+}
+
+function unauthorized(message: string) {
+  return errorBody({
+    code: 'Unauthorized',
+    message,
+    where: 'query code / header x-functions-key',
+    fix: "Present a key valid for this function's authLevel.",
+  });
+}
+
 function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -71,12 +90,20 @@ export class HttpHost {
   async listen(): Promise<string> {
     const server = http.createServer((req, res) => {
       this.handle(req, res).catch((e) => {
-        this.options.log(
-          'error',
-          `HTTP ${req.method} ${req.url} failed inside the platform: ${(e as Error).stack ?? e}`,
-        );
+        // The path only: the query may carry a key (?code=...), which never goes to a log.
+        const path = (req.url ?? '/').split('?')[0];
+        this.options.log('error', `HTTP ${req.method} ${path} failed inside the platform: ${(e as Error).stack ?? e}`);
         if (!res.headersSent)
-          json(res, 500, { error: 'The local platform failed to handle this request; see its log.' });
+          json(
+            res,
+            500,
+            errorBody({
+              code: 'PlatformError',
+              message: 'The local platform failed to handle this request.',
+              where: `${req.method} ${path}`,
+              fix: "The platform's log has the stack trace; please report it with the request that caused it.",
+            }),
+          );
         else res.end();
       });
     });
@@ -137,9 +164,16 @@ export class HttpHost {
       body = await readBody(req, this.options.maxBodyBytes);
     } catch (e) {
       if (e instanceof BodyTooLarge) {
-        json(res, 413, {
-          error: `Request body exceeds ${this.options.maxBodyBytes} bytes (the Functions host limit is 100 MB; set LOCAL_HTTP_MAX_BODY_BYTES to change it here).`,
-        });
+        json(
+          res,
+          413,
+          errorBody({
+            code: 'BodyTooLarge',
+            message: `The request body exceeds ${this.options.maxBodyBytes} bytes.`,
+            where: 'body',
+            fix: 'Send a smaller body (the Functions host limit is 100 MB; LOCAL_HTTP_MAX_BODY_BYTES sets it here).',
+          }),
+        );
         return;
       }
       throw e;
@@ -159,22 +193,35 @@ export class HttpHost {
         if (mount.authLevel === 'loopback') {
           const remote = req.socket.remoteAddress ?? '';
           if (!/^(127\.|::1$|::ffff:127\.)/.test(remote)) {
-            return json(res, 403, {
-              error: `${mount.prefix} answers only callers on this machine.`,
-            });
+            return json(
+              res,
+              403,
+              errorBody({
+                code: 'Forbidden',
+                message: `${mount.prefix} answers only callers on this machine.`,
+                where: 'caller address',
+                fix: 'Call it from the machine the platform runs on.',
+              }),
+            );
           }
         } else if (mount.authLevel === 'system') {
           const systemKey = this.options.keys.systemKey;
           const keys = { functionKeys: systemKey ? [systemKey] : [], masterKey: this.options.keys.masterKey };
           if (!authorize('function', keys, this.presentedKey(req, url)).ok) {
-            return json(res, 401, {
-              error:
-                'The Durable HTTP API needs the system key: pass ?code=<LOCAL_DURABLE_SYSTEM_KEY> (the URLs from createCheckStatusResponse include it).',
-            });
+            return json(
+              res,
+              401,
+              errorBody({
+                code: 'Unauthorized',
+                message: 'The Durable HTTP API needs the system key.',
+                where: 'query code / header x-functions-key',
+                fix: "Pass ?code=<LOCAL_DURABLE_SYSTEM_KEY>; this API is the platform's own, never handed to customers.",
+              }),
+            );
           }
         } else {
           const auth = authorize('admin', this.options.keys, this.presentedKey(req, url));
-          if (!auth.ok) return json(res, 401, { error: auth.message });
+          if (!auth.ok) return json(res, 401, unauthorized(auth.message));
         }
         const sub = url.pathname.slice(mount.prefix.replace(/\/$/, '').length).replace(/^\//, '');
         const answer = await mount.handle({
@@ -199,26 +246,27 @@ export class HttpHost {
     // Routing ignores case, the route prefix included, as ASP.NET Core's does.
     const lowerPath = url.pathname.toLowerCase();
     if (!lowerPath.startsWith(prefix.toLowerCase()) && lowerPath !== prefix.replace(/\/$/, '').toLowerCase()) {
-      return json(res, 404, { error: `Nothing is served at ${url.pathname}. HTTP functions live under ${prefix}.` });
+      return json(res, 404, notFound(method, url.pathname));
     }
     const relative = url.pathname.slice(prefix.length);
     const match = matchRoute(this.options.routes, method, relative);
-    if (!match) {
-      return json(res, 404, {
-        error: `No HTTP function matches ${method} ${url.pathname}.`,
-        routes: this.options.routes.map((r) => `${[...(r.methods ?? ['*'])].join(',')} ${prefix}${r.route.template}`),
-      });
-    }
+    // The same answer as for any other unknown path: a 404 never lists what else is served.
+    if (!match) return json(res, 404, notFound(method, url.pathname));
     if ('methodNotAllowed' in match) {
       return json(
         res,
         405,
-        { error: `${method} is not allowed on ${url.pathname}; allowed: ${match.methodNotAllowed.join(', ')}.` },
+        errorBody({
+          code: 'MethodNotAllowed',
+          message: `${method} is not allowed on ${url.pathname}.`,
+          where: 'method',
+          fix: `Use ${match.methodNotAllowed.join(' or ')} (the Allow header lists them).`,
+        }),
         { allow: match.methodNotAllowed.join(', ') },
       );
     }
     const auth = authorize(match.route.authLevel, this.options.keys, this.presentedKey(req, url));
-    if (!auth.ok) return json(res, 401, { error: auth.message });
+    if (!auth.ok) return json(res, 401, unauthorized(auth.message));
 
     const fn = match.route.fn;
     if (this.draining) {
@@ -253,7 +301,16 @@ export class HttpHost {
       // The stack is in the host's execution log; this line ties the failure to the request.
       const why = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
       this.options.log('error', `HTTP ${method} ${url.pathname} answered 500: function '${fn.name}' failed (${why}).`);
-      json(res, 500, { error: `Function '${fn.name}' threw an error; see the platform log for the stack trace.` });
+      json(
+        res,
+        500,
+        errorBody({
+          code: 'FunctionFailed',
+          message: `Function '${fn.name}' threw an error.`,
+          where: `${method} ${url.pathname}`,
+          fix: "The platform's log has the exception and its stack trace.",
+        }),
+      );
     }
   }
 }

@@ -1,0 +1,4 @@
+import { verifyPaymentActivity } from '../../activities/verifyPayment';
+import { verificationLambda } from './verificationLambda';
+
+export const handler = verificationLambda(verifyPaymentActivity);

@@ -3,13 +3,18 @@ import { toMinorUnits } from '../saga/domain/order';
 import type { StepInput, StepResult } from '../saga/domain/saga';
 import type { Charge, PaymentPort } from '../saga/ports';
 import { appPorts } from '../adapters/appPorts';
-import { sagaActivity } from './sagaActivity';
+import { sagaActivity, type SagaEngine } from './sagaActivity';
 
 /**
  * Charges the order total. The idempotency key is the order and step, so every retry, redelivery or second start
- * of the same order reaches the gateway's first answer: one charge at most.
+ * of the same order reaches the gateway's first answer: one charge at most. The charge's metadata names the
+ * engine, so a gateway that routes webhooks by metadata confirms it to the engine waiting for it only.
  */
-export async function chargePayment(input: StepInput, payments: PaymentPort): Promise<StepResult<Charge>> {
+export async function chargePayment(
+  input: StepInput,
+  payments: PaymentPort,
+  engine: SagaEngine,
+): Promise<StepResult<Charge>> {
   const { order } = input;
   const result = await payments.charge({
     orderId: order.orderId,
@@ -17,12 +22,13 @@ export async function chargePayment(input: StepInput, payments: PaymentPort): Pr
     currency: order.currency,
     paymentMethod: order.paymentMethod,
     idempotencyKey: chargeKey(order.orderId),
+    metadata: { engine },
   });
   if (result.ok && result.data.status === 'failed')
     return { ok: false, code: 'PaymentFailed', reason: `charge ${result.data.chargeId} failed` };
   return result;
 }
 
-export const chargePaymentActivity = sagaActivity('chargePayment', (input) =>
-  chargePayment(input, appPorts().payments),
+export const chargePaymentActivity = sagaActivity('chargePayment', (input, engine) =>
+  chargePayment(input, appPorts().payments, engine),
 );

@@ -1,18 +1,18 @@
+import { holdKey } from '../saga/domain/idempotency';
 import type { StepInput, StepResult } from '../saga/domain/saga';
-import type { InventoryPort } from '../saga/ports';
+import type { InventoryPort, StockLine } from '../saga/ports';
 import { appPorts } from '../adapters/appPorts';
 import { sagaActivity } from './sagaActivity';
 
-/** Compensation of reserveInventory: gives back whatever the order still holds (a repeat releases nothing). */
+/**
+ * Compensation of reserveInventory: gives back exactly what the order's reservations hold, once (a repeat gives
+ * back nothing; run before the reserve, it keeps that reserve from holding anything).
+ */
 export async function releaseInventory(
   input: StepInput,
   inventory: InventoryPort,
-): Promise<StepResult<{ released: { sku: string; qty: number }[] }>> {
-  const released = await inventory.release(
-    input.order.orderId,
-    input.order.lines.map((l) => l.sku),
-  );
-  return { ok: true, data: released };
+): Promise<StepResult<{ released: StockLine[] }>> {
+  return { ok: true, data: await inventory.release(holdKey(input.order.orderId), input.order.lines) };
 }
 
 export const releaseInventoryActivity = sagaActivity('releaseInventory', (input) =>

@@ -1,11 +1,12 @@
+import { holdKey } from '../saga/domain/idempotency';
 import type { StepInput, StepResult } from '../saga/domain/saga';
 import type { InventoryPort, Reservation } from '../saga/ports';
 import { appPorts } from '../adapters/appPorts';
 import { sagaActivity } from './sagaActivity';
 
-/** Holds stock for every line of the order, or none; a repeat for the same order changes nothing. */
+/** Reserves stock for every line of the order, or none; a repeat for the same order changes nothing. */
 export function reserveInventory(input: StepInput, inventory: InventoryPort): Promise<StepResult<Reservation>> {
-  return inventory.reserve(input.order.orderId, input.order.lines);
+  return inventory.reserve(holdKey(input.order.orderId), input.order.lines);
 }
 
 export const reserveInventoryActivity = sagaActivity('reserveInventory', (input) =>

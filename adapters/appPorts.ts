@@ -11,7 +11,7 @@ import type {
 import { SfnTaskTokenSender } from './aws/taskTokenSender';
 import { azureCredential } from './azureCredential';
 import { CosmosAnalyticsStore } from './cosmos/analyticsStore';
-import { CosmosInventory } from './cosmos/inventoryStore';
+import { CosmosInventory } from './cosmos/inventory/cosmosInventory';
 import { CosmosNotificationOutbox } from './cosmos/notificationOutbox';
 import { CosmosOrderRepository } from './cosmos/orderRepository';
 import { CosmosSagaCallbacks } from './cosmos/sagaCallbacks';

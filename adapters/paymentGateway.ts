@@ -89,6 +89,7 @@ export class HttpPaymentGateway implements PaymentPort {
         currency: request.currency,
         paymentMethod: request.paymentMethod,
         orderId: request.orderId,
+        ...(request.metadata ? { metadata: request.metadata } : {}),
       },
       request.idempotencyKey,
     );

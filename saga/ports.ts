@@ -1,19 +1,34 @@
 import type { IntegrationEvent } from './domain/events';
-import type { Order, OrderLine } from './domain/order';
+import type { Order } from './domain/order';
 import type { StepResult } from './domain/saga';
 
 /** Interfaces the activities need; adapters/ implements them over Cosmos DB, HTTP and Service Bus. */
 
-export interface Reservation {
-  orderId: string;
-  lines: { sku: string; qty: number }[];
+export interface StockLine {
+  sku: string;
+  qty: number;
 }
 
+/** What reserveInventory holds: the reservations' key and the lines. */
+export interface Reservation {
+  key: string;
+  lines: StockLine[];
+}
+
+/**
+ * Stock per SKU, kept as three counters (available + reserved + sold = the SKU's stock) and one reservation per
+ * key and SKU. `key` names the reservations (the order id, `holdKey`), so every call is idempotent by it.
+ */
 export interface InventoryPort {
-  /** Holds stock for every line or none; a repeat for the same order is a no-op. */
-  reserve(orderId: string, lines: Pick<OrderLine, 'sku' | 'qty'>[]): Promise<StepResult<Reservation>>;
-  /** Returns the order's held stock; releasing twice (or what was never held) is a no-op. */
-  release(orderId: string, skus: string[]): Promise<{ released: { sku: string; qty: number }[] }>;
+  /** Reserves every line or none; a repeat under the same key is a no-op. */
+  reserve(key: string, lines: StockLine[]): Promise<StepResult<Reservation>>;
+  /**
+   * Gives back exactly what the key's reservations hold, once: a repeat gives back nothing, and a release that
+   * comes before its reserve closes the key, so that reserve (arriving late) holds nothing.
+   */
+  release(key: string, lines: StockLine[]): Promise<{ released: StockLine[] }>;
+  /** Turns what the key's reservations hold into sold stock, once, and archives them (they expire). */
+  finalize(key: string, lines: StockLine[]): Promise<{ sold: StockLine[] }>;
 }
 
 export interface ChargeRequest {
@@ -22,6 +37,8 @@ export interface ChargeRequest {
   currency: string;
   paymentMethod: string;
   idempotencyKey: string;
+  /** Kept on the charge and sent with its webhook events (the engine that waits for the confirmation). */
+  metadata?: Record<string, string>;
 }
 
 export interface Charge {

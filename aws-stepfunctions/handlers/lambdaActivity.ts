@@ -12,6 +12,6 @@ export function lambdaActivity(activity: SagaActivity): (event: ActivityPayload)
   const schema = activityPayloadSchema(activity.name);
   return async (event) => {
     const payload = parseOrThrow(schema, event, `${activity.name} Lambda payload`);
-    return activity.run(toStepInput(payload));
+    return activity.run(toStepInput(payload), 'stepfunctions');
   };
 }

@@ -56,6 +56,20 @@ export const orderSaga: SagaDefinition = {
       compensateWhenUncertain: true,
     },
     {
+      // Reserved → sold once the payment is confirmed. Best effort: paid stock must never be refunded over
+      // bookkeeping; if every attempt fails the order completes with a warning and its stock stays reserved.
+      name: 'finalizeInventory',
+      activity: 'finalizeInventory',
+      critical: false,
+      retry: {
+        maxAttempts: 5,
+        firstRetryIntervalMs: 2 * second,
+        backoffCoefficient: 2,
+        maxRetryIntervalMs: 1 * minute,
+      },
+      attemptTimeoutMs: 30 * second,
+    },
+    {
       name: 'sendNotification',
       activity: 'sendNotification',
       critical: false,

@@ -7,7 +7,10 @@ import type { StepInput } from './saga';
  * use these builders; the conformance suite uses `activityIdempotencyKey` to compare both engines' calls.
  */
 
-/** Stock holds are kept per order on each SKU document. */
+/**
+ * The key of the order's stock reservations (one document per key and SKU). A later attempt of the same order
+ * (a restart) would add its attempt here, so that its reservations are new ones.
+ */
 export const holdKey = (orderId: string): string => orderId;
 export const chargeKey = (orderId: string): string => `${orderId}:chargePayment`;
 export const refundKey = (orderId: string, chargeId: string): string => `${orderId}:refundPayment:${chargeId}`;
@@ -28,6 +31,7 @@ export function activityIdempotencyKey(activity: string, input: StepInput): stri
   switch (activity) {
     case 'reserveInventory':
     case 'releaseInventory':
+    case 'finalizeInventory':
       return holdKey(orderId);
     case 'chargePayment':
       return chargeKey(orderId);

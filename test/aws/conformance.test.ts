@@ -41,9 +41,11 @@ let sfn: SFNClient;
 let stateMachineArn: string;
 
 beforeAll(async () => {
-  // The gateway's webhooks go to both ends, as two registered endpoints: the Azure function and the Lambda's URL.
+  // Two registered webhook endpoints, the Azure function and the Lambda's URL, each for the charges its engine made
+  // (the charge's metadata names the engine).
   t = await startOrderApp({
-    LOCAL_PAYMENT_WEBHOOK_PATH: '/api/payments/webhook,/lambda-url/PaymentWebhookFunction/',
+    LOCAL_PAYMENT_WEBHOOK_PATH:
+      '/api/payments/webhook engine=durable, /lambda-url/PaymentWebhookFunction/ engine=stepfunctions',
   });
   sfn = new SFNClient({
     region: 'us-east-1',
@@ -224,6 +226,19 @@ describe.each(ORDER_SCENARIOS.map((s, i) => [s.name, s, i] as const))('conforman
     if (exp.reason) expect(aws.reason).toContain(exp.reason);
     await expectSideEffects(t, durableScenario, durableOrder.orderId);
     await expectSideEffects(t, awsScenario, awsOrder.orderId);
+
+    // Each charge's confirmation went to the engine that made it, and only there.
+    const deliveredTo = (orderId: string) => [
+      ...new Set(
+        t.platform.clouds.paymentGateway
+          .ledger()
+          .webhookDeliveries.filter((d) => d.event.data.orderId === orderId)
+          .map((d) => new URL(d.url).pathname),
+      ),
+    ];
+    const confirmed = exp.charges > 0 && !base.order.paymentMethod?.includes('no_confirm');
+    expect(deliveredTo(durableOrder.orderId)).toEqual(confirmed ? ['/api/payments/webhook'] : []);
+    expect(deliveredTo(awsOrder.orderId)).toEqual(confirmed ? ['/lambda-url/PaymentWebhookFunction/'] : []);
   });
 });
 

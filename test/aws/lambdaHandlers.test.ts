@@ -187,6 +187,7 @@ describe('the activity handler modules (aws-stepfunctions/handlers/<activity>.ha
       sendNotification: await import('../../aws-stepfunctions/handlers/sendNotification'),
       syncAnalytics: await import('../../aws-stepfunctions/handlers/syncAnalytics'),
       releaseInventory: await import('../../aws-stepfunctions/handlers/releaseInventory'),
+      finalizeInventory: await import('../../aws-stepfunctions/handlers/finalizeInventory'),
       refundPayment: await import('../../aws-stepfunctions/handlers/refundPayment'),
     };
     for (const [name, module] of Object.entries(modules)) handlers.set(name, module.handler);
@@ -205,33 +206,40 @@ describe('the activity handler modules (aws-stepfunctions/handlers/<activity>.ha
     }
   });
 
-  it('reserveInventory and releaseInventory hold and give back stock in Cosmos DB', async () => {
+  it('reserveInventory and releaseInventory hold and give back stock in Cosmos DB, once', async () => {
     const stock = aws.cosmos.client.database('orders').container('inventory');
-    const available = async (sku: string) =>
-      (await stock.item(sku, sku).read<{ available: number }>()).resource?.available;
-    const before = { tea: await available('SKU-TEA'), mug: await available('SKU-MUG') };
+    const counters = async (sku: string) => {
+      const item = (await stock.item(sku, sku).read<{ available: number; reserved: number; sold: number }>()).resource!;
+      return { available: item.available, reserved: item.reserved, sold: item.sold };
+    };
+    const before = { tea: await counters('SKU-TEA'), mug: await counters('SKU-MUG') };
 
     const reserved = await handlers.get('reserveInventory')!(payload({ activity: 'reserveInventory' }));
     expect(reserved).toEqual({
       ok: true,
       data: {
-        orderId: 'ord-aws-la-1',
+        key: 'ord-aws-la-1',
         lines: [
           { sku: 'SKU-TEA', qty: 2 },
           { sku: 'SKU-MUG', qty: 1 },
         ],
       },
     });
-    expect(await available('SKU-TEA')).toBe(before.tea! - 2);
+    expect(await counters('SKU-TEA')).toEqual({
+      ...before.tea,
+      available: before.tea.available - 2,
+      reserved: before.tea.reserved + 2,
+    });
 
-    const released = await handlers.get('releaseInventory')!(
-      payload({
-        activity: 'releaseInventory',
-        results: { reserveInventory: (reserved as { data: unknown }).data },
-        outcome: { outcome: 'Compensated', failedStep: 'chargePayment', reason: 'card declined', compensations: {} },
-      }),
-    );
-    expect(released).toEqual({
+    const release = () =>
+      handlers.get('releaseInventory')!(
+        payload({
+          activity: 'releaseInventory',
+          results: { reserveInventory: (reserved as { data: unknown }).data },
+          outcome: { outcome: 'Compensated', failedStep: 'chargePayment', reason: 'card declined', compensations: {} },
+        }),
+      );
+    expect(await release()).toEqual({
       ok: true,
       data: {
         released: [
@@ -240,7 +248,20 @@ describe('the activity handler modules (aws-stepfunctions/handlers/<activity>.ha
         ],
       },
     });
-    expect({ tea: await available('SKU-TEA'), mug: await available('SKU-MUG') }).toEqual(before);
+    expect({ tea: await counters('SKU-TEA'), mug: await counters('SKU-MUG') }).toEqual(before);
+
+    // Released is final: a repeat gives back nothing, a late duplicate of the reserve holds nothing, and the
+    // released stock cannot be sold.
+    expect(await release()).toEqual({ ok: true, data: { released: [] } });
+    expect(await handlers.get('reserveInventory')!(payload({ activity: 'reserveInventory' }))).toMatchObject({
+      ok: false,
+      code: 'ReservationReleased',
+    });
+    expect(await handlers.get('finalizeInventory')!(payload({ activity: 'finalizeInventory' }))).toEqual({
+      ok: true,
+      data: { sold: [] },
+    });
+    expect({ tea: await counters('SKU-TEA'), mug: await counters('SKU-MUG') }).toEqual(before);
   });
 
   it('surfaces a missing setting as ConfigurationError (non-retriable), not as a transient failure', async () => {

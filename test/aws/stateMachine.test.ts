@@ -97,7 +97,7 @@ describe('the generated state machine', () => {
     expect(verify.Catch?.[0].Next).toBe('chargePayment.VerifyFailed');
     expect(machine.States['chargePayment.VerifyCheck']).toMatchObject({
       Choices: [
-        { Variable: '$.last.value.ok', BooleanEquals: true, Next: 'sendNotification' },
+        { Variable: '$.last.value.ok', BooleanEquals: true, Next: 'finalizeInventory' },
         { Variable: '$.last.value.remainingSeconds', NumericGreaterThan: 0, Next: 'chargePayment.Unverified' },
       ],
       Default: 'chargePayment.AwaitTimedOut',

@@ -1,7 +1,8 @@
 // The whole platform survives kill -9: orders of every payment behaviour run while the process running the app is
 // killed (SIGKILL) at random moments and started again on the same files. Every saga must end as it would have
 // without the crashes: no second charge under one idempotency key, no second e-mail, stock as expected, nothing
-// parked because a service forgot something. CRASH_SEED reproduces a run.
+// parked because a service forgot something. A burst on one hot SKU runs among them: exactly its stock is sold,
+// and its counters add up after every restart. CRASH_SEED reproduces a run.
 import { CosmosClient } from '@azure/cosmos';
 import * as fs from 'node:fs';
 import * as https from 'node:https';
@@ -28,6 +29,11 @@ function random(s: number): () => number {
 }
 const rand = random(seed);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// A burst on one hot SKU alongside them: more orders than stock, one unit each, so exactly HOT_STOCK complete.
+const HOT_SKU = 'SKU-CRASH-HOT';
+const HOT_ORDERS = Number(process.env.CRASH_HOT_ORDERS ?? 40);
+const HOT_STOCK = Math.floor((HOT_ORDERS * 3) / 4);
 
 // Scenarios a client drives with one request, whose faults come from the order itself (not platform-wide settings).
 const DRIVABLE = ORDER_SCENARIOS.filter((s) => !s.settings && (s.via === 'http' || s.via === 'servicebus'));
@@ -108,6 +114,38 @@ async function gateway<T>(pathAndQuery: string): Promise<T> {
   return ((await res.json()) as { data: T }).data;
 }
 
+function hotOrder(i: number): PlacedOrder {
+  const orderId = `ord-hot-${i}`;
+  const order = {
+    orderId,
+    customer: { id: `cust-hot-${i}`, email: `${orderId}@example.com` },
+    lines: [{ sku: HOT_SKU, qty: 1, unitPrice: 5 }],
+    currency: 'EUR',
+    total: 5,
+    paymentMethod: 'pm_card_visa',
+  };
+  // Placed by HTTP like the happy-path scenario; its outcome is judged for the burst as a whole.
+  return { scenario: ORDER_SCENARIOS[0], order, orderId, acknowledged: false };
+}
+
+interface Counters {
+  available: number;
+  reserved: number;
+  sold: number;
+}
+
+/** The hot SKU's counters, read with a client of the process running now. */
+async function hotCounters(): Promise<Counters> {
+  const client = cosmos();
+  try {
+    return (await client.database('orders').container('inventory').item(HOT_SKU, HOT_SKU).read<Counters>()).resource!;
+  } finally {
+    client.dispose();
+  }
+}
+
+const adds = (c: Counters) => c.available + c.reserved + c.sold;
+
 describe(`the whole platform under kill -9 (seed ${seed})`, () => {
   it(`${ORDERS} orders of every payment behaviour end as they would without the crashes`, async () => {
     await platform.start();
@@ -119,15 +157,24 @@ describe(`the whole platform under kill -9 (seed ${seed})`, () => {
     // Cosmos DB moves to another port at every start: one client for the process running now, disposed before a
     // kill (the SDK's background requests to a dead endpoint would otherwise fail the run).
     const seeding = cosmos();
+    const stock = seeding.database('orders').container('inventory');
     for (const p of orders)
       for (const [sku, available] of Object.entries(p.scenario.stock))
-        await seeding.database('orders').container('inventory').items.upsert({ id: sku, sku, available, holds: {} });
+        await stock.items.upsert({ id: sku, sku, available, reserved: 0, sold: 0 });
+    await stock.items.upsert({ id: HOT_SKU, sku: HOT_SKU, available: HOT_STOCK, reserved: 0, sold: 0 });
     seeding.dispose();
+    const hot = Array.from({ length: HOT_ORDERS }, (_, i) => hotOrder(i));
+    const invariant: string[] = [];
+    const checkHot = async (when: string) => {
+      const c = await hotCounters();
+      if (adds(c) !== HOT_STOCK || Math.min(c.available, c.reserved, c.sold) < 0)
+        invariant.push(`${when}: ${JSON.stringify(c)}`);
+    };
 
     // Kill 1: while the orders arrive. Clients whose request was cut retry it after the restart, as clients do.
     const killAfter = 5 + Math.floor(rand() * (ORDERS / 2));
     let answered = 0;
-    const placing = orders.map(async (p) => {
+    const placing = [...orders, ...hot].map(async (p) => {
       await sleep(rand() * 40);
       p.acknowledged = await place(p);
       if (++answered === killAfter) await platform.kill();
@@ -135,9 +182,10 @@ describe(`the whole platform under kill -9 (seed ${seed})`, () => {
     await Promise.all(placing);
     if (platform.kills === 0) await platform.kill();
     await platform.start();
-    for (const p of orders.filter((o) => !o.acknowledged)) p.acknowledged = await place(p);
+    await checkHot('after kill 1');
+    for (const p of [...orders, ...hot].filter((o) => !o.acknowledged)) p.acknowledged = await place(p);
     expect(
-      orders.filter((o) => !o.acknowledged).map((o) => o.orderId),
+      [...orders, ...hot].filter((o) => !o.acknowledged).map((o) => o.orderId),
       'every order is accepted in the end',
     ).toEqual([]);
 
@@ -151,11 +199,12 @@ describe(`the whole platform under kill -9 (seed ${seed})`, () => {
       await platform.kill(step);
       await interrupted;
       await platform.start();
+      await checkHot(`after kill ${k + 2}`);
     }
 
     // Then let every saga finish (or park, where a refund keeps failing), skipping through its timeouts.
     for (let minute = 0; minute < 60; minute++) {
-      const states = await Promise.all(orders.map((o) => sagaOf(o.orderId)));
+      const states = await Promise.all([...orders, ...hot].map((o) => sagaOf(o.orderId)));
       if (states.every(settled)) break;
       await platform.advance(60_000);
     }
@@ -192,9 +241,32 @@ describe(`the whole platform under kill -9 (seed ${seed})`, () => {
       };
       if (JSON.stringify(got) !== JSON.stringify(want))
         problems.push(
-          `${p.orderId} (${p.scenario.name}): expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`,
+          `${p.orderId} (${p.scenario.name}): expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}; saga: ${JSON.stringify(saga?.output ?? saga?.customStatus)}`,
         );
     }
+    // The hot SKU: exactly its stock sold, once each, the rest refused as out of stock; nothing left reserved.
+    const hotOutcomes = await Promise.all(
+      hot.map(async (p) => {
+        const output = (await sagaOf(p.orderId))?.output as { outcome?: string; reason?: string } | undefined;
+        const charges = await gateway<{ status: string; amountRefunded: number }[]>(`charges?orderId=${p.orderId}`);
+        return { orderId: p.orderId, outcome: output?.outcome, reason: output?.reason ?? '', charges };
+      }),
+    );
+    const sold = hotOutcomes.filter((o) => o.outcome === 'Completed');
+    const refused = hotOutcomes.filter((o) => o.outcome === 'Compensated' && o.reason.includes('OutOfStock'));
+    if (sold.length !== HOT_STOCK || refused.length !== HOT_ORDERS - HOT_STOCK)
+      problems.push(
+        `hot SKU: ${sold.length} completed and ${refused.length} refused as OutOfStock of ${HOT_ORDERS}: ${JSON.stringify(hotOutcomes.filter((o) => !sold.includes(o) && !refused.includes(o)))}`,
+      );
+    for (const o of sold)
+      if (o.charges.length !== 1 || o.charges[0].status !== 'succeeded' || o.charges[0].amountRefunded)
+        problems.push(`${o.orderId} completed with charges ${JSON.stringify(o.charges)}`);
+    for (const o of refused) if (o.charges.length) problems.push(`${o.orderId} refused but charged`);
+    const hotEnd = (await inventory.item(HOT_SKU, HOT_SKU).read<Counters>()).resource!;
+    if (hotEnd.available !== 0 || hotEnd.reserved !== 0 || hotEnd.sold !== HOT_STOCK)
+      problems.push(`hot SKU counters at the end: ${JSON.stringify(hotEnd)}`);
+    await checkHot('at the end');
+    problems.push(...invariant.map((i) => `hot SKU invariant broken ${i}`));
     reading.dispose();
     expect(
       problems,

@@ -123,6 +123,7 @@ describe('the saga definition', () => {
     expect(orderSaga.steps.map((s) => s.name)).toEqual([
       'reserveInventory',
       'chargePayment',
+      'finalizeInventory',
       'sendNotification',
       'syncAnalytics',
     ]);

@@ -389,7 +389,7 @@ describe('OrderPlaced subscription: messages that can never succeed', () => {
     expect(out.trace).toEqual(['reserveInventory', 'syncAnalytics']);
     expect(await orderRecord(orderId)).toMatchObject({ via: 'servicebus:msg-in-unknown-sku' });
     // The line that could be held was given back; nothing was charged.
-    expect(await inventory(t).get('SKU-IN4E')).toMatchObject({ available: 10, holds: {} });
+    expect(await inventory(t).get('SKU-IN4E')).toMatchObject({ available: 10, reserved: 0, sold: 0 });
     expect(chargesFor(orderId)).toEqual([]);
     expect((await analyticsRow(orderId))?.outcome).toBe('Compensated');
     expect((await outcomeEvents(t)).filter((e) => e.subject === orderId).map((e) => e.type)).toEqual([
@@ -431,7 +431,7 @@ describe('OrderPlaced subscription: a poison message', () => {
     // Not set aside as invalid: the message itself was fine.
     expect(drainInvalid().map((m) => m.messageId)).not.toContain('msg-in-poison');
     await expectNothingStarted(orderId);
-    expect(await inventory(t).get('SKU-IN5A')).toMatchObject({ available: 10, holds: {} });
+    expect(await inventory(t).get('SKU-IN5A')).toMatchObject({ available: 10, reserved: 0, sold: 0 });
     t.platform.serviceBus.receive(SUBSCRIPTION_DLQ, { mode: 'receiveAndDelete', maxMessages: 10 });
   });
 });
@@ -560,7 +560,7 @@ describe('POST /api/payments/webhook', () => {
       'syncAnalytics',
     ]);
     expect(t.platform.clouds.email.sent().filter((e) => e.subject.includes(orderId))).toEqual([]);
-    expect((await inventory(t).get('SKU-IN6A'))?.available).toBe(10);
+    expect(await inventory(t).get('SKU-IN6A')).toMatchObject({ available: 10, reserved: 0, sold: 0 });
     expect((await analyticsRow(orderId))?.outcome).toBe('Compensated');
   });
 
@@ -602,7 +602,7 @@ describe('NeedsAttention: a parked saga and the operator', () => {
     expect(custom.failedCompensations![0].reason).toBe('refundPayment failed: PaymentGatewayUnavailableError');
     expect(custom.failedCompensations![0].detail).toMatch(/refund_unavailable.*\(after 5 attempts\)/);
     // The stock was released; the money is still taken.
-    expect(await inventory(t).get(skus[0])).toMatchObject({ available: 10, holds: {} });
+    expect(await inventory(t).get(skus[0])).toMatchObject({ available: 10, reserved: 0, sold: 0 });
     expect(chargesFor(orderId).map((c) => c.amount - c.amountRefunded)).toEqual([2600]);
     expect(await analyticsRow(orderId)).toBeUndefined();
   }

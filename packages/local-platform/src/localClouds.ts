@@ -76,8 +76,9 @@ export async function startLocalClouds({
     database,
     apiKey: local.paymentGatewayApiKey,
     webhookSecret: local.paymentWebhookSecret,
-    // Several paths register several endpoints (the Azure function and the AWS Lambda's URL, say).
-    webhookUrl: () => local.paymentWebhookPaths.map((p) => `${baseUrl}${p}`),
+    // Several paths register several endpoints (the Azure function and the AWS Lambda's URL, say), each taking
+    // the charges its metadata filter names.
+    webhookUrl: () => local.paymentWebhookPaths.map((p) => ({ url: `${baseUrl}${p.path}`, metadata: p.metadata })),
     confirmDelayMs: local.paymentConfirmDelayMs,
     latencyMs: local.paymentLatencyMs,
     slowMs: local.paymentSlowMs,

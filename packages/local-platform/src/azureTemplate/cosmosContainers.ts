@@ -36,11 +36,11 @@ export function cosmosConfigFromTemplate(
               `${c.where}.properties.resource.partitionKey.paths`,
               `the local Cosmos DB takes one partition key path per container (such as ["/orderId"]); found ${JSON.stringify(paths)}.`,
             );
-          return { id: String(body.id ?? c.name.split('/').at(-1)), partitionKey: paths[0] as string } as {
-            id: string;
-            partitionKey: string;
-            seed?: string;
-          };
+          return {
+            id: String(body.id ?? c.name.split('/').at(-1)),
+            partitionKey: paths[0] as string,
+            ...(typeof body.defaultTtl === 'number' ? { defaultTtl: body.defaultTtl } : {}),
+          } as { id: string; partitionKey: string; defaultTtl?: number; seed?: string };
         }),
     }));
   for (const db of seeds?.config.databases ?? [])

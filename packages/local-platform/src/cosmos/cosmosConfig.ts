@@ -6,6 +6,8 @@ export interface CosmosContainerConfig {
   partitionKey: string;
   /** Documents to load on start (JSON array file, relative to the config file). */
   seed?: string;
+  /** Cosmos DB's time to live: -1 lets items set their own `ttl`; seconds expire them by default. Kept, not enforced. */
+  defaultTtl?: number;
 }
 
 export interface CosmosConfig {
@@ -33,11 +35,19 @@ export function loadCosmosConfig(file: string): CosmosConfig {
     if (typeof db.id !== 'string' || !db.id) throw new CosmosConfigError(file, `databases[${i}].id must be a name.`);
     if (!Array.isArray(db.containers))
       throw new CosmosConfigError(file, `databases[${i}].containers must be an array.`);
-    db.containers.forEach((c: { id?: unknown; partitionKey?: unknown; seed?: unknown }, j) => {
+    db.containers.forEach((c: { id?: unknown; partitionKey?: unknown; seed?: unknown; defaultTtl?: unknown }, j) => {
       const where = `databases[${i}].containers[${j}]`;
       if (typeof c.id !== 'string' || !c.id) throw new CosmosConfigError(file, `${where}.id must be a name.`);
       if (typeof c.partitionKey !== 'string' || !c.partitionKey.startsWith('/'))
         throw new CosmosConfigError(file, `${where}.partitionKey must be a path such as "/orderId".`);
+      if (
+        c.defaultTtl !== undefined &&
+        !(c.defaultTtl === -1 || (Number.isSafeInteger(c.defaultTtl) && (c.defaultTtl as number) > 0))
+      )
+        throw new CosmosConfigError(
+          file,
+          `${where}.defaultTtl must be -1 (items set their own ttl) or a number of seconds above 0, not ${JSON.stringify(c.defaultTtl)}.`,
+        );
       if (c.seed !== undefined && typeof c.seed !== 'string')
         throw new CosmosConfigError(file, `${where}.seed must be a file path.`);
       if (typeof c.seed === 'string' && !fs.existsSync(path.resolve(path.dirname(file), c.seed)))

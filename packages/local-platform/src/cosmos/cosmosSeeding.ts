@@ -24,7 +24,11 @@ export async function applyCosmosConfig(
       if (!container) {
         container = await store.createContainer(
           db.id,
-          containerSettings({ id: c.id, partitionKey: { paths: [c.partitionKey], kind: 'Hash', version: 2 } }),
+          containerSettings({
+            id: c.id,
+            partitionKey: { paths: [c.partitionKey], kind: 'Hash', version: 2 },
+            ...(c.defaultTtl !== undefined ? { defaultTtl: c.defaultTtl } : {}),
+          }),
         );
       } else if (JSON.stringify(container.partitionKey.paths) !== JSON.stringify([c.partitionKey])) {
         throw new CosmosConfigError(

@@ -36,6 +36,11 @@ export interface LocalCosmos {
   client: CosmosClient;
   /** Where the documents are kept: a file path, or `memory`. */
   store: string;
+  /**
+   * Requests received since start, by operation (`GET docs`, `POST docs`, `PATCH docs`, `POST docs (batch)`,
+   * `POST docs (query)`, `GET account` …): what a workload costs in calls, for tests and benchmarks.
+   */
+  requestCounts(): Record<string, number>;
   stop(): Promise<void>;
 }
 
@@ -87,5 +92,13 @@ export async function startLocalCosmos(
     await stop();
     throw e;
   }
-  return { endpoint: server.origin, key: LOCAL_COSMOS_KEY, client, store: memory ? 'memory' : opts.store!, stop };
+  const listening = server;
+  return {
+    endpoint: server.origin,
+    key: LOCAL_COSMOS_KEY,
+    client,
+    store: memory ? 'memory' : opts.store!,
+    requestCounts: () => listening.requestCounts(),
+    stop,
+  };
 }

@@ -6,7 +6,7 @@ import { Charge, GatewayState, Refund } from './gateway';
 import { GatewayStore } from './gatewayStore';
 import { GatewayHttpApi, GatewayRequest, GatewayResponse } from './httpApi';
 import { IdempotencyStore } from './idempotency';
-import { WebhookDelivery, WebhookDispatcher } from './webhook';
+import { WebhookDelivery, WebhookDispatcher, type WebhookEndpoint } from './webhook';
 
 /** Where the platform is expected to mount the gateway on its HTTP host. */
 export const PAYMENT_GATEWAY_PREFIX = '/payment-gateway';
@@ -22,8 +22,11 @@ export interface PaymentGatewayOptions {
   apiKey: string;
   /** HMAC key of the webhook signatures. */
   webhookSecret: string;
-  /** Where confirmations are POSTed; a function when the URL is known only after the platform listens. */
-  webhookUrl: string | string[] | (() => string | string[]);
+  /**
+   * Where confirmations are POSTed, each endpoint optionally only for charges with given metadata; a function when
+   * the URL is known only after the platform listens.
+   */
+  webhookUrl: WebhookEndpoint | WebhookEndpoint[] | (() => WebhookEndpoint | WebhookEndpoint[]);
   /** Clock time from charge creation to its confirmation webhook. Default 2000. */
   confirmDelayMs?: number;
   /** Real-time latency added to every API call. Default 0. */

@@ -20,6 +20,8 @@ export interface Charge {
   created: number;
   amountRefunded: number;
   description?: string;
+  /** What the caller attached (Stripe's `metadata`); webhook events carry it, and endpoints may filter on it. */
+  metadata?: Record<string, string>;
   /** Set when the charge failed asynchronously. */
   failureCode?: string;
 }
@@ -106,6 +108,7 @@ export class GatewayState {
       created: this.seconds(),
       amountRefunded: 0,
       ...(request.description !== undefined ? { description: request.description } : {}),
+      ...(request.metadata !== undefined ? { metadata: request.metadata } : {}),
     };
     this.charges.set(charge.id, charge);
     this.options.log(
@@ -170,6 +173,7 @@ export class GatewayState {
         amount: charge.amount,
         currency: charge.currency,
         status: charge.status,
+        ...(charge.metadata ? { metadata: charge.metadata } : {}),
       },
     });
   }

@@ -8,4 +8,4 @@ export type { Charge, ChargeStatus, Refund } from './gateway';
 export type { GatewayRequest, GatewayResponse } from './httpApi';
 export { IDEMPOTENCY_RETENTION_MS } from './idempotency';
 export { SIGNATURE_HEADER, signWebhook, verifyWebhookSignature, webhookBackoffMs } from './webhook';
-export type { WebhookDelivery, WebhookEvent } from './webhook';
+export type { WebhookDelivery, WebhookEndpoint, WebhookEvent } from './webhook';

@@ -6,6 +6,8 @@ export interface ChargeRequest {
   paymentMethod: string;
   orderId: string;
   description?: string;
+  /** Stripe-style key-value pairs the caller attaches; kept on the charge and sent with its webhook events. */
+  metadata?: Record<string, string>;
 }
 
 export interface RefundRequest {
@@ -56,6 +58,27 @@ function optionalString(body: Record<string, unknown>, name: string): string | u
   return value;
 }
 
+/** Stripe's limits: 50 keys of at most 40 characters (no square brackets), string values of at most 500. */
+function optionalMetadata(body: Record<string, unknown>): Record<string, string> | undefined {
+  const value = body.metadata;
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw new ParameterError('metadata', 'metadata must be an object of string values, e.g. {"engine":"durable"}.');
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length > 50)
+    throw new ParameterError('metadata', `metadata holds at most 50 keys; this one has ${entries.length}.`);
+  for (const [key, v] of entries) {
+    if (key === '' || key.length > 40 || /[[\]]/.test(key))
+      throw new ParameterError(
+        `metadata[${key}]`,
+        `metadata keys are 1–40 characters without square brackets, got ${JSON.stringify(key.slice(0, 60))}.`,
+      );
+    if (typeof v !== 'string' || v.length > 500)
+      throw new ParameterError(`metadata[${key}]`, `metadata values are strings of at most 500 characters.`);
+  }
+  return Object.fromEntries(entries) as Record<string, string>;
+}
+
 function positiveAmount(value: unknown): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0)
     throw new ParameterError(
@@ -68,7 +91,7 @@ function positiveAmount(value: unknown): number {
 
 export function parseChargeRequest(body: Buffer): ChargeRequest {
   const json = jsonObject(body);
-  onlyKnown(json, ['amount', 'currency', 'paymentMethod', 'orderId', 'description']);
+  onlyKnown(json, ['amount', 'currency', 'paymentMethod', 'orderId', 'description', 'metadata']);
   if (json.amount === undefined || json.amount === null)
     throw new ParameterError('amount', 'Missing required param: amount.', 'parameter_missing');
   const amount = positiveAmount(json.amount);
@@ -85,6 +108,7 @@ export function parseChargeRequest(body: Buffer): ChargeRequest {
     paymentMethod: requiredString(json, 'paymentMethod'),
     orderId: requiredString(json, 'orderId'),
     description: optionalString(json, 'description'),
+    metadata: optionalMetadata(json),
   };
 }
 

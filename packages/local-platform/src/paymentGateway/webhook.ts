@@ -9,7 +9,28 @@ export interface WebhookEvent {
   type: 'charge.succeeded' | 'charge.failed';
   /** Unix seconds on the gateway's clock. */
   created: number;
-  data: { chargeId: string; orderId: string; amount: number; currency: string; status: string };
+  data: {
+    chargeId: string;
+    orderId: string;
+    amount: number;
+    currency: string;
+    status: string;
+    metadata?: Record<string, string>;
+  };
+}
+
+/**
+ * A registered endpoint: a URL, or a URL that takes only the events of charges whose metadata has every given
+ * value (`{ url, metadata: { engine: 'stepfunctions' } }`), so a charge's events reach the receiver that is
+ * waiting for them and no other.
+ */
+export type WebhookEndpoint = string | { url: string; metadata?: Record<string, string> };
+
+const endpointUrl = (e: WebhookEndpoint | undefined): string => (typeof e === 'string' ? e : (e?.url ?? ''));
+
+function takes(endpoint: WebhookEndpoint, event: WebhookEvent): boolean {
+  if (typeof endpoint === 'string' || !endpoint.metadata) return true;
+  return Object.entries(endpoint.metadata).every(([k, v]) => event.data.metadata?.[k] === v);
 }
 
 const hmac = (secret: string, timestampSeconds: number, body: string | Buffer): string =>
@@ -89,8 +110,8 @@ export interface WebhookDispatcherOptions {
   /** Deliveries a previous run committed, in dispatch order; those not yet finished resume on `resume()`. */
   loaded?: WebhookDelivery[];
   secret: string;
-  /** Registered endpoints (read at each event); every one of them receives every event. */
-  url: string | string[] | (() => string | string[]);
+  /** Registered endpoints (read at each event); each receives every event its metadata filter takes. */
+  url: WebhookEndpoint | WebhookEndpoint[] | (() => WebhookEndpoint | WebhookEndpoint[]);
   maxAttempts: number;
   /** Real-time limit for one delivery, so a receiver that never answers cannot keep the gateway busy. */
   timeoutMs: number;
@@ -124,11 +145,13 @@ export class WebhookDispatcher {
 
   dispatch(event: WebhookEvent): void {
     if (this.stopped) return;
-    const urls = this.endpoints();
+    const registered = this.endpoints();
+    const taking = registered.flatMap((e, i) => (takes(e, event) ? [i] : []));
     const records: WebhookDelivery[] = [];
     // No endpoint is still a delivery, one that fails and says why.
-    for (let endpoint = 0; endpoint < Math.max(urls.length, 1); endpoint++) {
-      const record: WebhookDelivery = { event, url: urls[endpoint] ?? '', endpoint, state: 'delivering', attempts: [] };
+    for (const endpoint of taking.length ? taking : [0]) {
+      const url = endpointUrl(registered[endpoint]);
+      const record: WebhookDelivery = { event, url, endpoint, state: 'delivering', attempts: [] };
       this.records.push(record);
       this.options.recorder.deliveryChanged(record);
       records.push(record);
@@ -163,7 +186,7 @@ export class WebhookDispatcher {
     }
   }
 
-  private endpoints(): string[] {
+  private endpoints(): WebhookEndpoint[] {
     const configured = typeof this.options.url === 'function' ? this.options.url() : this.options.url;
     return Array.isArray(configured) ? configured : [configured];
   }
@@ -202,7 +225,7 @@ export class WebhookDispatcher {
     this.aborts.add(abort);
     const timer = setTimeout(() => abort.abort(), this.options.timeoutMs);
     try {
-      const url = (record.url = this.endpoints()[record.endpoint] ?? '');
+      const url = (record.url = endpointUrl(this.endpoints()[record.endpoint]));
       if (!url) throw new Error('no webhook URL is configured');
       const res = await fetch(url, {
         method: 'POST',

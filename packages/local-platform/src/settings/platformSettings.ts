@@ -1,7 +1,7 @@
 import { DEFAULT_LIMITS } from '../durable/limits';
 import type { AppSettings } from './appSettings';
 import { SettingsError } from './errors';
-import { choice, filePath, integer, secret, type SettingKind, storeLocation, text, urlPaths } from './settingKinds';
+import { choice, filePath, integer, secret, type SettingKind, storeLocation, text, webhookPaths } from './settingKinds';
 
 /** One platform setting: the app setting it is read from, what it takes, its default and what it does. */
 export interface SettingSpec<T, Optional extends boolean = boolean> {
@@ -189,9 +189,9 @@ export const PLATFORM_SETTINGS = {
   ),
   paymentWebhookPaths: withDefault(
     'LOCAL_PAYMENT_WEBHOOK_PATH',
-    urlPaths,
-    ['/api/payments/webhook'],
-    'Where on this platform the local gateway sends its webhooks; several paths register several endpoints.',
+    webhookPaths,
+    [{ path: '/api/payments/webhook' }],
+    'Where on this platform the local gateway sends its webhooks; several paths register several endpoints. `key=value` after a path: that endpoint gets only the events of charges whose metadata has that value.',
   ),
   paymentConfirmDelayMs: withDefault(
     'LOCAL_PAYMENT_CONFIRM_DELAY_MS',

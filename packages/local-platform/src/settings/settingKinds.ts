@@ -62,15 +62,35 @@ export const storeLocation: SettingKind<string> = {
   show: (v) => `\`${v}\``,
 };
 
-/** Comma-separated URL paths, each starting with `/`. */
-export const urlPaths: SettingKind<string[]> = {
-  allowed: 'comma-separated URL paths, each starting with /',
+/** A URL path on the platform, and the metadata values a charge needs for its events to go there (none: all). */
+export interface WebhookPath {
+  path: string;
+  metadata?: Record<string, string>;
+}
+
+/**
+ * Comma-separated URL paths, each starting with `/`, each optionally followed by `key=value` filters on the
+ * charge's metadata: `/api/payments/webhook engine=durable, /lambda-url/PaymentWebhookFunction/ engine=stepfunctions`.
+ */
+export const webhookPaths: SettingKind<WebhookPath[]> = {
+  allowed: 'comma-separated URL paths, each starting with / and optionally followed by key=value metadata filters',
   parse: (raw) => {
-    const paths = raw
+    const entries = raw
       .split(',')
       .map((p) => p.trim())
       .filter(Boolean);
-    return paths.length && paths.every((p) => p.startsWith('/')) ? paths : undefined;
+    const parsed: WebhookPath[] = [];
+    for (const entry of entries) {
+      const [path, ...filters] = entry.split(/\s+/);
+      if (!path.startsWith('/')) return undefined;
+      const pairs = filters.map((f) => /^([^=\s[\]]{1,40})=(\S{1,500})$/.exec(f));
+      if (pairs.some((m) => !m)) return undefined;
+      parsed.push(pairs.length ? { path, metadata: Object.fromEntries(pairs.map((m) => [m![1], m![2]])) } : { path });
+    }
+    return parsed.length ? parsed : undefined;
   },
-  show: (v) => v.map((p) => `\`${p}\``).join(', '),
+  show: (v) =>
+    v
+      .map((e) => `\`${[e.path, ...Object.entries(e.metadata ?? {}).map(([k, x]) => `${k}=${x}`)].join(' ')}\``)
+      .join(', '),
 };

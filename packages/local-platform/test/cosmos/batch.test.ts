@@ -93,6 +93,36 @@ describe('transactional batch', () => {
     expect((await orders().item('never', 'A').read()).statusCode).toBe(404);
   });
 
+  it('counts requests by operation: a batch is one request, whatever it holds', async () => {
+    const before = cosmos.requestCounts();
+    await orders().items.batch(
+      [
+        { operationType: BulkOperationType.Upsert, resourceBody: { id: 'counted', key: 'A' } },
+        { operationType: BulkOperationType.Read, id: 'counted' },
+      ],
+      'A',
+    );
+    await orders().item('counted', 'A').read();
+    await orders()
+      .item('counted', 'A')
+      .patch([{ op: 'set', path: '/v', value: 2 }]);
+    await orders().items.query({ query: 'SELECT * FROM c' }, { partitionKey: 'A' }).fetchAll();
+    const after = cosmos.requestCounts();
+    const delta = Object.fromEntries(
+      Object.entries(after)
+        .map(([op, n]) => [op, n - (before[op] ?? 0)])
+        .filter(([, n]) => n),
+    );
+    // The SDK asks for a query's plan alongside its first page.
+    expect(delta).toEqual({
+      'POST docs (batch)': 1,
+      'GET docs': 1,
+      'PATCH docs': 1,
+      'POST docs (query)': 1,
+      'POST docs (query plan)': 1,
+    });
+  });
+
   it('refuses an operation whose partition key is not the batch’s', async () => {
     const wrongOperationKey = await failure(
       orders().items.batch(

@@ -13,7 +13,7 @@ export const TEST_DATABASE = 'testdb';
 
 /** Starts the endpoint with one database and the given containers (`/pk` unless said otherwise). */
 export async function startTestCosmos(
-  containers: { id: string; partitionKey?: string; seed?: string }[] = [],
+  containers: { id: string; partitionKey?: string; seed?: string; defaultTtl?: number }[] = [],
   options: LocalCosmosOptions = {},
   configFile = path.join(os.tmpdir(), 'cosmos-test-config.json'),
 ): Promise<LocalCosmos> {
@@ -21,7 +21,12 @@ export async function startTestCosmos(
     databases: [
       {
         id: TEST_DATABASE,
-        containers: containers.map((c) => ({ id: c.id, partitionKey: c.partitionKey ?? '/pk', seed: c.seed })),
+        containers: containers.map((c) => ({
+          id: c.id,
+          partitionKey: c.partitionKey ?? '/pk',
+          seed: c.seed,
+          ...(c.defaultTtl !== undefined ? { defaultTtl: c.defaultTtl } : {}),
+        })),
       },
     ],
   };

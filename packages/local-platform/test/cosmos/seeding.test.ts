@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadCosmosConfig } from '../../src/cosmos/cosmosConfig';
 import { containerOf, startTestCosmos, tempDir } from './localCosmosFixture';
 
 const dir = tempDir('cosmos-seed-');
@@ -55,5 +56,24 @@ describe('seeding from the config file', () => {
     await expect(
       startTestCosmos([{ id: 'bad', partitionKey: '/sku', seed: 'bad-seed.json' }], {}, configFile),
     ).rejects.toThrow(/bad-seed\.json: item 0: .*'id/);
+  });
+
+  it('creates a container with the configured defaultTtl, and refuses one Cosmos DB would', async () => {
+    const cosmos = await startTestCosmos(
+      [{ id: 'expiring', partitionKey: '/sku', defaultTtl: -1 }],
+      {},
+      path.join(dir, 'ttl.json'),
+    );
+    try {
+      expect((await containerOf(cosmos, 'expiring').read()).resource?.defaultTtl).toBe(-1);
+    } finally {
+      await cosmos.stop();
+    }
+    const configFile = path.join(dir, 'ttl0.json');
+    fs.writeFileSync(
+      configFile,
+      JSON.stringify({ databases: [{ id: 'db', containers: [{ id: 'never', partitionKey: '/sku', defaultTtl: 0 }] }] }),
+    );
+    expect(() => loadCosmosConfig(configFile)).toThrow(/containers\[0\]\.defaultTtl must be -1 .* not 0/);
   });
 });

@@ -73,13 +73,17 @@ function start(options: Partial<PaymentGatewayOptions> = {}): void {
 
 const advance = (ms: number): Promise<void> => clock.advance(ms, () => gateway.whenIdle());
 
-async function createCharge(paymentMethod = 'pm_card_visa', orderId = 'order-7'): Promise<Charge> {
+async function createCharge(
+  paymentMethod = 'pm_card_visa',
+  orderId = 'order-7',
+  metadata?: Record<string, string>,
+): Promise<Charge> {
   const res = await gateway.handle({
     method: 'POST',
     path: '/v1/charges',
     query: new URLSearchParams(),
     headers: { authorization: `Bearer ${API_KEY}`, 'idempotency-key': `${orderId}:charge` },
-    body: Buffer.from(JSON.stringify({ amount: 4200, currency: 'usd', paymentMethod, orderId })),
+    body: Buffer.from(JSON.stringify({ amount: 4200, currency: 'usd', paymentMethod, orderId, metadata })),
     origin: 'http://127.0.0.1:7071',
   });
   expect(res.status).toBe(201);
@@ -128,6 +132,55 @@ describe('confirmation webhook', () => {
     expect(gateway.ledger().webhookDeliveries).toMatchObject([
       { event: { type: 'charge.succeeded' }, state: 'delivered', lastStatus: 200, attempts: [{ status: 200 }] },
     ]);
+  });
+
+  it("sends a charge's events only to the endpoints whose metadata filter it matches, with its metadata", async () => {
+    const base = receiverUrl.replace('/api/payments/webhook', '');
+    start({
+      confirmDelayMs: 10,
+      webhookUrl: () => [
+        `${base}/all`,
+        { url: `${base}/durable`, metadata: { engine: 'durable' } },
+        { url: `${base}/stepfunctions`, metadata: { engine: 'stepfunctions' } },
+      ],
+    });
+    await createCharge('pm_card_visa', 'order-sf', { engine: 'stepfunctions' });
+    await createCharge('pm_card_visa', 'order-none');
+    await advance(10);
+    const hits = received.map((r) => {
+      const event = JSON.parse(r.raw) as WebhookEvent;
+      return `${event.data.orderId} ${JSON.stringify(event.data.metadata ?? null)}`;
+    });
+    expect(hits.sort()).toEqual(
+      ['order-none null', 'order-sf {"engine":"stepfunctions"}', 'order-sf {"engine":"stepfunctions"}'].sort(),
+    );
+    const urls = gateway
+      .ledger()
+      .webhookDeliveries.map((d) => `${d.event.data.orderId} ${new URL(d.url).pathname}`)
+      .sort();
+    expect(urls).toEqual(['order-none /all', 'order-sf /all', 'order-sf /stepfunctions']);
+    expect(gateway.ledger().charges.find((c) => c.orderId === 'order-sf')?.metadata).toEqual({
+      engine: 'stepfunctions',
+    });
+  });
+
+  it('refuses metadata Stripe would refuse, naming the key', async () => {
+    start();
+    const charge = (metadata: unknown) =>
+      gateway.handle({
+        method: 'POST',
+        path: '/v1/charges',
+        query: new URLSearchParams(),
+        headers: { authorization: `Bearer ${API_KEY}`, 'idempotency-key': `k-${JSON.stringify(metadata)}` },
+        body: Buffer.from(
+          JSON.stringify({ amount: 100, currency: 'usd', paymentMethod: 'pm_card_visa', orderId: 'o', metadata }),
+        ),
+        origin: 'http://127.0.0.1:7071',
+      });
+    expect((await charge({ engine: 3 })).body).toMatchObject({ error: { param: 'metadata[engine]' } });
+    expect((await charge(['engine'])).status).toBe(400);
+    expect((await charge({ ['k'.repeat(41)]: 'v' })).status).toBe(400);
+    expect((await charge({ engine: 'durable' })).status).toBe(201);
   });
 
   it('signs with signatureNow when given', async () => {

@@ -46,7 +46,7 @@ describe('platform settings: one typed object, read once', () => {
         LOCAL_HTTP_PORT: ' 0 ',
         LOCAL_DURABLE_SYNCHRONOUS: 'full',
         LOCAL_DURABLE_STORE: ':memory:',
-        LOCAL_PAYMENT_WEBHOOK_PATH: '/api/a, /lambda-url/B/',
+        LOCAL_PAYMENT_WEBHOOK_PATH: '/api/a, /lambda-url/B/ engine=stepfunctions  region=eu',
         LOCAL_MAX_CONCURRENT_ACTIVITIES: '8',
         LOCAL_FUNCTION_KEY: 'k1',
       }),
@@ -55,7 +55,10 @@ describe('platform settings: one typed object, read once', () => {
       httpPort: 0,
       durableSynchronous: 'FULL',
       durableStore: 'memory',
-      paymentWebhookPaths: ['/api/a', '/lambda-url/B/'],
+      paymentWebhookPaths: [
+        { path: '/api/a' },
+        { path: '/lambda-url/B/', metadata: { engine: 'stepfunctions', region: 'eu' } },
+      ],
       maxConcurrentActivities: 8,
       functionKey: 'k1',
     });
@@ -81,14 +84,18 @@ describe('platform settings: one typed object, read once', () => {
       LOCAL_MAX_CONCURRENT_ORCHESTRATIONS: '0',
       LOCAL_PAYMENT_WEBHOOK_PATH: 'api/hook',
       LOCAL_PAYMENT_SLOW_MS: '-5',
+      LOCAL_PAYMENT_CONFIRM_DELAY_MS: 'soon',
     });
-    expect(e.message).toContain('5 settings are not valid');
+    expect(e.message).toContain('6 settings are not valid');
     expect(e.message).toContain('LOCAL_DURABLE_SYNCHRONOUS="sometimes"');
     expect(e.message).toContain('one of OFF, NORMAL, FULL');
     expect(e.message).toContain('LOCAL_MAX_CONCURRENT_ORCHESTRATIONS="0"');
     expect(e.message).toContain('a whole number ≥ 1');
     expect(e.message).toContain('each starting with /');
     expect(e.message).toContain('LOCAL_PAYMENT_SLOW_MS="-5"');
+    expect(errorOf({ LOCAL_PAYMENT_WEBHOOK_PATH: '/api/hook engine' }).message).toContain(
+      'optionally followed by key=value metadata filters',
+    );
   });
 
   it('a setting name with a typo is reported with the likely intent', () => {

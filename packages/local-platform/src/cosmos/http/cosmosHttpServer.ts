@@ -6,7 +6,7 @@ import type { MasterKeyAuth } from '../auth/masterKey';
 import { CosmosError, RequestTooLargeError } from '../errors';
 import type { CosmosContext, CosmosRequest, CosmosResponse } from './cosmosRequest';
 import { parseResourceAddress } from './resourceAddress';
-import { route } from './routes';
+import { operationName, route } from './routes';
 import { selfSignedCertificate } from './selfSignedCertificate';
 
 export interface CosmosHttpServerOptions {
@@ -24,6 +24,8 @@ export interface CosmosHttpServerOptions {
 export interface CosmosHttpServer {
   /** `https://127.0.0.1:<port>` */
   readonly origin: string;
+  /** Requests received so far by operation (see `operationName`), for tests and benchmarks counting calls. */
+  requestCounts(): Record<string, number>;
   close(): Promise<void>;
 }
 
@@ -78,6 +80,7 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | Re
 export async function listenCosmosHttp(options: CosmosHttpServerOptions): Promise<CosmosHttpServer> {
   const maxBody = options.maxBodyBytes ?? 4 * 1024 * 1024;
   let origin = '';
+  const counts = new Map<string, number>();
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const activityId = randomUUID();
     void (async (): Promise<CosmosResponse> => {
@@ -101,6 +104,8 @@ export async function listenCosmosHttp(options: CosmosHttpServerOptions): Promis
         body,
         origin: reached,
       };
+      const operation = operationName(request);
+      counts.set(operation, (counts.get(operation) ?? 0) + 1);
       return route(request.method, address)(request, options.context);
     })()
       .catch((error: unknown) => {
@@ -139,6 +144,7 @@ export async function listenCosmosHttp(options: CosmosHttpServerOptions): Promis
   origin = `${options.protocol}://${host}:${port}`;
   return {
     origin,
+    requestCounts: () => Object.fromEntries(counts),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

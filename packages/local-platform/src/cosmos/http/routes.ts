@@ -26,6 +26,18 @@ const isQuery = (request: CosmosRequest): boolean =>
   flag(request, 'x-ms-documentdb-isquery') ||
   (header(request, 'content-type') ?? '').startsWith('application/query+json');
 
+/** What a request is, as counted: `<method> <resource type>`, a POST told apart as `(query)`, `(query plan)` or `(batch)`. */
+export function operationName(request: CosmosRequest): string {
+  const kind = flag(request, 'x-ms-cosmos-is-query-plan-request')
+    ? ' (query plan)'
+    : isQuery(request)
+      ? ' (query)'
+      : flag(request, 'x-ms-cosmos-is-batch-request')
+        ? ' (batch)'
+        : '';
+  return `${request.method} ${request.address.resourceType || 'account'}${kind}`;
+}
+
 /** `POST .../docs` carries creates, upserts, queries, query plans, batches and bulk, told apart by headers. */
 const postDocuments: CosmosHandler = (request, context) => {
   if (flag(request, 'x-ms-cosmos-is-query-plan-request')) return queryPlan(request, context);

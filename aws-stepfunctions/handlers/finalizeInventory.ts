@@ -1,0 +1,4 @@
+import { finalizeInventoryActivity } from '../../activities/finalizeInventory';
+import { lambdaActivity } from './lambdaActivity';
+
+export const handler = lambdaActivity(finalizeInventoryActivity);

@@ -19,7 +19,6 @@ import { AcsEmailSender } from './emailService';
 import { HttpPaymentGateway } from './paymentGateway';
 import { ServiceBusEventPublisher } from './serviceBus/eventPublisher';
 import type { MessageSender } from './serviceBus/messageSender';
-import { RestMessageSender } from './serviceBus/restSender';
 import { SdkMessageSender } from './serviceBus/sdkSender';
 import { ConfigurationError, optionalSetting } from './settings';
 
@@ -42,29 +41,23 @@ export interface AppPorts {
 let sender: { key: string; value: MessageSender } | undefined;
 
 /**
- * The Service Bus sender from settings: SERVICEBUS_REST_ENDPOINT (the REST protocol; the embedded platform sets
- * it to its emulation) or else the ServiceBusConnection connection string (AMQP via @azure/service-bus).
+ * The Service Bus sender: `@azure/service-bus`, in Azure and locally alike, with the ServiceBusConnection connection
+ * string (the embedded platform fills it with its own namespace's AMQP endpoint) or
+ * ServiceBusConnection__fullyQualifiedNamespace with the app's identity, as the Functions host reads them.
  */
 export function messageSender(): MessageSender {
-  const rest = process.env.SERVICEBUS_REST_ENDPOINT;
   const connection = process.env.ServiceBusConnection;
   const namespace = process.env.ServiceBusConnection__fullyQualifiedNamespace;
-  const key = `${rest ?? ''}\n${connection ?? ''}\n${namespace ?? ''}`;
+  const key = `${connection ?? ''}\n${namespace ?? ''}`;
   if (sender?.key === key) return sender.value;
   let value: MessageSender;
-  if (rest) {
-    const keyName = process.env.SERVICEBUS_SAS_KEY_NAME;
-    const sasKey = process.env.SERVICEBUS_SAS_KEY;
-    value = new RestMessageSender(rest, keyName && sasKey ? { keyName, key: sasKey } : undefined);
-  } else if (connection) {
-    value = new SdkMessageSender(connection);
-  } else if (namespace) {
+  if (connection) value = new SdkMessageSender(connection);
+  else if (namespace)
     value = new SdkMessageSender({ fullyQualifiedNamespace: namespace, credential: azureCredential() });
-  } else {
+  else
     throw new ConfigurationError(
-      'No Service Bus is configured: set ServiceBusConnection (a namespace connection string), ServiceBusConnection__fullyQualifiedNamespace (with the app identity) or SERVICEBUS_REST_ENDPOINT.',
+      'No Service Bus is configured: set ServiceBusConnection (a namespace connection string; the embedded platform fills it with its local one) or ServiceBusConnection__fullyQualifiedNamespace (with the app identity).',
     );
-  }
   void sender?.value.close();
   sender = { key, value };
   return value;

@@ -1,6 +1,8 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
+import { ServiceBusClient } from '@azure/service-bus';
 import { afterAll, describe, expect, it } from 'vitest';
+import { orderPlacedMessage } from './fixtures/orderMessages';
 
 const root = path.join(__dirname, '..');
 
@@ -71,6 +73,42 @@ describe('npm start (the CLI on the project app)', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(view?.saga).toMatchObject({ runtimeStatus: 'Completed', output: { outcome: 'Completed' } });
+  });
+});
+
+describe('npm start: the printed Service Bus connection string', () => {
+  let cli: Awaited<ReturnType<typeof startCli>> | undefined;
+  afterAll(async () => {
+    cli?.child.kill('SIGTERM');
+  });
+
+  it('takes a script with @azure/service-bus: an OrderPlaced it publishes runs the saga, whose outcome it receives', async () => {
+    cli = await startCli();
+    const connection = /AMQP \(SDKs\):\s+(Endpoint=sb:\/\/\S+UseDevelopmentEmulator=true)/.exec(cli.output())?.[1];
+    expect(connection, cli.output()).toMatch(
+      /^Endpoint=sb:\/\/127\.0\.0\.1:\d+;SharedAccessKeyName=RootManageSharedAccessKey;/,
+    );
+    const client = new ServiceBusClient(connection!);
+    try {
+      const order = {
+        orderId: 'ord-cli-amqp',
+        customer: { id: 'c-2', email: 'grace@example.com' },
+        lines: [{ sku: 'SKU-TEA', qty: 1, unitPrice: 7.5 }],
+        currency: 'EUR',
+        total: 7.5,
+        paymentMethod: 'pm_card_visa',
+      };
+      const m = orderPlacedMessage(order);
+      await client.createSender('orders').sendMessages({ ...m, body: Buffer.from(m.body) });
+      const outcomes = client.createReceiver('orders', 'order-outcomes', { receiveMode: 'receiveAndDelete' });
+      const seen: { type: string; subject?: string }[] = [];
+      for (let i = 0; i < 40 && !seen.some((e) => e.type === 'OrderCompleted'); i++)
+        for (const r of await outcomes.receiveMessages(10, { maxWaitTimeInMs: 500 }))
+          seen.push(r.body as { type: string; subject?: string });
+      expect(seen.filter((e) => e.subject === 'ord-cli-amqp').map((e) => e.type)).toContain('OrderCompleted');
+    } finally {
+      await client.close();
+    }
   });
 });
 

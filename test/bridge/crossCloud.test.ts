@@ -25,6 +25,9 @@ import {
 import { inventory, settleSaga, startOrderApp } from '../fixtures/orderApp';
 import { intakeOrder, postOrder } from '../fixtures/orderHttp';
 
+/** A busy broker is tried this often per send: once, then the three retries of the app's @azure/service-bus sender. */
+const SENDER_ATTEMPTS = 4;
+
 let t: TestPlatform;
 let eb: EventBridgeClient;
 let consumer: AwsConsumer;
@@ -235,7 +238,8 @@ describe('AWS → Azure (rule → API destination → POST /api/bridge/eventbrid
   });
 
   it('a Service Bus send failure makes the API destination retry, and the event arrives once', async () => {
-    t.platform.serviceBus.injectSendFaults('orders', 2);
+    // Two requests refused: the app's sender makes SENDER_ATTEMPTS attempts per request.
+    t.platform.serviceBus.injectSendFaults('orders', 2 * SENDER_ATTEMPTS);
     const before = aws().activity().length;
     await put([cloudEvent('evt-aws-busy', 'OrderCompleted', { orderId: 'ord-aws-busy' })]);
     await settle(t, () => arrived('evt-aws-busy').length > 0, '30s');
@@ -435,7 +439,7 @@ describe('POST /api/bridge/eventbridge', () => {
 
   it('answers 202 only after Service Bus accepted the message, and 503 while it does not', async () => {
     const body = JSON.stringify(envelope(cloudEvent('evt-http-5', 'OrderCompleted', { orderId: 'ord-http-5' })));
-    t.platform.serviceBus.injectSendFaults('orders', 1);
+    t.platform.serviceBus.injectSendFaults('orders', SENDER_ATTEMPTS);
     const refused = await post(body);
     expect(refused.status).toBe(503);
     expect(drain(t, 'order-outcomes')).toHaveLength(0);

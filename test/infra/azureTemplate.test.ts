@@ -193,9 +193,6 @@ const LOCAL_OR_AWS_ONLY: Record<string, string> = {
   AWS_LAMBDA_FUNCTION_NAME: 'set by the Lambda runtime: tells shared code it runs on AWS',
   COSMOS_KEY:
     'the Function App uses its identity (Cosmos DB Built-in Data Contributor); keys are for local runs and AWS',
-  SERVICEBUS_REST_ENDPOINT: "the local platform's REST protocol; Azure uses ServiceBusConnection over AMQP",
-  SERVICEBUS_SAS_KEY_NAME: "the local platform's REST protocol",
-  SERVICEBUS_SAS_KEY: "the local platform's REST protocol",
   ServiceBusConnection: 'the identity-based form ServiceBusConnection__fullyQualifiedNamespace is deployed instead',
 };
 

@@ -65,6 +65,8 @@ export type { FunctionRegistry, RegisteredFunction } from './functionsHost/regis
 // Service Bus
 export { ServiceBusNamespace } from './serviceBus/namespace';
 export { ServiceBusRestApi } from './serviceBus/restApi';
+export { LOCAL_KEY_NAME as SERVICEBUS_KEY_NAME, ServiceBusAmqpListener } from './serviceBus/amqp';
+export type { AmqpListenerOptions } from './serviceBus/amqp';
 export { parseServiceBusConfig } from './serviceBus/config';
 export { ServiceBusError } from './serviceBus/errors';
 export type { PropertyValue, ReceivedMessage, ServiceBusMessageInput } from './serviceBus/message';

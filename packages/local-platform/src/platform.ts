@@ -27,6 +27,7 @@ import { LocalClouds, startLocalClouds } from './localClouds';
 import { ServiceDatabase } from './persistence/serviceDatabase';
 import { declares, loadAppAzureTemplate, serviceBusConfigFromTemplate } from './azureTemplate';
 import { parseServiceBusConfig, ServiceBusNamespace, ServiceBusRestApi } from './serviceBus';
+import { LOCAL_KEY_NAME, ServiceBusAmqpListener } from './serviceBus/amqp';
 import { LocalAws, startLocalAws } from './localAws';
 import {
   exportToEnvironment,
@@ -65,6 +66,8 @@ export interface PlatformOptions {
   settings?: Record<string, string>;
   maxConcurrentOrchestrations?: number;
   maxConcurrentActivities?: number;
+  /** Port of the Service Bus's AMQP endpoint. Default: LOCAL_SERVICEBUS_AMQP_PORT (5672), or 0 when `port` is 0. */
+  serviceBusAmqpPort?: number;
   /** Overrides host.json extensions.serviceBus.maxMessageBatchSize (benchmarks compare batch sizes). */
   serviceBusMaxMessageBatchSize?: number;
   /** Where log lines go. Default: the console, worded and coloured as `func start` prints them. */
@@ -86,6 +89,8 @@ export interface Platform {
   platformSettings: PlatformSettings;
   /** The emulated Service Bus namespace (entities from LOCAL_SERVICEBUS_CONFIG). */
   serviceBus: ServiceBusNamespace;
+  /** The namespace's connection string (AMQP, `UseDevelopmentEmulator=true`), for `@azure/service-bus`. */
+  serviceBusConnectionString: string;
   /** Cosmos DB (when LOCAL_COSMOS_CONFIG is set), the payment gateway and the e-mail service. */
   clouds: LocalClouds;
   /** The AWS mirror's local side (Lambda runtime, Step Functions), when the project has a SAM template. */
@@ -296,12 +301,20 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     },
   );
   const serviceBusApi = new ServiceBusRestApi(serviceBus, { mountPrefix: SERVICEBUS_PREFIX });
+  const serviceBusAmqp = new ServiceBusAmqpListener(serviceBus, {
+    host: options.host ?? local.httpHost,
+    port: options.serviceBusAmqpPort ?? (options.port === 0 ? 0 : local.serviceBusAmqpPort),
+    keyName: LOCAL_KEY_NAME,
+    key: local.serviceBusKey,
+    log,
+  });
   let clouds: LocalClouds | undefined;
   let aws: LocalAws | undefined;
   // Start-up failed part-way: stop what did start, in reverse order, so a retry finds ports and files free.
   const unwind = async (): Promise<void> => {
     await aws?.stop();
     await clouds?.stop();
+    await serviceBusAmqp.close();
     // The bus writes through to the services database: it stops first, then the database commits what is left.
     serviceBus.close();
     await servicesDb.close();
@@ -351,15 +364,17 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   });
   try {
     baseUrl = await httpHost.listen();
+    await serviceBusAmqp.listen();
   } catch (e) {
+    await httpHost.close().catch(() => undefined);
     await unwind();
     throw e;
   }
   cloudsStarted.connect(baseUrl, settings);
   aws?.connect(baseUrl, (name, value) => cloudsStarted.fill(name, value, settings));
-  // The app's Service Bus sender speaks the REST protocol to the emulation unless told otherwise.
-  if (!settings.ServiceBusConnection)
-    cloudsStarted.fill('SERVICEBUS_REST_ENDPOINT', `${baseUrl}${SERVICEBUS_PREFIX}`, settings);
+  // The app's @azure/service-bus code connects to the local namespace over AMQP unless told otherwise.
+  const serviceBusConnectionString = serviceBusAmqp.connectionString();
+  cloudsStarted.fill('ServiceBusConnection', serviceBusConnectionString, settings);
   // The durable client rewrites management URLs to localhost:7071 unless the host name is known.
   if (!process.env.WEBSITE_HOSTNAME) process.env.WEBSITE_HOSTNAME = new URL(baseUrl).host;
 
@@ -409,6 +424,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     settings,
     platformSettings: local,
     serviceBus,
+    serviceBusConnectionString,
     clouds: cloudsStarted,
     aws,
     describeFunctions,
@@ -429,6 +445,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
           'warn',
           `Stopping: invocations still running after ${local.stopGraceMs} ms are abandoned; they run again on the next start.`,
         );
+      // Like the HTTP listener, the AMQP one served the running invocations' sends until now.
+      await serviceBusAmqp.close();
       await httpHost.close();
       await invoker.runHooks('appTerminate', { hookData: {}, appHookData: {} });
       await store.close();

@@ -19,9 +19,9 @@ async function main(): Promise<void> {
   );
   for (const line of platform.describeFunctions()) console.log(`        ${line}\n`);
   console.log('Local services:');
-  console.log(
-    `        Service Bus (REST):  ${platform.url}/servicebus  [${platform.serviceBus.entityNames().join(', ')}]`,
-  );
+  console.log(`        Service Bus:         [${platform.serviceBus.entityNames().join(', ')}]`);
+  console.log(`          AMQP (SDKs):       ${platform.serviceBusConnectionString}`);
+  console.log(`          REST:              ${platform.url}/servicebus`);
   if (platform.clouds.cosmos) console.log(`        Cosmos DB:           ${platform.clouds.cosmos.endpoint}`);
   console.log(`        Payment gateway:     ${platform.url}/payment-gateway/v1`);
   console.log(`        E-mail service:      ${platform.url}/email/emails  (what was sent)`);

@@ -251,6 +251,11 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
     this.sendFaults.set(this.sendTarget(entityPath).config.name, { remaining: count });
   }
 
+  /** The canonical path of a queue or topic; throws EntityNotFoundError / InvalidOperationError naming what exists. */
+  resolveSendable(entityPath: string): string {
+    return this.sendTarget(entityPath).config.name;
+  }
+
   resolveReceivable(entityPath: string): string {
     return this.receivable(entityPath).path;
   }

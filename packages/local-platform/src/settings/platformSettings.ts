@@ -137,6 +137,18 @@ export const PLATFORM_SETTINGS = {
     'none: a namespace with no entities',
     "The local Service Bus's queues, topics, subscriptions and rules, in the official emulator's `Config.json` format.",
   ),
+  serviceBusAmqpPort: withDefault(
+    'LOCAL_SERVICEBUS_AMQP_PORT',
+    integer(0, 65_535),
+    5672,
+    'Port of the local Service Bus over AMQP 1.0 (plain TCP, what `@azure/service-bus` speaks); 0 picks a free port, as it does whenever the HTTP port is 0.',
+  ),
+  serviceBusKey: withDefault(
+    'LOCAL_SERVICEBUS_KEY',
+    secret,
+    'SAS_KEY_VALUE',
+    "The local Service Bus's shared access key (key name `RootManageSharedAccessKey`); the printed connection string carries it.",
+  ),
   cosmosConfig: optional(
     'LOCAL_COSMOS_CONFIG',
     filePath,

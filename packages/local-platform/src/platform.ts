@@ -13,6 +13,8 @@ import { loadApp } from './functionsHost/appLoader';
 import type { RpcTypedData } from './functionsHost/coreApi';
 import { buildHttpRoutes } from './functionsHost/httpTriggers';
 import { HttpHost } from './functionsHost/httpServer';
+import { HttpThrottle } from './functionsHost/httpThrottle';
+import { DurableBacklogCheck } from './durable/backlogCheck';
 import { FunctionInvoker } from './functionsHost/invoker';
 import type { FunctionRegistry, RegisteredFunction } from './functionsHost/registry';
 import {
@@ -31,6 +33,7 @@ import {
   exportToEnvironment,
   loadSettings,
   type PlatformSettings,
+  readHostHttpThrottles,
   readHostJson,
   readPlatformSettings,
   resolveSettingRefs,
@@ -135,6 +138,17 @@ function hostSetting(hostJson: Record<string, unknown>, ...keys: string[]): unkn
   return node;
 }
 
+/** Waits for `work` at most `ms`; true when the time ran out first. */
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), ms)));
+  try {
+    return await Promise.race([work.then(() => false), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const appRoot = path.resolve(options.appRoot);
   // Settings decide how to log, so what they report waits until the log exists.
@@ -156,6 +170,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     /^\/|\/$/g,
     '',
   );
+  // Read before anything starts: a bad value stops start-up with nothing to unwind.
+  const httpThrottles = readHostHttpThrottles(hostSetting(hostJson, 'extensions', 'http'));
   const clock =
     options.clock === 'virtual'
       ? new VirtualClock()
@@ -222,6 +238,11 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     return inputs;
   };
 
+  // What decides whether accepted work finishes before its deadlines; the intakes (HTTP, Service Bus) consult it.
+  const durableBacklog = new DurableBacklogCheck(() => engine.backlog(), {
+    maxWaiting: local.durableMaxBacklog,
+    maxWaitMs: local.durableMaxBacklogWaitMs,
+  });
   let inFlight = 0;
   const track = <T>(p: Promise<T>): Promise<T> => {
     inFlight++;
@@ -276,6 +297,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       maxMessageBatchSize:
         options.serviceBusMaxMessageBatchSize ??
         (hostSetting(hostJson, 'extensions', 'serviceBus', 'maxMessageBatchSize') as number | undefined),
+      health: hostSetting(hostJson, 'concurrency', 'dynamicConcurrencyEnabled') === true ? durableBacklog : undefined,
     },
   );
   const serviceBusApi = new ServiceBusRestApi(serviceBus, { mountPrefix: SERVICEBUS_PREFIX });
@@ -337,6 +359,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     invoker,
     extraInputs,
     maxBodyBytes: local.httpMaxBodyBytes,
+    throttle: new HttpThrottle(httpThrottles, [durableBacklog]),
     log,
   });
   try {
@@ -408,12 +431,23 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     durableClientInput: () => durableClientInput(baseUrl),
     whenIdle,
     async stop() {
+      // The front door first: HTTP functions answer 503 and no trigger, message, timer or waiting episode or
+      // activity starts. What is not started stays in the stores and runs after the next start.
+      httpHost.drain();
       for (const off of unwatch) off();
       timerHost.stop();
-      await serviceBusHost.stop();
+      const dispatchStopped = Promise.all([serviceBusHost.stop(), engine.stop()]);
+      // What is running gets a short grace (the local services stay up for it); past it, the stores close under
+      // it, which is what a crash would do, and every store is crash safe: its unacknowledged work runs again.
+      const graceOver = await settlesWithin(dispatchStopped, local.stopGraceMs);
+      if (graceOver)
+        log(
+          'warn',
+          `Stopping: invocations still running after ${local.stopGraceMs} ms are abandoned; they run again on the next start.`,
+        );
+      // Like the HTTP listener, the AMQP one served the running invocations' sends until now.
       await serviceBusAmqp.close();
       await httpHost.close();
-      await engine.stop();
       await invoker.runHooks('appTerminate', { hookData: {}, appHookData: {} });
       await store.close();
       await aws?.stop();

@@ -30,8 +30,10 @@ async function main(): Promise<void> {
   console.log('Press Ctrl+C to stop.');
   let stopping = false;
   const stop = (): void => {
-    if (stopping) return;
+    // A second signal does not wait: every store is crash safe, so what is cut off runs again on the next start.
+    if (stopping) process.exit(130);
     stopping = true;
+    console.log('Stopping: new HTTP requests get 503, running invocations get a moment to finish (again to quit now).');
     platform.stop().then(
       () => process.exit(0),
       (e) => {

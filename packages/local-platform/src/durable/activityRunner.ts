@@ -10,7 +10,7 @@ import { Semaphore } from './semaphore';
  * TaskFailed) goes to the instance in memory; the episode that consumes it deletes the row in its commit.
  */
 export class ActivityRunner {
-  private readonly slots: Semaphore;
+  readonly slots: Semaphore;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -33,7 +33,8 @@ export class ActivityRunner {
 
   private async execute({ id: activityId, instanceId, executionId, taskId, name, input }: ActivityRow): Promise<void> {
     const { worker, clock, live } = this.ctx;
-    await this.slots.acquire();
+    // Refused at shutdown: the activity's row stays in the store and it runs after the next start.
+    if (!(await this.slots.acquire(clock.now()))) return;
     let event: HistoryEvent;
     try {
       const canonical = worker.resolveActivity(name);

@@ -13,6 +13,12 @@ import type { InstanceQuery, InstanceRow, InstanceStore } from './instanceStore'
 import { DurableLimits, resolveLimits } from './limits';
 import { LiveInstances, newLiveInstance } from './liveInstances';
 
+export interface DurableBacklog {
+  waitingEpisodes: number;
+  waitingActivities: number;
+  oldestWaitMs: number;
+}
+
 export interface EngineOptions {
   store: InstanceStore;
   clock: Clock;
@@ -85,9 +91,32 @@ export class DurableEngine extends EventEmitter<DurableEngineEvents> {
     if (stale.messages.length || stale.activities.length) void store.discardWork(stale);
   }
 
+  /**
+   * Stops dispatching: no message is delivered, no waiting episode or activity starts (their work is durable and
+   * resumes on the next start). Resolves when what was already running has settled.
+   */
   async stop(): Promise<void> {
     this.ctx.live.stop();
+    this.episodes.slots.close();
+    this.activities.slots.close();
     await this.whenIdle();
+  }
+
+  /**
+   * The work waiting for a slot (episodes and activities beyond maxConcurrent*), and how long the oldest has waited
+   * on the engine's clock. The saga's deadline timers run while work waits, so the HTTP intake refuses new work
+   * when this grows (see `DurableBacklogCheck`).
+   */
+  backlog(): DurableBacklog {
+    const now = this.ctx.clock.now();
+    const oldest = [this.episodes.slots.oldestSince(), this.activities.slots.oldestSince()].filter(
+      (t): t is number => t !== undefined,
+    );
+    return {
+      waitingEpisodes: this.episodes.slots.waiting,
+      waitingActivities: this.activities.slots.waiting,
+      oldestWaitMs: oldest.length ? Math.max(0, now - Math.min(...oldest)) : 0,
+    };
   }
 
   isIdle(): boolean {

@@ -52,7 +52,7 @@ export interface LiveInstancesOptions {
   /** Runs one episode on the instance's inbox; the instance runs no other episode until it settles. */
   runEpisode: (inst: LiveInstance) => Promise<void>;
   track: <T>(work: Promise<T>) => Promise<T>;
-  log: (level: 'error', message: string) => void;
+  log: (level: 'warn' | 'error', message: string) => void;
 }
 
 /**
@@ -122,10 +122,16 @@ export class LiveInstances {
     void this.options
       .track(this.options.runEpisode(inst))
       .catch((e) =>
-        this.options.log(
-          'error',
-          `Episode of instance "${inst.row.instanceId}" could not be saved: ${(e as Error).stack ?? e}`,
-        ),
+        this.isStopped
+          ? // The grace of a stop ran out and the store closed under the episode: as after a crash, it runs again.
+            this.options.log(
+              'warn',
+              `Episode of instance "${inst.row.instanceId}" was cut off by the stop; it runs again on the next start.`,
+            )
+          : this.options.log(
+              'error',
+              `Episode of instance "${inst.row.instanceId}" could not be saved: ${(e as Error).stack ?? e}`,
+            ),
       )
       .finally(() => {
         inst.busy = false;

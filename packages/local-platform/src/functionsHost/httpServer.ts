@@ -5,6 +5,7 @@ import type { MountedApi } from '../http/mountedApi';
 import type { RpcTypedData } from './coreApi';
 import { authorize, KeySettings } from './functionKeys';
 import { fromRpcHttpResponse, HttpRoute, matchRoute, toRpcHttpRequest } from './httpTriggers';
+import type { HttpThrottle } from './httpThrottle';
 import type { FunctionInvoker } from './invoker';
 import type { RegisteredFunction } from './registry';
 
@@ -19,6 +20,8 @@ export interface HttpHostOptions {
   /** Extra input bindings (e.g. durableClient) for a function, given the origin the caller used. */
   extraInputs(fn: RegisteredFunction, origin: string): Record<string, RpcTypedData>;
   maxBodyBytes: number;
+  /** host.json `extensions.http` throttles of HTTP functions; none: every request runs at once. */
+  throttle?: HttpThrottle;
   log(level: 'info' | 'warn' | 'error', message: string): void;
 }
 
@@ -78,6 +81,8 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
 /** Serves HTTP triggers under the route prefix and the mounted APIs, as the Functions host does on :7071. */
 export class HttpHost {
   private server?: http.Server;
+  private draining = false;
+  private closed?: Promise<void>;
   url = '';
 
   constructor(private readonly options: HttpHostOptions) {}
@@ -121,13 +126,28 @@ export class HttpHost {
     return this.url;
   }
 
+  /**
+   * The first step of a graceful stop: HTTP functions answer 503 from now on, while the listener stays open for
+   * the mounted local services (Cosmos DB, the payment gateway, the Durable HTTP API): the invocations still
+   * running call them on this same port, and cutting them off would turn a clean stop into failed activities.
+   */
+  drain(): void {
+    this.draining = true;
+  }
+
   async close(): Promise<void> {
+    this.draining = true;
+    const closed = this.stopListening();
+    this.server?.closeAllConnections();
+    await closed;
+  }
+
+  /** Closes the listener once; resolves when the last connection has ended. */
+  private stopListening(): Promise<void> {
     const server = this.server;
-    if (!server) return;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    if (!server) return Promise.resolve();
+    this.closed ??= new Promise<void>((resolve) => server.close(() => resolve()));
+    return this.closed;
   }
 
   private presentedKey(req: http.IncomingMessage, url: URL): string | undefined {
@@ -249,11 +269,30 @@ export class HttpHost {
     if (!auth.ok) return json(res, 401, unauthorized(auth.message));
 
     const fn = match.route.fn;
-    try {
-      const result = await this.options.invoker.invoke(fn, {
+    if (this.draining) {
+      return json(
+        res,
+        503,
+        { error: 'The host is stopping; this request was not run. Retry against the restarted host.' },
+        { 'retry-after': '5', connection: 'close' },
+      );
+    }
+    const refused = this.options.throttle?.refusal(method);
+    if (refused) {
+      return json(
+        res,
+        429,
+        { error: `Too busy: ${refused.reason}. Retry after ${refused.retryAfterSeconds} s.` },
+        { 'retry-after': String(refused.retryAfterSeconds) },
+      );
+    }
+    const invoke = (): ReturnType<FunctionInvoker['invoke']> =>
+      this.options.invoker.invoke(fn, {
         trigger: toRpcHttpRequest(req, url, body, match.params),
         inputs: this.options.extraInputs(fn, origin),
       });
+    try {
+      const result = await (this.options.throttle ? this.options.throttle.run(invoke) : invoke());
       const answer = fromRpcHttpResponse(result.returnValue);
       res.statusCode = answer.status;
       for (const [k, v] of answer.headers) res.appendHeader(k, v);

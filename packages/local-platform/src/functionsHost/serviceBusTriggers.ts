@@ -5,6 +5,7 @@ import type { PropertyValue, ReceivedMessage } from '../serviceBus/message';
 import type { ServiceBusNamespace } from '../serviceBus/namespace';
 import { pathKey, subscriptionPath } from '../serviceBus/entityPath';
 import type { RpcTypedData } from './coreApi';
+import type { HostHealthCheck } from './hostHealth';
 import type { InvocationInput } from './invoker';
 import type { RegisteredFunction } from './registry';
 
@@ -268,6 +269,13 @@ export interface ServiceBusTriggerHostOptions {
   maxMessageBatchSize?: number;
   /** host.json extensions.serviceBus.maxAutoLockRenewalDuration (ms): how long locks are renewed during a run. */
   maxAutoLockRenewalDurationMs?: number;
+  /**
+   * host.json `concurrency.dynamicConcurrencyEnabled`: the Functions host lowers a trigger's concurrency while it is
+   * unhealthy; this host takes no new message while the check reports overload (the messages wait, durable, in
+   * their queue) and looks again every `healthRecheckMs` (real time: the backlog is real work, not clock time).
+   */
+  health?: HostHealthCheck;
+  healthRecheckMs?: number;
 }
 
 interface TriggerState {
@@ -286,7 +294,9 @@ interface TriggerState {
 export class ServiceBusTriggerHost {
   private readonly state = new Map<ServiceBusTrigger, TriggerState>();
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly options: Required<ServiceBusTriggerHostOptions>;
+  private readonly options: Required<Omit<ServiceBusTriggerHostOptions, 'health'>> &
+    Pick<ServiceBusTriggerHostOptions, 'health'>;
+  private recheck?: NodeJS.Timeout;
   private started = false;
   private stopped = false;
   private readonly onAvailable = (entityPath: string): void => {
@@ -307,6 +317,8 @@ export class ServiceBusTriggerHost {
       maxConcurrentCalls: options.maxConcurrentCalls ?? 16,
       maxMessageBatchSize: options.maxMessageBatchSize ?? 1000,
       maxAutoLockRenewalDurationMs: options.maxAutoLockRenewalDurationMs ?? 5 * 60_000,
+      health: options.health,
+      healthRecheckMs: options.healthRecheckMs ?? 100,
     };
     for (const t of triggers) {
       const info = namespace.info(t.entityPath);
@@ -335,6 +347,7 @@ export class ServiceBusTriggerHost {
   /** Stops delivering; resolves when the invocations already running have finished and settled. */
   async stop(): Promise<void> {
     this.stopped = true;
+    clearTimeout(this.recheck);
     this.namespace.off('available', this.onAvailable);
     await Promise.allSettled([...this.inFlight]);
   }
@@ -344,6 +357,13 @@ export class ServiceBusTriggerHost {
     // Batches run one at a time per function, as the extension's batch receive loop does.
     const limit = t.cardinality === 'many' ? 1 : this.options.maxConcurrentCalls;
     while (!this.stopped && this.started && state.running < limit) {
+      if (this.options.health?.overload()) {
+        this.recheck ??= setTimeout(() => {
+          this.recheck = undefined;
+          for (const each of this.triggers) this.pump(each);
+        }, this.options.healthRecheckMs);
+        return;
+      }
       let messages: ReceivedMessage[];
       try {
         messages = this.namespace.receive(t.entityPath, {

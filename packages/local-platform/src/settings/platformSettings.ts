@@ -95,6 +95,18 @@ export const PLATFORM_SETTINGS = {
     'host.json `maxConcurrentActivityFunctions`, else 100',
     'Activities running at once.',
   ),
+  durableMaxBacklog: withDefault(
+    'LOCAL_DURABLE_MAX_BACKLOG',
+    integer(1),
+    1000,
+    'Durable episodes and activities waiting for a slot at which (with host.json `dynamicThrottlesEnabled`) HTTP functions but GET/HEAD/OPTIONS answer 429.',
+  ),
+  durableMaxBacklogWaitMs: withDefault(
+    'LOCAL_DURABLE_MAX_BACKLOG_WAIT_MS',
+    integer(1),
+    5000,
+    'The same, by how long the oldest of them has waited (ms); keep it well below the shortest activity deadline.',
+  ),
   durableMaxPayloadBytes: withDefault(
     'LOCAL_DURABLE_MAX_PAYLOAD_BYTES',
     integer(1),
@@ -210,6 +222,12 @@ export const PLATFORM_SETTINGS = {
     integer(0),
     30_000,
     'Delay of the answers the `pm_card_slow_<N>` test cards slow down, in ms.',
+  ),
+  stopGraceMs: withDefault(
+    'LOCAL_STOP_GRACE_MS',
+    integer(0),
+    3000,
+    'On stop (SIGTERM, Ctrl+C): how long running invocations may finish, in ms; what is still running then runs again on the next start.',
   ),
   logLevel: withDefault(
     'LOCAL_LOG_LEVEL',

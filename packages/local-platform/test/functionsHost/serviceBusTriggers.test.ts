@@ -138,6 +138,28 @@ describe('binding validation at start-up', () => {
   });
 });
 
+describe('dynamic concurrency: no new message while the host reports overload', () => {
+  it('leaves messages in their queue while a (stub) health check reports overload, and delivers them once it clears', async () => {
+    let overloaded = true;
+    const seen: unknown[] = [];
+    startHost([fnOf('onOrder', { queueName: 'orders' })], async (_fn, input) => void seen.push(input.trigger), {
+      health: { overload: () => (overloaded ? { reason: 'durable backlog', retryAfterSeconds: 1 } : undefined) },
+      healthRecheckMs: 10,
+    });
+    ns.send('orders', { body: { id: 1 } });
+    ns.send('orders', { body: { id: 2 } });
+    await idle();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(seen).toEqual([]);
+    expect(ns.counts('orders')).toMatchObject({ active: 2, deadLetter: 0 });
+    overloaded = false;
+    for (let i = 0; i < 100 && seen.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    await idle();
+    expect(seen).toHaveLength(2);
+    expect(ns.counts('orders')).toMatchObject({ active: 0, deadLetter: 0 });
+  });
+});
+
 describe('delivery with a stub invoker', () => {
   it('a successful invocation completes the message', async () => {
     const seen: InvocationInput[] = [];

@@ -7,11 +7,15 @@ const lastSegment = (r: ArmResource) => r.name.split('/').at(-1)!;
 const parentName = (r: ArmResource, depth: number) => r.name.split('/').slice(0, depth).join('/');
 
 /** ARM's camelCase properties as the emulator's PascalCase ones, refusing values only a deployment knows. */
-function pascal(value: unknown, resource: ArmResource, where: string): Record<string, unknown> {
+function pascal(value: unknown, resource: ArmResource, where: string, source: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries((value ?? {}) as Record<string, unknown>)) {
     if (v instanceof RuntimeValue)
-      throw new ArmTemplateError(resource.where, `${where}.${k}`, `is ${String(v)}, which only a deployment knows.`);
+      throw new ArmTemplateError(
+        source,
+        `${resource.where}.${where}.${k}`,
+        `is ${String(v)}, which only a deployment knows.`,
+      );
     out[k[0].toUpperCase() + k.slice(1)] = v;
   }
   return out;
@@ -35,7 +39,7 @@ function ruleConfig(rule: ArmResource, deployment: ArmDeployment) {
       FilterType: filterType === 'SqlFilter' ? 'Sql' : 'Correlation',
       ...(filterType === 'SqlFilter' ? { SqlFilter: { SqlExpression: sql?.sqlExpression } } : {}),
       ...(filterType === 'CorrelationFilter'
-        ? { CorrelationFilter: pascal(correlation, rule, 'properties.correlationFilter') }
+        ? { CorrelationFilter: pascal(correlation, rule, 'properties.correlationFilter', deployment.source) }
         : {}),
       ...(action?.sqlExpression !== undefined ? { Action: { SqlExpression: action.sqlExpression } } : {}),
     },
@@ -57,7 +61,7 @@ export function serviceBusConfigFromTemplate(deployment: ArmDeployment): unknown
     );
   const of = (type: string) => deployed.filter((r) => r.type === `${NAMESPACE}/${type}`);
   const properties = (r: ArmResource) =>
-    pascal(r.evaluate(r.definition.properties ?? {}, 'properties'), r, 'properties');
+    pascal(r.evaluate(r.definition.properties ?? {}, 'properties'), r, 'properties', deployment.source);
   const rules = of('topics/subscriptions/rules');
   const subscriptions = of('topics/subscriptions');
   return {

@@ -2,12 +2,15 @@
 // the fixture app test/fixtures/worker-thread-app: it really runs off the host's thread, sees the settings the
 // platform fills after loading it, keeps HTTP bodies byte for byte, turns a thrown error into a 500 and an
 // activity's error into the orchestration's, runs hooks and logs, and survives the app killing its worker.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../../src/testing';
 
 const appRoot = path.resolve(__dirname, '../fixtures/worker-thread-app');
+const unsupportedAppRoot = path.resolve(__dirname, '../fixtures/unsupported-app');
 
 let t: TestPlatform;
 const api = (route: string): string => `${t.baseUrl}/api/${route}`;
@@ -82,5 +85,27 @@ describe('the language worker thread', () => {
     expect((await t.waitForStatus('p-2', ['Completed', 'Failed'], 20_000)).output).toMatchObject({
       second: { doubled: 4 },
     });
+  });
+});
+
+describe('the language worker thread at start-up', () => {
+  it('an app with a trigger the platform cannot serve stops start-up with the same error as in the host thread', async () => {
+    const started = startTestPlatform({ appRoot: unsupportedAppRoot, settings: { LOCAL_FUNCTIONS_WORKER: 'thread' } });
+    await expect(started).rejects.toMatchObject({ name: 'UnsupportedTriggerError' });
+    await expect(started).rejects.toThrow(/processOrderQueue/);
+  });
+
+  it('an app whose entry file throws stops start-up with an AppLoadError naming the file and the error', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'broken-app-'));
+    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'broken', main: 'index.js' }));
+    fs.writeFileSync(path.join(dir, 'host.json'), JSON.stringify({ version: '2.0' }));
+    fs.writeFileSync(path.join(dir, 'index.js'), "throw new Error('the entry file is broken');\n");
+    try {
+      const started = startTestPlatform({ appRoot: dir, settings: { LOCAL_FUNCTIONS_WORKER: 'thread' } });
+      await expect(started).rejects.toMatchObject({ name: 'AppLoadError' });
+      await expect(started).rejects.toThrow(/Loading index\.js failed: Error: the entry file is broken/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -67,8 +67,16 @@ export class ThreadInvoker implements AppInvoker {
   ): Promise<{ invoker: ThreadInvoker; registry: FunctionRegistry }> {
     const invoker = new ThreadInvoker(appRoot, log, observer);
     invoker.spawn();
+    let functions: FunctionMetadata[];
+    try {
+      functions = await invoker.ready;
+    } catch (e) {
+      // An app that cannot load stops start-up; its worker must not keep the process alive.
+      await invoker.stop();
+      throw e;
+    }
     const registry = new FunctionRegistry();
-    for (const metadata of await invoker.ready) {
+    for (const metadata of functions) {
       registry.registerFunction(metadata, () => {
         throw new Error(`'${metadata.name}' runs in the app's worker thread; call it through the platform's invoker.`);
       });

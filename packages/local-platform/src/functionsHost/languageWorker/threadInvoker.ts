@@ -12,6 +12,7 @@ import {
 } from '../invoker';
 import { FunctionRegistry, type RegisteredFunction } from '../registry';
 import { AppLoadError } from '../appLoader';
+import { compactTypedData } from './compactTypedData';
 import { fromWireError } from './wireError';
 import type { HostToWorker, WorkerStartData, WorkerToHost } from './workerProtocol';
 
@@ -152,7 +153,11 @@ export class ThreadInvoker implements AppInvoker {
   async invoke(fn: RegisteredFunction, input: InvocationInput): Promise<InvocationResult> {
     const invocationId = input.invocationId ?? randomUUID();
     const run = (): Promise<InvocationResult> =>
-      this.call<InvocationResult>({ type: 'invoke', functionName: fn.name, input: { ...input, invocationId } });
+      this.call<InvocationResult>({
+        type: 'invoke',
+        functionName: fn.name,
+        input: { ...input, trigger: compactTypedData(input.trigger), invocationId },
+      });
     if (!this.observer) return run();
     this.observer.started(fn, invocationId, input.reason ?? defaultReason(fn));
     const began = performance.now();

@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { loadApp } from '../appLoader';
 import { FunctionInvoker, type InvocationResult } from '../invoker';
 import type { FunctionRegistry } from '../registry';
+import { compactTypedData } from './compactTypedData';
 import { toWireError } from './wireError';
 import type { HostToWorker, WorkerStartData, WorkerToHost } from './workerProtocol';
 
@@ -29,12 +30,15 @@ const applyEnvironment = (values: Record<string, string | undefined>): void => {
  * objects structured clone might refuse.
  */
 function forHost(fnTrigger: string, result: InvocationResult): InvocationResult {
-  const { returnValue, outputs } = result;
+  const outputs = Object.fromEntries(
+    Object.entries(result.outputs).map(([name, data]) => [name, compactTypedData(data)]),
+  );
+  const { returnValue } = result;
   if (fnTrigger === 'activityTrigger' && returnValue?.json == null) {
     const json = JSON.stringify(result.result === undefined ? null : result.result) ?? 'null';
     return { result: undefined, returnValue: { ...(returnValue ?? {}), json }, outputs };
   }
-  return { result: undefined, returnValue, outputs };
+  return { result: undefined, returnValue: compactTypedData(returnValue), outputs };
 }
 
 async function serve(registry: FunctionRegistry): Promise<void> {

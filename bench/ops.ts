@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startPlatform, type Platform } from '@cross-cloud-sagas/local-platform';
 import { NEEDS_ATTENTION_ERROR } from '../aws-stepfunctions/generator/generateStateMachine';
+import { CosmosRunOutcomes } from '../adapters/cosmos/runOutcomes';
 import { CosmosAuditLog } from '../ops/audit/cosmosAuditLog';
 import { DurableBackend } from '../ops/backends/durable/durableBackend';
 import { DurableManagementApi } from '../ops/backends/durable/managementApi';
@@ -53,6 +54,22 @@ async function timed(times: number, fn: () => Promise<unknown>): Promise<number>
   return median(ms);
 }
 
+/** BENCH_OPS_PROFILE=<file>: a CPU profile of the dry run alone (open it in Chrome DevTools). */
+async function profileIf(file: string | undefined): Promise<() => Promise<void>> {
+  if (!file) return async () => {};
+  const { Session } = await import('node:inspector/promises');
+  const { writeFile } = await import('node:fs/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile } = await session.post('Profiler.stop');
+    await writeFile(file, JSON.stringify(profile));
+    session.disconnect();
+  };
+}
+
 async function settled(p: Platform, sfn: SFNClient, stateMachineArn: string): Promise<void> {
   const t0 = Date.now();
   for (;;) {
@@ -96,7 +113,14 @@ async function main(): Promise<void> {
           orderSaga,
           stuck,
         ),
-        new StepFunctionsBackend(sfn, orderSaga, stuck, NEEDS_ATTENTION_ERROR, stateMachineArn),
+        new StepFunctionsBackend(
+          sfn,
+          orderSaga,
+          stuck,
+          NEEDS_ATTENTION_ERROR,
+          stateMachineArn,
+          new CosmosRunOutcomes(() => p.clouds.cosmos!.client.database('orders').container('run-outcomes')),
+        ),
       ],
       new CosmosAuditLog(() => p.clouds.cosmos!.client.database('orders').container('ops-audit')),
       orderSaga,
@@ -147,9 +171,11 @@ async function main(): Promise<void> {
     global.gc?.();
     const heapBefore = process.memoryUsage().heapUsed;
     const request = { selection: { orderIds: ids }, mode: 'restart' as const, reason: 'bench' };
+    const stopProfile = await profileIf(process.env.BENCH_OPS_PROFILE);
     const tp = performance.now();
     const plan = (await ops.replay(operator, { ...request, dryRun: true })) as ReplayPlan;
     const planMs = performance.now() - tp;
+    await stopProfile();
     const results = (await ops.replay(operator, {
       ...request,
       dryRun: false,

@@ -1,6 +1,7 @@
 import { NEEDS_ATTENTION_ERROR } from '../aws-stepfunctions/generator/generateStateMachine';
 import { sfnClient } from '../adapters/aws/sfnClient';
 import { cosmosContainer } from '../adapters/cosmos/database';
+import { CosmosRunOutcomes } from '../adapters/cosmos/runOutcomes';
 import { intSettingOr } from '../adapters/settings';
 import { orderSaga } from '../saga/definition/orderSaga';
 import { CosmosAuditLog } from './audit/cosmosAuditLog';
@@ -51,6 +52,7 @@ function buildOps(durable: DurableEndpoint, now: () => Date = () => new Date()):
         stuck,
         NEEDS_ATTENTION_ERROR,
         process.env.ORDER_SAGA_STATE_MACHINE_ARN || undefined,
+        new CosmosRunOutcomes(),
       ),
     );
   return new OpsService(backends, new CosmosAuditLog(() => cosmosContainer('opsAudit')), orderSaga, now);

@@ -16,11 +16,12 @@ import {
 } from '@aws-sdk/client-sfn';
 import type { SagaDefinition } from '../../../saga/definition/types';
 import type { OperatorDecision } from '../../../saga/domain/operatorDecision';
+import type { RunOutcomeRecord, RunOutcomes } from '../../../saga/ports';
 import { parseRunName, runName } from '../../../saga/domain/runName';
 import { EngineError, NotEligibleError } from '../../errors';
 import type { SagaRun, SagaState } from '../../model/sagaRun';
 import { traceOf } from '../../model/timeline';
-import { normalizeStepFunctions, StuckCheck } from '../../status/normalize';
+import { normalizeStepFunctions, outcomeState, StuckCheck } from '../../status/normalize';
 import { matchesQuery, ResumeEligibility, RunDetail, RunPage, RunQuery, SagaBackend } from '../sagaBackend';
 import { executionTimeline, runActivity } from './executionHistory';
 import { redriveEligibility } from './redriveEligibility';
@@ -93,6 +94,8 @@ export class StepFunctionsBackend implements SagaBackend {
     private readonly stuck: () => StuckCheck,
     private readonly parkError: string,
     stateMachineArn?: string,
+    /** The outcomes runs record as they end: a SUCCEEDED execution found there is listed without a describe. */
+    private readonly outcomes?: RunOutcomes,
   ) {
     if (stateMachineArn) this.machineArn = Promise.resolve(stateMachineArn);
   }
@@ -187,18 +190,54 @@ export class StepFunctionsBackend implements SagaBackend {
   }
 
   /** A listed execution, described (and its newest events read when it is running or failed). */
-  private async summarize(item: ExecutionListItem): Promise<SagaRun | undefined> {
+  private async summarize(item: ExecutionListItem, recorded?: RunOutcomeRecord): Promise<SagaRun | undefined> {
     const known = this.succeeded.get(item.executionArn!);
     if (known) return known;
+    if (item.status === 'SUCCEEDED' && recorded) return this.remember(item.executionArn!, this.fromRecord(item, recorded));
     const d = await this.describe(item.executionArn!);
     if (!d) return undefined; // deleted between the list and now
     const events = d.status === 'SUCCEEDED' ? [] : await this.history(d.executionArn!, 25);
     const run = this.toRun(d, events).run;
     if (d.status === 'SUCCEEDED') {
-      if (this.succeeded.size >= SUCCEEDED_CACHE_SIZE) this.succeeded.delete(this.succeeded.keys().next().value!);
-      this.succeeded.set(item.executionArn!, run);
+      this.remember(item.executionArn!, run);
+      // Paid once per execution ever, not once per process: the next listing (any process) finds the record.
+      if (this.outcomes && run.orderId) await this.outcomes.record(recordOf(run)).catch(() => undefined);
     }
     return run;
+  }
+
+  private remember(executionArn: string, run: SagaRun): SagaRun {
+    if (this.succeeded.size >= SUCCEEDED_CACHE_SIZE) this.succeeded.delete(this.succeeded.keys().next().value!);
+    this.succeeded.set(executionArn, run);
+    return run;
+  }
+
+  /** A SUCCEEDED execution as its recorded outcome and the listing describe it (what a describe would say). */
+  private fromRecord(item: ExecutionListItem, r: RunOutcomeRecord): SagaRun {
+    const parsed = parseRunName(item.name!);
+    return {
+      engine: 'stepFunctions',
+      run: item.name!,
+      ...(parsed ? { orderId: parsed.orderId, attempt: parsed.attempt } : {}),
+      status: outcomeState(r.outcome),
+      engineStatus: 'SUCCEEDED',
+      createdAt: (item.startDate ?? new Date(0)).toISOString(),
+      updatedAt: (item.stopDate ?? item.startDate ?? new Date(0)).toISOString(),
+      ...(r.failedStep ? { step: r.failedStep } : {}),
+      outcome: r.outcome,
+      ...(r.reason ? { reason: r.reason } : {}),
+      executionArn: item.executionArn,
+    };
+  }
+
+  /** The recorded outcomes of the SUCCEEDED executions not yet known; none (describe them) if the store fails. */
+  private async recorded(items: ExecutionListItem[]): Promise<Map<string, RunOutcomeRecord>> {
+    const names = items
+      .filter((e) => e.status === 'SUCCEEDED' && !this.succeeded.has(e.executionArn!))
+      .map((e) => e.name!);
+    if (!this.outcomes || !names.length) return new Map();
+    // The records only spare calls: a store that cannot answer costs describes, never a failed listing.
+    return this.outcomes.find(names).catch(() => new Map());
   }
 
   async listPage(query: RunQuery, pageSize: number, token?: string): Promise<RunPage> {
@@ -225,7 +264,10 @@ export class StepFunctionsBackend implements SagaBackend {
         !(query.createdTo !== undefined && started > query.createdTo)
       );
     });
-    const runs = (await mapLimited(candidates, DESCRIBE_CONCURRENCY, (e) => this.summarize(e))).filter(
+    const recorded = await this.recorded(candidates);
+    const runs = (
+      await mapLimited(candidates, DESCRIBE_CONCURRENCY, (e) => this.summarize(e, recorded.get(e.name!)))
+    ).filter(
       (r): r is SagaRun => !!r && matchesQuery(r, query),
     );
     const next = page.nextToken
@@ -318,4 +360,17 @@ export class StepFunctionsBackend implements SagaBackend {
       ),
     );
   }
+}
+
+/** The record a described SUCCEEDED run leaves for the next listing. */
+function recordOf(run: SagaRun): RunOutcomeRecord {
+  return {
+    id: run.run,
+    orderId: run.orderId!,
+    engine: 'stepfunctions',
+    outcome: run.outcome ?? 'Completed',
+    ...(run.step ? { failedStep: run.step } : {}),
+    ...(run.reason ? { reason: run.reason } : {}),
+    recordedAt: new Date().toISOString(),
+  };
 }

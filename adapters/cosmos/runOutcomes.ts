@@ -28,7 +28,8 @@ export class CosmosRunOutcomes implements RunOutcomes {
         const { resources } = await this.container()
           .items.query<RunOutcomeRecord>(
             {
-              query: 'SELECT c.id, c.orderId, c.engine, c.outcome, c.failedStep, c.reason, c.recordedAt FROM c WHERE ARRAY_CONTAINS(@names, c.id)',
+              query:
+                'SELECT c.id, c.orderId, c.engine, c.outcome, c.failedStep, c.reason, c.recordedAt FROM c WHERE ARRAY_CONTAINS(@names, c.id)',
               parameters: [{ name: '@names', value: names }],
             },
             { maxItemCount: names.length },

@@ -193,7 +193,8 @@ export class StepFunctionsBackend implements SagaBackend {
   private async summarize(item: ExecutionListItem, recorded?: RunOutcomeRecord): Promise<SagaRun | undefined> {
     const known = this.succeeded.get(item.executionArn!);
     if (known) return known;
-    if (item.status === 'SUCCEEDED' && recorded) return this.remember(item.executionArn!, this.fromRecord(item, recorded));
+    if (item.status === 'SUCCEEDED' && recorded)
+      return this.remember(item.executionArn!, this.fromRecord(item, recorded));
     const d = await this.describe(item.executionArn!);
     if (!d) return undefined; // deleted between the list and now
     const events = d.status === 'SUCCEEDED' ? [] : await this.history(d.executionArn!, 25);
@@ -267,9 +268,7 @@ export class StepFunctionsBackend implements SagaBackend {
     const recorded = await this.recorded(candidates);
     const runs = (
       await mapLimited(candidates, DESCRIBE_CONCURRENCY, (e) => this.summarize(e, recorded.get(e.name!)))
-    ).filter(
-      (r): r is SagaRun => !!r && matchesQuery(r, query),
-    );
+    ).filter((r): r is SagaRun => !!r && matchesQuery(r, query));
     const next = page.nextToken
       ? { i: pos.i, t: page.nextToken }
       : pos.i + 1 < statuses.length

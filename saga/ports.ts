@@ -57,7 +57,8 @@ export interface PaymentPort {
     idempotencyKey: string;
     reason: string;
   }): Promise<StepResult<{ refundId?: string; amountMinor: number }>>;
-  chargesForOrder(orderId: string): Promise<Charge[]>;
+  /** Every charge of the order, with the engine its metadata names (absent on charges made without one). */
+  chargesForOrder(orderId: string): Promise<(Charge & { engine?: string })[]>;
   /** The charge as the gateway holds it now, or undefined when it has no such charge. */
   getCharge(chargeId: string): Promise<Charge | undefined>;
 }

@@ -111,8 +111,8 @@ export class DurableBackend implements SagaBackend {
     return runs.sort((a, b) => (a.attempt ?? 0) - (b.attempt ?? 0));
   }
 
-  async detail(run: string): Promise<RunDetail | undefined> {
-    const instance = await this.api.get(run, true);
+  async detail(run: string, withTimeline = true): Promise<RunDetail | undefined> {
+    const instance = await this.api.get(run, withTimeline);
     if (!instance || instance.name !== this.definition.orchestrator) return undefined;
     const summary = this.toRun(instance);
     const timeline = durableTimeline(instance.historyEvents ?? [], this.definition);
@@ -126,6 +126,11 @@ export class DurableBackend implements SagaBackend {
       timeline,
       resume: resumeEligibility(summary),
     };
+  }
+
+  async latest(orderId: string, timeline: boolean): Promise<RunDetail | undefined> {
+    const runs = await this.runsOf(orderId);
+    return runs.length ? this.detail(runs[runs.length - 1].run, timeline) : undefined;
   }
 
   resume(run: string, reason: string): Promise<void> {

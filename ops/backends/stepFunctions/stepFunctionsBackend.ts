@@ -290,10 +290,28 @@ export class StepFunctionsBackend implements SagaBackend {
 
   async detail(run: string): Promise<RunDetail | undefined> {
     const d = await this.describe(await this.executionArn(run));
-    if (!d) return undefined;
-    const events = await this.history(d.executionArn!);
+    return d && this.detailOf(d, true);
+  }
+
+  async latest(orderId: string, timeline: boolean): Promise<RunDetail | undefined> {
+    let last: DescribeExecutionCommandOutput | undefined;
+    for (let attempt = 1; ; attempt++) {
+      const d = await this.describe(await this.executionArn(runName(orderId, attempt)));
+      if (!d) break;
+      last = d;
+    }
+    return last && this.detailOf(last, timeline);
+  }
+
+  /** A described execution with its whole history (the timeline), or only the newest events its status needs. */
+  private async detailOf(d: DescribeExecutionCommandOutput, withTimeline: boolean): Promise<RunDetail> {
+    const events = withTimeline
+      ? await this.history(d.executionArn!)
+      : d.status === 'SUCCEEDED'
+        ? []
+        : await this.history(d.executionArn!, 25);
     const { run: summary, decisionToken } = this.toRun(d, events);
-    const timeline = executionTimeline(events);
+    const timeline = withTimeline ? executionTimeline(events) : [];
     return {
       run: summary,
       input: d.input ? JSON.parse(d.input) : undefined,

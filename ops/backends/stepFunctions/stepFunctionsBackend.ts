@@ -23,6 +23,7 @@ import type { SagaRun, SagaState } from '../../model/sagaRun';
 import { traceOf } from '../../model/timeline';
 import { normalizeStepFunctions, outcomeState, StuckCheck } from '../../status/normalize';
 import { matchesQuery, ResumeEligibility, RunDetail, RunPage, RunQuery, SagaBackend } from '../sagaBackend';
+import { CallRate } from './callRate';
 import { executionTimeline, runActivity } from './executionHistory';
 import { redriveEligibility } from './redriveEligibility';
 
@@ -96,6 +97,8 @@ export class StepFunctionsBackend implements SagaBackend {
     stateMachineArn?: string,
     /** The outcomes runs record as they end: a SUCCEEDED execution found there is listed without a describe. */
     private readonly outcomes?: RunOutcomes,
+    /** Describes and history reads per second at most (AWS throttles them; the local endpoint does not). */
+    private readonly reads: CallRate = new CallRate(Infinity),
   ) {
     if (stateMachineArn) this.machineArn = Promise.resolve(stateMachineArn);
   }
@@ -124,6 +127,7 @@ export class StepFunctionsBackend implements SagaBackend {
 
   private async describe(executionArn: string): Promise<DescribeExecutionCommandOutput | undefined> {
     try {
+      await this.reads.turn();
       return await this.client.send(new DescribeExecutionCommand({ executionArn }));
     } catch (e) {
       if (e instanceof ExecutionDoesNotExist) return undefined;
@@ -132,6 +136,7 @@ export class StepFunctionsBackend implements SagaBackend {
   }
 
   private async history(executionArn: string, newest?: number): Promise<HistoryEvent[]> {
+    await this.reads.turn();
     if (newest)
       return (
         (
@@ -143,6 +148,7 @@ export class StepFunctionsBackend implements SagaBackend {
     const events: HistoryEvent[] = [];
     let nextToken: string | undefined;
     do {
+      if (nextToken) await this.reads.turn();
       const page = await this.client.send(
         new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }),
       );

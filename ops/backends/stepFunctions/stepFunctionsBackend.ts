@@ -208,7 +208,7 @@ export class StepFunctionsBackend implements SagaBackend {
     if (d.status === 'SUCCEEDED') {
       this.remember(item.executionArn!, run);
       // Paid once per execution ever, not once per process: the next listing (any process) finds the record.
-      if (this.outcomes && run.orderId) await this.outcomes.record(recordOf(run)).catch(() => undefined);
+      if (this.outcomes) await this.outcomes.record(recordOf(run)).catch(() => undefined);
     }
     return run;
   }
@@ -389,7 +389,8 @@ export class StepFunctionsBackend implements SagaBackend {
 function recordOf(run: SagaRun): RunOutcomeRecord {
   return {
     id: run.run,
-    orderId: run.orderId!,
+    // An orphan (a name no order saga would have) is kept under its own name: it too is described once only.
+    orderId: run.orderId ?? run.run,
     engine: 'stepfunctions',
     outcome: run.outcome ?? 'Completed',
     ...(run.step ? { failedStep: run.step } : {}),

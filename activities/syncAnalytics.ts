@@ -77,15 +77,23 @@ export async function syncAnalytics(
   };
   await analytics.upsertOrderFact(fact);
   if (runOutcomes?.engine === 'stepfunctions')
-    await runOutcomes.store.record({
-      id: runOf(input),
-      orderId: order.orderId,
-      engine: 'stepfunctions',
-      outcome: fact.outcome,
-      ...(input.outcome?.failedStep ? { failedStep: input.outcome.failedStep } : {}),
-      ...(input.outcome?.reason ? { reason: input.outcome.reason } : {}),
-      recordedAt: now.toISOString(),
-    });
+    await runOutcomes.store
+      .record({
+        id: runOf(input),
+        orderId: order.orderId,
+        engine: 'stepfunctions',
+        outcome: fact.outcome,
+        ...(input.outcome?.failedStep ? { failedStep: input.outcome.failedStep } : {}),
+        ...(input.outcome?.reason ? { reason: input.outcome.reason } : {}),
+        recordedAt: now.toISOString(),
+      })
+      // The record only spares the operator tool a describe: failing the step (a saga warning) would say the
+      // order's analytics failed when they did not.
+      .catch((e: Error) =>
+        console.warn(
+          `Could not record the outcome of run ${runOf(input)} (the operator tool will describe the execution instead): ${e.message}`,
+        ),
+      );
   const event = outcomeEvent(input, now);
   if (event) await events.publish([event]);
   return { ok: true, data: { event: event?.type } };

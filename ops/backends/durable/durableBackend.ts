@@ -99,21 +99,30 @@ export class DurableBackend implements SagaBackend {
   }
 
   async runsOf(orderId: string): Promise<SagaRun[]> {
-    const runs: SagaRun[] = [];
+    return (await this.instancesOf(orderId, false)).map((i) => this.toRun(i));
+  }
+
+  /** The order's saga instances, first run first (a prefix lists other orders' too: `ord-1` lists `ord-10`). */
+  private async instancesOf(orderId: string, showInput: boolean): Promise<DurableInstance[]> {
+    const found: DurableInstance[] = [];
     let token: string | undefined;
     do {
-      const page = await this.api.list({ instanceIdPrefix: orderId }, 100, token);
+      const page = await this.api.list({ instanceIdPrefix: orderId, showInput }, 100, token);
       for (const i of page.instances)
-        if (i.name === this.definition.orchestrator && parseRunName(i.instanceId)?.orderId === orderId)
-          runs.push(this.toRun(i));
+        if (i.name === this.definition.orchestrator && parseRunName(i.instanceId)?.orderId === orderId) found.push(i);
       token = page.next;
     } while (token);
-    return runs.sort((a, b) => (a.attempt ?? 0) - (b.attempt ?? 0));
+    const attempt = (i: DurableInstance) => parseRunName(i.instanceId)?.attempt ?? 0;
+    return found.sort((a, b) => attempt(a) - attempt(b));
   }
 
   async detail(run: string, withTimeline = true): Promise<RunDetail | undefined> {
     const instance = await this.api.get(run, withTimeline);
     if (!instance || instance.name !== this.definition.orchestrator) return undefined;
+    return this.detailOf(instance);
+  }
+
+  private detailOf(instance: DurableInstance): RunDetail {
     const summary = this.toRun(instance);
     const timeline = durableTimeline(instance.historyEvents ?? [], this.definition);
     const output = instance.output as Partial<SagaResult> | null;
@@ -129,8 +138,11 @@ export class DurableBackend implements SagaBackend {
   }
 
   async latest(orderId: string, timeline: boolean): Promise<RunDetail | undefined> {
-    const runs = await this.runsOf(orderId);
-    return runs.length ? this.detail(runs[runs.length - 1].run, timeline) : undefined;
+    // Without the timeline, the listing (with inputs) already holds all a plan needs: one call, not two.
+    const instances = await this.instancesOf(orderId, !timeline);
+    const last = instances[instances.length - 1];
+    if (!last) return undefined;
+    return timeline ? this.detail(last.instanceId, true) : this.detailOf(last);
   }
 
   resume(run: string, reason: string): Promise<void> {

@@ -82,10 +82,11 @@ describe('ops library: stuck and orphans', () => {
 });
 
 describe('ops library: Step Functions outcomes without DescribeExecution', () => {
-  it('lists SUCCEEDED executions as Completed or Compensated from the outcome each run recorded, with no describe', async () => {
+  it('lists SUCCEEDED executions as Completed or Compensated from the outcome each run recorded, and running ones from their events, with no describe', async () => {
     await setStock(p, { 'SKU-TEA': 100 });
     await placeOnStepFunctions(p, order('rec-ok', 'pm_card_visa'));
     await placeOnStepFunctions(p, order('rec-declined', 'pm_card_declined'));
+    await placeOnStepFunctions(p, order('rec-wait', 'pm_card_no_confirm'));
     // Waited for through the SDK, not the tool: no listing may have described them (and recorded what it saw).
     const succeeded = async () =>
       (
@@ -110,9 +111,11 @@ describe('ops library: Step Functions outcomes without DescribeExecution', () =>
       ).toEqual([
         'rec-declined SUCCEEDED Compensated chargePayment PaymentDeclined: card_declined: Your card was declined.',
         'rec-ok SUCCEEDED Completed - -',
+        'rec-wait RUNNING Awaiting chargePayment -',
       ]);
       const counts = await fresh.counts({ orderIdPrefix: 'rec-' }, ['stepFunctions']);
-      expect(counts.byStatus).toMatchObject({ Completed: 1, Compensated: 1 });
+      expect(counts.byStatus).toMatchObject({ Completed: 1, Compensated: 1, Awaiting: 1 });
+      // Succeeded ones from their records, the running one from its newest events: no describe at all.
       expect(described).toEqual([]);
 
       // A run with no record (one from before runs recorded outcomes) is described once, then recorded for good.

@@ -158,16 +158,20 @@ export class StepFunctionsBackend implements SagaBackend {
     return events;
   }
 
-  private toRun(d: DescribeExecutionCommandOutput, events: HistoryEvent[]): { run: SagaRun; decisionToken?: string } {
+  private toRun(
+    d: DescribeExecutionCommandOutput | ExecutionListItem,
+    events: HistoryEvent[],
+  ): { run: SagaRun; decisionToken?: string } {
+    const described = d as Partial<DescribeExecutionCommandOutput>;
     const name = d.name ?? d.executionArn!.slice(d.executionArn!.lastIndexOf(':') + 1);
     const parsed = parseRunName(name);
     const activity = runActivity(events, this.definition);
     const n = normalizeStepFunctions(
       {
         status: d.status ?? 'RUNNING',
-        output: d.output,
-        error: d.error,
-        cause: d.cause,
+        output: described.output,
+        error: described.error,
+        cause: described.cause,
         at: activity.at,
         lastProgressMs: activity.lastProgressMs,
       },
@@ -201,6 +205,10 @@ export class StepFunctionsBackend implements SagaBackend {
     if (known) return known;
     if (item.status === 'SUCCEEDED' && recorded)
       return this.remember(item.executionArn!, this.fromRecord(item, recorded));
+    // A running or timed-out execution has no output, error or cause to read: the listing and its newest events
+    // say all, so it costs one call (the history), not two.
+    if (item.status === 'RUNNING' || item.status === 'TIMED_OUT')
+      return this.toRun(item, await this.history(item.executionArn!, 25)).run;
     const d = await this.describe(item.executionArn!);
     if (!d) return undefined; // deleted between the list and now
     const events = d.status === 'SUCCEEDED' ? [] : await this.history(d.executionArn!, 25);

@@ -66,7 +66,7 @@ function buildOps(durable: DurableEndpoint, now: () => Date = () => new Date()):
  * (under its ~15/s refill, leaving room for the account's other callers), unlimited against a local endpoint
  * (AWS_ENDPOINT_URL_SFN on a loopback host), which does not throttle.
  */
-function stepFunctionsReadRate(): number {
+export function stepFunctionsReadRate(): number {
   if (process.env.OPS_SFN_READS_PER_SECOND) return intSettingOr('OPS_SFN_READS_PER_SECOND', 10);
   const endpoint = process.env.AWS_ENDPOINT_URL_SFN;
   const local = !!endpoint && ['localhost', '127.0.0.1', '[::1]'].includes(new URL(endpoint).hostname);

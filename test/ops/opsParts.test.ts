@@ -11,6 +11,8 @@ import { planHash } from '../../ops/replay/planHash';
 import type { PlanItem } from '../../ops/replay/replayPlan';
 import { traceDiff } from '../../ops/show/traceDiff';
 import { CallRate } from '../../ops/backends/stepFunctions/callRate';
+import { stepFunctionsReadRate } from '../../ops/opsFromSettings';
+import { setEnv } from '../fixtures/env';
 import { redriveEligibility } from '../../ops/backends/stepFunctions/redriveEligibility';
 import type { SagaRun } from '../../ops/model/sagaRun';
 
@@ -176,5 +178,23 @@ describe('Step Functions read rate', () => {
     for (let i = 0; i < 1000; i++) await free.turn();
     expect(Date.now() - t1).toBeLessThan(50);
     expect(() => new CallRate(0)).toThrow(RangeError);
+  });
+
+  it('allows 10 reads a second against AWS, none spaced against a local endpoint, or what the setting says', () => {
+    const rate = (env: Record<string, string | undefined>) => {
+      const restore = setEnv({ AWS_ENDPOINT_URL_SFN: undefined, OPS_SFN_READS_PER_SECOND: undefined, ...env });
+      try {
+        return stepFunctionsReadRate();
+      } finally {
+        restore();
+      }
+    };
+    expect(rate({})).toBe(10);
+    expect(rate({ AWS_ENDPOINT_URL_SFN: 'http://127.0.0.1:7071/stepfunctions' })).toBe(Infinity);
+    expect(rate({ AWS_ENDPOINT_URL_SFN: 'https://states.eu-west-1.amazonaws.com' })).toBe(10);
+    expect(rate({ OPS_SFN_READS_PER_SECOND: '4', AWS_ENDPOINT_URL_SFN: 'http://localhost:7071' })).toBe(4);
+    expect(() => rate({ OPS_SFN_READS_PER_SECOND: 'fast' })).toThrow(
+      /OPS_SFN_READS_PER_SECOND="fast" must be a positive integer/,
+    );
   });
 });

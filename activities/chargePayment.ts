@@ -1,4 +1,4 @@
-import { chargeKey, runOf } from '../saga/domain/idempotency';
+import { effectRunOf, chargeKey } from '../saga/domain/idempotency';
 import { toMinorUnits } from '../saga/domain/order';
 import type { StepInput, StepResult } from '../saga/domain/saga';
 import type { Charge, PaymentPort } from '../saga/ports';
@@ -21,7 +21,7 @@ export async function chargePayment(
     amountMinor: toMinorUnits(order.total),
     currency: order.currency,
     paymentMethod: order.paymentMethod,
-    idempotencyKey: chargeKey(runOf(input)),
+    idempotencyKey: chargeKey(effectRunOf(input)),
     metadata: { engine },
   });
   if (result.ok && result.data.status === 'failed')

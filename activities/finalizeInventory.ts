@@ -1,4 +1,4 @@
-import { holdKey, runOf } from '../saga/domain/idempotency';
+import { effectRunOf, holdKey } from '../saga/domain/idempotency';
 import type { StepInput, StepResult } from '../saga/domain/saga';
 import type { InventoryPort, StockLine } from '../saga/ports';
 import { appPorts } from '../adapters/appPorts';
@@ -13,7 +13,7 @@ export async function finalizeInventory(
   input: StepInput,
   inventory: InventoryPort,
 ): Promise<StepResult<{ sold: StockLine[] }>> {
-  return { ok: true, data: await inventory.finalize(holdKey(runOf(input)), input.order.lines) };
+  return { ok: true, data: await inventory.finalize(holdKey(effectRunOf(input)), input.order.lines) };
 }
 
 export const finalizeInventoryActivity = sagaActivity('finalizeInventory', (input) =>

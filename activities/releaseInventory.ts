@@ -1,4 +1,4 @@
-import { holdKey, runOf } from '../saga/domain/idempotency';
+import { effectRunOf, holdKey } from '../saga/domain/idempotency';
 import type { StepInput, StepResult } from '../saga/domain/saga';
 import type { InventoryPort, StockLine } from '../saga/ports';
 import { appPorts } from '../adapters/appPorts';
@@ -12,7 +12,7 @@ export async function releaseInventory(
   input: StepInput,
   inventory: InventoryPort,
 ): Promise<StepResult<{ released: StockLine[] }>> {
-  return { ok: true, data: await inventory.release(holdKey(runOf(input)), input.order.lines) };
+  return { ok: true, data: await inventory.release(holdKey(effectRunOf(input)), input.order.lines) };
 }
 
 export const releaseInventoryActivity = sagaActivity('releaseInventory', (input) =>

@@ -6,6 +6,7 @@ import type {
   NotificationOutbox,
   OrderRepository,
   PaymentPort,
+  RunOutcomes,
   SagaCallbacks,
 } from '../saga/ports';
 import { SfnTaskTokenSender } from './aws/taskTokenSender';
@@ -15,6 +16,7 @@ import { CosmosInventory } from './cosmos/inventory/cosmosInventory';
 import { CosmosNotificationOutbox } from './cosmos/notificationOutbox';
 import { CosmosOrderRepository } from './cosmos/orderRepository';
 import { OrderRecordCache } from './cosmos/orderRecordCache';
+import { CosmosRunOutcomes } from './cosmos/runOutcomes';
 import { CosmosSagaCallbacks } from './cosmos/sagaCallbacks';
 import { AcsEmailSender } from './emailService';
 import { HttpPaymentGateway } from './paymentGateway';
@@ -29,6 +31,8 @@ export interface AppPorts {
   outbox: NotificationOutbox;
   email: EmailSender;
   analytics: AnalyticsStore;
+  /** How each Step Functions run ended, by run name (for the operator tool's listing). */
+  runOutcomes: RunOutcomes;
   events: EventPublisher;
   orders: OrderRepository;
   messages: () => MessageSender;
@@ -74,6 +78,7 @@ export function appPorts(): AppPorts {
     outbox: new CosmosNotificationOutbox(),
     email: new AcsEmailSender(),
     analytics: new CosmosAnalyticsStore(),
+    runOutcomes: new CosmosRunOutcomes(),
     events: new ServiceBusEventPublisher(messageSender, () => optionalSetting('ORDER_EVENTS_TOPIC', 'orders')),
     orders: new OrderRecordCache(new CosmosOrderRepository()),
     messages: messageSender,

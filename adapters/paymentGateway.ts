@@ -20,6 +20,7 @@ interface GatewayCharge {
   amount: number;
   amountRefunded: number;
   currency: string;
+  metadata?: Record<string, string>;
 }
 
 function toCharge(c: GatewayCharge): Charge {
@@ -120,7 +121,7 @@ export class HttpPaymentGateway implements PaymentPort {
     };
   }
 
-  async chargesForOrder(orderId: string): Promise<Charge[]> {
+  async chargesForOrder(orderId: string): Promise<(Charge & { engine?: string })[]> {
     const { status, body } = await this.call<{ data: GatewayCharge[] }>(
       'GET',
       `/v1/charges?orderId=${encodeURIComponent(orderId)}`,
@@ -129,7 +130,7 @@ export class HttpPaymentGateway implements PaymentPort {
       throw new PaymentGatewayUnavailableError(
         `Listing charges of ${orderId} answered ${status}: ${body.error?.message ?? ''}`,
       );
-    return body.data.map(toCharge);
+    return body.data.map((c) => ({ ...toCharge(c), ...(c.metadata?.engine ? { engine: c.metadata.engine } : {}) }));
   }
 
   async getCharge(chargeId: string): Promise<Charge | undefined> {

@@ -49,3 +49,14 @@ export class EngineError extends OpsError {
   readonly status = 502;
   readonly code = 'EngineError';
 }
+
+export class UnknownReplayError extends OpsError {
+  readonly status = 404;
+  readonly code = 'ReplayNotFound';
+  constructor(readonly planHash: string) {
+    super(
+      `No apply of plan ${planHash} is running or recently finished on this instance of the app. Progress is kept where the apply runs: on an app scaled out to several instances, poll again (or wait for the apply's own answer).`,
+      { planHash },
+    );
+  }
+}

@@ -1,12 +1,14 @@
 import { NEEDS_ATTENTION_ERROR } from '../aws-stepfunctions/generator/generateStateMachine';
 import { sfnClient } from '../adapters/aws/sfnClient';
 import { cosmosContainer } from '../adapters/cosmos/database';
+import { CosmosRunOutcomes } from '../adapters/cosmos/runOutcomes';
 import { intSettingOr } from '../adapters/settings';
 import { orderSaga } from '../saga/definition/orderSaga';
 import { CosmosAuditLog } from './audit/cosmosAuditLog';
 import { DurableBackend } from './backends/durable/durableBackend';
 import { DurableEndpoint, DurableManagementApi } from './backends/durable/managementApi';
 import type { SagaBackend } from './backends/sagaBackend';
+import { CallRate } from './backends/stepFunctions/callRate';
 import { StepFunctionsBackend } from './backends/stepFunctions/stepFunctionsBackend';
 import { OpsService } from './opsService';
 import { DEFAULT_STUCK_THRESHOLD_MS, StuckCheck } from './status/normalize';
@@ -31,6 +33,7 @@ export function opsFromSettings(durable: DurableEndpoint): OpsService {
     process.env.AWS_ENDPOINT_URL_SFN,
     process.env.ORDER_SAGA_STATE_MACHINE_ARN,
     process.env.OPS_STUCK_THRESHOLD_MINUTES,
+    process.env.OPS_SFN_READS_PER_SECOND,
     process.env.COSMOS_ENDPOINT,
   ].join('\n');
   if (cached?.key !== key) cached = { key, ops: buildOps(durable) };
@@ -51,7 +54,21 @@ function buildOps(durable: DurableEndpoint, now: () => Date = () => new Date()):
         stuck,
         NEEDS_ATTENTION_ERROR,
         process.env.ORDER_SAGA_STATE_MACHINE_ARN || undefined,
+        new CosmosRunOutcomes(),
+        new CallRate(stepFunctionsReadRate()),
       ),
     );
   return new OpsService(backends, new CosmosAuditLog(() => cosmosContainer('opsAudit')), orderSaga, now);
+}
+
+/**
+ * OPS_SFN_READS_PER_SECOND: describes and history reads per second the tool allows itself. Unset: 10 against AWS
+ * (under its ~15/s refill, leaving room for the account's other callers), unlimited against a local endpoint
+ * (AWS_ENDPOINT_URL_SFN on a loopback host), which does not throttle.
+ */
+export function stepFunctionsReadRate(): number {
+  if (process.env.OPS_SFN_READS_PER_SECOND) return intSettingOr('OPS_SFN_READS_PER_SECOND', 10);
+  const endpoint = process.env.AWS_ENDPOINT_URL_SFN;
+  const local = !!endpoint && ['localhost', '127.0.0.1', '[::1]'].includes(new URL(endpoint).hostname);
+  return local ? Infinity : 10;
 }

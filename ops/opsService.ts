@@ -10,6 +10,7 @@ import { CLOSED_STATES, Engine } from './model/sagaRun';
 import { applyPlan } from './replay/applyPlan';
 import { Bounds, DEFAULT_BOUNDS } from './replay/boundedRunner';
 import { planReplay } from './replay/plan';
+import { ReplayProgressBoard } from './replay/replayProgress';
 import type { ReplayMode, ReplayPlan, ReplayResults, ReplaySelection } from './replay/replayPlan';
 import { OrderView, showOrder } from './show/showOrder';
 
@@ -43,6 +44,9 @@ function requireReason(reason: unknown): string {
  * as what was asked, then with each saga's outcome.
  */
 export class OpsService {
+  /** The applies running in this process, for GET /api/ops/replays/{planHash}/progress. */
+  readonly progress = new ReplayProgressBoard();
+
   constructor(
     readonly backends: SagaBackend[],
     private readonly audit: AuditLog,
@@ -109,10 +113,24 @@ export class OpsService {
     const approved = await this.audit.dryRun(request.planHash!);
     // A stale plan is reported as such (naming what changed) before anything else about the sagas.
     if (refused && planned.plan.planHash === request.planHash) throw nothingToDo();
-    const results = await applyPlan(this.backends, planned, request.planHash!, approved?.plan, reason, {
-      ...DEFAULT_BOUNDS,
-      ...request.bounds,
-    });
+    const hash = request.planHash!;
+    this.progress.start(hash, planned.plan.items.length, this.now());
+    let results: ReplayResults;
+    try {
+      results = await applyPlan(
+        this.backends,
+        planned,
+        hash,
+        approved?.plan,
+        reason,
+        { ...DEFAULT_BOUNDS, ...request.bounds },
+        (r) => this.progress.item(hash, r),
+      );
+    } catch (e) {
+      this.progress.forget(hash);
+      throw e;
+    }
+    this.progress.finish(hash, this.now());
     await this.audit.append({
       at,
       who: caller.name,

@@ -57,7 +57,8 @@ export interface PaymentPort {
     idempotencyKey: string;
     reason: string;
   }): Promise<StepResult<{ refundId?: string; amountMinor: number }>>;
-  chargesForOrder(orderId: string): Promise<Charge[]>;
+  /** Every charge of the order, with the engine its metadata names (absent on charges made without one). */
+  chargesForOrder(orderId: string): Promise<(Charge & { engine?: string })[]>;
   /** The charge as the gateway holds it now, or undefined when it has no such charge. */
   getCharge(chargeId: string): Promise<Charge | undefined>;
 }
@@ -108,6 +109,29 @@ export interface OrderFact {
 
 export interface AnalyticsStore {
   upsertOrderFact(fact: OrderFact): Promise<void>;
+}
+
+/**
+ * How a saga run ended, recorded by the run itself as it ends. Step Functions lists a Completed and a Compensated
+ * execution alike (SUCCEEDED; the outcome is in the output, which only DescribeExecution returns, throttled by AWS
+ * to a few calls per second): with this record the operator tool classifies a listed execution without a call.
+ */
+export interface RunOutcomeRecord {
+  /** The run's name: the Step Functions execution name (saga/domain/runName.ts). */
+  id: string;
+  orderId: string;
+  engine: 'stepfunctions';
+  outcome: string;
+  failedStep?: string;
+  reason?: string;
+  recordedAt: string;
+}
+
+export interface RunOutcomes {
+  /** Upserts by run name: a retried step writes the same record again. */
+  record(outcome: RunOutcomeRecord): Promise<void>;
+  /** The records of these runs that exist (missing ones are simply absent from the map). */
+  find(runs: string[]): Promise<Map<string, RunOutcomeRecord>>;
 }
 
 export interface EventPublisher {

@@ -10,6 +10,7 @@ export const CONTAINERS = {
   analytics: 'analytics',
   callbacks: 'callbacks',
   opsAudit: 'ops-audit',
+  runOutcomes: 'run-outcomes',
 } as const;
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);

@@ -8,6 +8,7 @@ import {
   stepFailedReason,
   unverifiedReason,
 } from '../../saga/definition/semantics';
+import { STEP_FUNCTIONS_KEY_SCOPE } from '../../saga/domain/idempotency';
 import type { ChoiceRule, Json, Retrier, State, StateMachine, TaskState } from './asl';
 import { AWAIT_EVENT_FUNCTION, functionArnPlaceholder } from './lambdaFunctions';
 
@@ -106,6 +107,7 @@ export function generateStateMachine(definition: SagaDefinition): StateMachine {
         activity,
         'order.$': '$.order',
         'run.$': '$.run',
+        keyScope: STEP_FUNCTIONS_KEY_SCOPE,
         'results.$': '$.results',
         'warnings.$': '$.warnings',
         ...(outcome ? { outcome } : { 'outcome.$': '$.outcome' }),

@@ -12,6 +12,8 @@ export interface ActivityPayload {
   order: Order;
   /** The execution's name, which idempotency keys use (StepInput.run). */
   run?: string;
+  /** The engine's part of the money and stock keys (StepInput.keyScope): `sfn`. */
+  keyScope?: string;
   /** Data of the steps done so far, by step name. */
   results: Record<string, unknown>;
   /** Best-effort steps that failed: step -> reason, in the order they failed. */
@@ -38,6 +40,7 @@ export function activityPayloadSchema(activityName: string) {
     }),
     order: OrderSchema,
     run: z.string().min(1, 'must be the execution name').optional(),
+    keyScope: z.string().min(1).optional(),
     results: z.record(z.string(), z.unknown()),
     warnings: z.record(z.string(), z.string()),
     outcome: z
@@ -67,10 +70,11 @@ const text = <K extends string>(key: K, value: string | null | undefined) =>
 
 /** The StepInput the activity takes; maps keep their key order, which is the order the steps happened in. */
 export function toStepInput(payload: ParsedActivityPayload): StepInput {
-  const { order, run, results, warnings, outcome } = payload;
+  const { order, run, keyScope, results, warnings, outcome } = payload;
   const input: StepInput = {
     order,
     ...(run === undefined ? {} : { run }),
+    ...(keyScope === undefined ? {} : { keyScope }),
     results,
     warnings: Object.entries(warnings).map(([step, reason]) => ({ step, reason })),
   };

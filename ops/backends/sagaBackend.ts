@@ -49,6 +49,11 @@ export interface SagaBackend {
   /** Every run of the order on this engine, first run first. */
   runsOf(orderId: string): Promise<SagaRun[]>;
   detail(run: string): Promise<RunDetail | undefined>;
+  /**
+   * The order's latest run on this engine, or undefined if it never ran here. The timeline (the whole history) is
+   * read only when `timeline` is asked for: a restart's plan needs the run's state and input, not its history.
+   */
+  latest(orderId: string, timeline: boolean): Promise<RunDetail | undefined>;
   /** Continue the run from its failed step (Durable rewind, Step Functions RedriveExecution). */
   resume(run: string, reason: string): Promise<void>;
   /** Start a new run of the saga under `run` with `input`. */

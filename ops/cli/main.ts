@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { OpsApiClient } from './apiClient';
 import { parseCommandLine, UsageError } from './args';
+import { terminalProgressLine } from './progressBar';
 import { VERBS } from './verbs';
 
 const DEFAULT_API = 'http://127.0.0.1:7071/api/ops';
@@ -47,7 +48,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     (line.options.get('key') as string | undefined) ?? env.OPS_KEY,
   );
   try {
-    const result = await verb.run(line, api, line.options.has('json'));
+    const json = line.options.has('json');
+    const result = await verb.run(line, api, json, json ? undefined : terminalProgressLine());
     (result.code === 0 ? process.stdout : process.stderr).write(`${result.out}\n`);
     return result.code;
   } catch (e) {

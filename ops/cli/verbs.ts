@@ -3,6 +3,7 @@ import type { TimelineEntry } from '../model/timeline';
 import type { ReplayPlan, ReplayResults } from '../replay/replayPlan';
 import type { ApiAnswer, ApiErrorBody, OpsApiClient } from './apiClient';
 import { CommandLine, onlyOptions, optionNumber, optionText, UsageError } from './args';
+import { ProgressLine, watchReplay } from './progressBar';
 import { table } from './table';
 
 /** What a verb printed and the exit code: 0 done, 1 the call or some items failed, 2 bad usage. */
@@ -14,7 +15,8 @@ export interface VerbResult {
 export interface Verb {
   summary: string;
   help: string;
-  run(line: CommandLine, api: OpsApiClient, json: boolean): Promise<VerbResult>;
+  /** `progress`: a line to draw progress on while a long call runs (a terminal, and not with --json). */
+  run(line: CommandLine, api: OpsApiClient, json: boolean, progress?: ProgressLine): Promise<VerbResult>;
 }
 
 /** An answer that is not 2xx: its message, exit 2 when the input was refused (400), else 1. */
@@ -187,11 +189,13 @@ restart  starts a new run of the order (<orderId>.r<N>) from its original input:
 The plan is always shown first. --yes applies it right after; --plan-hash applies a plan shown earlier. Applying
 refuses a plan whose sagas changed since (exit 1, naming them). Bulk applies run --concurrency (default 8) at a
 time, at most --rate (default 20) per second; one failing saga never stops the others (exit 1 if any failed).
+On a terminal a progress bar shows how far the apply is (done, applied, skipped, failed, per second); --json and
+output into a pipe or a file get the results only.
 
 Examples:
   ops replay ord-1001 --mode restart --reason "card limit raised, INC-42"
   ops replay --where status=Failed,engine=durable,since=2026-12-06T00:00:00Z --mode resume --reason "bug fixed" --yes`,
-  async run(line, api, json) {
+  async run(line, api, json, progress) {
     onlyOptions(line, ['where', 'mode', 'reason', 'yes', 'plan-hash', 'concurrency', 'rate']);
     const mode = optionText(line, 'mode');
     if (mode !== 'resume' && mode !== 'restart') throw new UsageError('--mode must be resume or restart.');
@@ -215,14 +219,17 @@ Examples:
           : `${planText(plan)}\nnothing applied: run again with --yes (or --plan-hash ${plan.planHash})`,
       };
     const planHash = given ?? plan.planHash;
-    const applied = await api.call('POST', 'replays', {
-      ...selection,
-      mode,
-      reason,
-      dryRun: false,
-      planHash,
-      ...bounds,
-    });
+    const stop = progress && watchReplay(api, planHash, plan.summary.eligible, progress);
+    const applied = await api
+      .call('POST', 'replays', {
+        ...selection,
+        mode,
+        reason,
+        dryRun: false,
+        planHash,
+        ...bounds,
+      })
+      .finally(() => stop?.());
     if (!ok(applied)) return { ...failed(applied), out: `${json ? '' : `${planText(plan)}\n`}${failed(applied).out}` };
     const results = applied.body as ReplayResults;
     const code = results.summary.failed ? 1 : 0;

@@ -30,7 +30,8 @@ export async function applyPlan(
   approvedItems: PlanItem[] | undefined,
   reason: string,
   bounds: Bounds,
-  onProgress?: (done: number, total: number) => void,
+  /** Called once per saga as its result is known (the progress of a long apply). */
+  onResult?: (result: ItemResult) => void,
 ): Promise<ReplayResults> {
   const { plan, inputs } = planned;
   if (plan.planHash !== approvedHash) {
@@ -44,25 +45,25 @@ export async function applyPlan(
   }
   const started = Date.now();
   const backendOf = (engine: string): SagaBackend => backends.find((b) => b.engine === engine)!;
-  const results = await runBounded(
-    plan.items,
-    bounds,
-    async (i): Promise<ItemResult> => {
-      const base = { orderId: i.orderId, engine: i.engine, run: i.run, action: i.action };
-      if (!i.eligible) return { ...base, result: 'skipped', detail: i.reason };
-      try {
-        if (i.action === 'restart') {
-          await backendOf(i.engine).start(i.newRun!, inputs.get(itemKey(i)));
-          return { ...base, result: 'applied', detail: `started ${i.newRun}`, newRun: i.newRun };
-        }
-        await backendOf(i.engine).resume(i.run, reason);
-        return { ...base, result: 'applied', detail: i.action === 'rewind' ? 'rewound' : 'redriven' };
-      } catch (e) {
-        return { ...base, result: 'failed', detail: (e as Error).message };
+  const results = await runBounded(plan.items, bounds, async (i): Promise<ItemResult> => {
+    const result = await applyItem(i);
+    onResult?.(result);
+    return result;
+  });
+  async function applyItem(i: PlanItem): Promise<ItemResult> {
+    const base = { orderId: i.orderId, engine: i.engine, run: i.run, action: i.action };
+    if (!i.eligible) return { ...base, result: 'skipped', detail: i.reason };
+    try {
+      if (i.action === 'restart') {
+        await backendOf(i.engine).start(i.newRun!, inputs.get(itemKey(i)));
+        return { ...base, result: 'applied', detail: `started ${i.newRun}`, newRun: i.newRun };
       }
-    },
-    onProgress,
-  );
+      await backendOf(i.engine).resume(i.run, reason);
+      return { ...base, result: 'applied', detail: i.action === 'rewind' ? 'rewound' : 'redriven' };
+    } catch (e) {
+      return { ...base, result: 'failed', detail: (e as Error).message };
+    }
+  }
   const count = (r: ItemResult['result']) => results.filter((x) => x.result === r).length;
   const durationMs = Date.now() - started;
   const applied = count('applied');

@@ -69,15 +69,26 @@ function item(definition: SagaDefinition, mode: ReplayMode, orderId: string, det
     ...base,
     action: 'restart',
     ...verdict,
-    ...(verdict.eligible ? { newRun, steps: restartPreview(definition, orderId, run.run, newRun) } : { steps: [] }),
+    ...(verdict.eligible
+      ? { newRun, steps: restartPreview(definition, orderId, run.run, newRun, run.engine) }
+      : { steps: [] }),
   };
 }
 
-/** The (engine, order) pairs a selection names: every engine's latest run of each order id, or what the filter lists. */
-async function targets(
-  backends: SagaBackend[],
-  selection: ReplaySelection,
-): Promise<{ backend: SagaBackend; orderId: string; orphan?: SagaRun }[]> {
+/** One saga of the selection: its engine and order, and what a plan needs of its latest run (when already read). */
+interface Target {
+  backend: SagaBackend;
+  orderId: string;
+  detail?: RunDetail;
+  orphan?: SagaRun;
+}
+
+/**
+ * The (engine, order) pairs a selection names: every engine's latest run of each order id, or what the filter
+ * lists. Orders named by id are read once here (the latest run, with its history only for a resume), not again
+ * when planned.
+ */
+async function targets(backends: SagaBackend[], selection: ReplaySelection, mode: ReplayMode): Promise<Target[]> {
   if (selection.orderIds?.length) {
     const ids = [...new Set(selection.orderIds)];
     if (ids.length > MAX_REPLAY_ITEMS)
@@ -85,9 +96,12 @@ async function targets(
     const found = await runBounded(ids, { concurrency: PLAN_CONCURRENCY, perSecond: Infinity }, async (orderId) =>
       (
         await Promise.all(
-          backends.map(async (backend) => ((await backend.runsOf(orderId)).length ? { backend, orderId } : undefined)),
+          backends.map(async (backend): Promise<Target | undefined> => {
+            const detail = await backend.latest(orderId, mode === 'resume');
+            return detail && { backend, orderId, detail };
+          }),
         )
-      ).filter((x): x is { backend: SagaBackend; orderId: string } => !!x),
+      ).filter((x): x is Target => !!x),
     );
     const unknown = ids.filter((_, i) => !found[i].length);
     if (unknown.length === 1) throw new UnknownOrderError(unknown[0]);
@@ -100,7 +114,7 @@ async function targets(
     );
   const { engines, ...query } = selection.where;
   const chosen = engines ? backends.filter((b) => engines.includes(b.engine)) : backends;
-  const out: { backend: SagaBackend; orderId: string; orphan?: SagaRun }[] = [];
+  const out: Target[] = [];
   const seen = new Set<string>();
   let token: string | undefined;
   do {
@@ -128,7 +142,7 @@ export async function planReplay(
   selection: ReplaySelection,
   mode: ReplayMode,
 ): Promise<PlannedReplay> {
-  const chosen = await targets(backends, selection);
+  const chosen = await targets(backends, selection, mode);
   const inputs = new Map<string, unknown>();
   const items = await runBounded(
     chosen,
@@ -147,9 +161,7 @@ export async function planReplay(
           steps: [],
           fingerprint: fingerprint(t.orphan),
         };
-      const runs = await t.backend.runsOf(t.orderId);
-      const latest = runs[runs.length - 1];
-      const detail = await t.backend.detail(latest.run);
+      const detail = t.detail ?? (await t.backend.latest(t.orderId, mode === 'resume'));
       if (!detail) throw new UnknownOrderError(t.orderId);
       const planned = item(definition, mode, t.orderId, detail);
       if (planned.eligible && mode === 'restart') inputs.set(itemKey(planned), detail.input);

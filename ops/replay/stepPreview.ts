@@ -1,5 +1,14 @@
 import type { SagaDefinition } from '../../saga/definition/types';
-import { chargeKey, eventKey, holdKey, notificationKey, refundKey } from '../../saga/domain/idempotency';
+import {
+  chargeKey,
+  eventKey,
+  holdKey,
+  keyRun,
+  notificationKey,
+  refundKey,
+  STEP_FUNCTIONS_KEY_SCOPE,
+} from '../../saga/domain/idempotency';
+import type { Engine } from '../model/sagaRun';
 import type { RunDetail } from '../backends/sagaBackend';
 import type { StepPreview } from './replayPlan';
 
@@ -9,12 +18,14 @@ const attempted = (detail: RunDetail, activity: string): boolean =>
   detail.timeline.some((e) => e.kind === 'attempt' && e.activity === activity);
 
 /** The side effect an activity has when it runs under `run`, and the key that keeps it at most once. */
-function effect(activity: string, orderId: string, run: string): { effect: string; key: string } {
+function effect(activity: string, orderId: string, run: string, engine: Engine): { effect: string; key: string } {
+  // Money and stock keys carry the engine's scope (saga/domain/idempotency.ts keyRun); outcome events do not.
+  const money = keyRun(run, engine === 'stepFunctions' ? STEP_FUNCTIONS_KEY_SCOPE : undefined);
   switch (activity) {
     case 'reserveInventory':
-      return { effect: 'reserves the stock', key: holdKey(run) };
+      return { effect: 'reserves the stock', key: holdKey(money) };
     case 'chargePayment':
-      return { effect: 'charges the order total', key: chargeKey(run) };
+      return { effect: 'charges the order total', key: chargeKey(money) };
     case 'sendNotification':
       return {
         effect: 'e-mails the confirmation (at most once per order: skipped if already sent)',
@@ -23,9 +34,9 @@ function effect(activity: string, orderId: string, run: string): { effect: strin
     case 'syncAnalytics':
       return { effect: 'records the outcome and publishes its event', key: eventKey(run, '<outcome>') };
     case 'releaseInventory':
-      return { effect: "releases the run's stock reservation", key: holdKey(run) };
+      return { effect: "releases the run's stock reservation", key: holdKey(money) };
     case 'refundPayment':
-      return { effect: "refunds the run's charge", key: refundKey(run, '<charge>') };
+      return { effect: "refunds the run's charge", key: refundKey(money, '<charge>') };
     default:
       return { effect: `runs ${activity}`, key: '' };
   }
@@ -38,7 +49,7 @@ function effect(activity: string, orderId: string, run: string): { effect: strin
 export function resumePreview(definition: SagaDefinition, detail: RunDetail, orderId: string): StepPreview[] {
   const run = detail.run.run;
   return definition.steps.map((step) => {
-    const { effect: what, key } = effect(step.activity, orderId, run);
+    const { effect: what, key } = effect(step.activity, orderId, run, detail.run.engine);
     if (succeeded(detail, step.activity))
       return {
         step: step.name,
@@ -66,10 +77,11 @@ export function restartPreview(
   orderId: string,
   oldRun: string,
   newRun: string,
+  engine: Engine,
 ): StepPreview[] {
   return definition.steps.map((step) => {
-    const { effect: what, key } = effect(step.activity, orderId, newRun);
-    const old = effect(step.activity, orderId, oldRun).key;
+    const { effect: what, key } = effect(step.activity, orderId, newRun, engine);
+    const old = effect(step.activity, orderId, oldRun, engine).key;
     const fresh = key !== old;
     return {
       step: step.name,

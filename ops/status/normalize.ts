@@ -20,7 +20,8 @@ export interface StuckCheck {
   thresholdMs: number;
 }
 
-const outcomeState = (outcome: unknown): SagaState =>
+/** The status a finished run's outcome (its output's `outcome`) means. */
+export const outcomeState = (outcome: unknown): SagaState =>
   outcome === 'Compensated' ? 'Compensated' : outcome === 'NeedsAttention' ? 'NeedsAttention' : 'Completed';
 
 /** A Durable instance of the saga: runtime status, custom status (phase) and output. */

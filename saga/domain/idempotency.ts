@@ -13,6 +13,17 @@ import type { StepInput } from './saga';
  * stays per order: a customer is told once that the order is confirmed.
  */
 
+/** What Step Functions executions send as StepInput.keyScope (the generated state machine puts it in every payload). */
+export const STEP_FUNCTIONS_KEY_SCOPE = 'sfn';
+
+/**
+ * The run as money and stock keys name it: the run, prefixed by the engine's scope where there is one, so the same
+ * order on Durable and on Step Functions is two runs whose charges and reservations never meet (the gateway would
+ * otherwise refuse the second engine's charge as "idempotency key reused", and its reserve would take the first
+ * engine's reservation for its own, and release it when compensating).
+ */
+export const keyRun = (run: string, keyScope?: string): string => (keyScope ? `${keyScope}:${run}` : run);
+
 /** The key of the run's stock reservations (one document per key and SKU): a restart's reservations are new ones. */
 export const holdKey = (run: string): string => run;
 export const chargeKey = (run: string): string => `${run}:chargePayment`;
@@ -24,6 +35,9 @@ export const eventKey = (run: string, type: string): string => `${run}:${type}`;
 
 /** The run an activity input belongs to (absent on inputs from before runs were named: the first run). */
 export const runOf = (input: StepInput): string => input.run ?? input.order.orderId;
+
+/** The run of an activity input as its money and stock keys name it (keyRun). */
+export const effectRunOf = (input: StepInput): string => keyRun(runOf(input), input.keyScope);
 
 /** The outcome event syncAnalytics publishes for an input, if any (none while an operator is needed). */
 export function outcomeEventType(input: StepInput): 'OrderCompleted' | 'OrderCompensated' | undefined {
@@ -38,12 +52,12 @@ export function activityIdempotencyKey(activity: string, input: StepInput): stri
     case 'reserveInventory':
     case 'releaseInventory':
     case 'finalizeInventory':
-      return holdKey(runOf(input));
+      return holdKey(effectRunOf(input));
     case 'chargePayment':
-      return chargeKey(runOf(input));
+      return chargeKey(effectRunOf(input));
     case 'refundPayment': {
       const charge = input.results.chargePayment as Charge | undefined;
-      return refundKey(runOf(input), charge?.chargeId ?? '*');
+      return refundKey(effectRunOf(input), charge?.chargeId ?? '*');
     }
     case 'verifyPayment': {
       // A read with no side effect to deduplicate: the charge it reads stands in for a key.

@@ -17,6 +17,13 @@ export interface StepInput {
    * redeliveries and resumes (rewind, redrive) stay in the same run and keep the same keys. Absent = the order id.
    */
   run?: string;
+  /**
+   * The engine's part of the side-effect identity: `sfn` on Step Functions executions (their state machine sends
+   * it), absent on Durable. The same order run on both engines is two runs, each holding its own stock and making
+   * its own charge under its own keys, so neither engine's run answers from (or undoes) the other's. Absent also on
+   * executions started on a state machine from before it existed: they keep the keys they started with.
+   */
+  keyScope?: string;
   /** Data returned by the steps done so far, by step name (e.g. the charge id for the refund). */
   results: Record<string, unknown>;
   /** For steps that run after compensation ('always'), how the saga ended. */

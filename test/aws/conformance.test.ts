@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestPlatform } from '@cross-cloud-sagas/local-platform/testing';
-import { activityIdempotencyKey } from '../../saga/domain/idempotency';
+import { activityIdempotencyKey, STEP_FUNCTIONS_KEY_SCOPE } from '../../saga/domain/idempotency';
 import { runName } from '../../saga/domain/runName';
 import type { SagaResult, StepInput } from '../../saga/domain/saga';
 import { toStepInput } from '../../aws-stepfunctions/handlers/activityPayload';
@@ -60,9 +60,13 @@ afterAll(async () => {
   await t?.stop();
 });
 
-/** What differs between the two runs by construction: order id, the gateway's charge ids, the SKU suffix. */
+/**
+ * What differs between the two runs by construction: order id, the gateway's charge ids, the SKU suffix, and the
+ * engine's scope of money and stock keys (`sfn:`, saga/domain/idempotency.ts keyRun).
+ */
 const normalize = (text: string, orderId: string): string =>
   text
+    .replace(new RegExp(`\\b${STEP_FUNCTIONS_KEY_SCOPE}:`, 'g'), '')
     .split(orderId)
     .join('<order>')
     .replace(/\bch_[0-9a-f]+/g, '<charge>')

@@ -1,10 +1,14 @@
 /**
  * The ops CLI as an operator runs it (a child process: node dist/ops/cli/main.js) against the app's ops API on
- * the embedded platform: tables by default, --json for scripts, --help per verb, exit codes 0 / 1 / 2.
+ * the embedded platform: tables by default, --json for scripts, --help per verb, exit codes 0 / 1 / 2; and its
+ * replay verb in process with a terminal's progress line, to see the bar drawn while an apply runs.
  */
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OpsApiClient } from '../../ops/cli/apiClient';
+import { parseCommandLine } from '../../ops/cli/args';
+import { VERBS } from '../../ops/cli/verbs';
 import { repoRoot } from '../fixtures/orderApp';
 import {
   KEYS,
@@ -98,6 +102,44 @@ describe('ops CLI', () => {
       expect(help.code, verb).toBe(0);
       expect(help.stdout, verb).toMatch(new RegExp(`^Usage: ops ${verb}[\\s\\S]*Example`));
     }
+  });
+
+  it('draws a progress bar on a terminal while a bulk apply runs, and serves the progress to readers', async () => {
+    const ids = Array.from({ length: 6 }, (_, i) => `cli-prog-${i}`);
+    for (const id of ids) await placeOnDurable(p, order(id, 'pm_card_declined'));
+    await passTimeUntil(p, async () =>
+      ids.every((id) => p.t.platform.engine.getStatus(id)?.runtimeStatus === 'Completed'),
+    );
+    const shown: string[] = [];
+    let cleared = 0;
+    const line = { show: (text: string) => shown.push(text), clear: () => cleared++ };
+    const api = new OpsApiClient(`${p.t.baseUrl}/api/ops`, KEYS.operator);
+    // 4 a second: the apply takes over a second, so the CLI's polls (every 500 ms) see it part-way.
+    const result = await VERBS.replay.run(
+      parseCommandLine(['replay', ...ids, '--mode', 'restart', '--reason', 'progress', '--yes', '--rate', '4']),
+      api,
+      false,
+      line,
+    );
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/applied 6, skipped 0, failed 0/);
+    const bars = shown.filter((t) => t.startsWith('['));
+    expect(bars.length, shown.join('\n')).toBeGreaterThan(0);
+    expect(
+      bars.some((t) => /\] [1-5]\/6 {2}applied [1-5] {2}skipped 0 {2}failed 0 /.test(t)),
+      bars.join('\n'),
+    ).toBe(true);
+    expect(cleared).toBe(1);
+
+    const hash = /plan hash ([0-9a-f]{32})/.exec(result.out)![1];
+    const progress = (key?: string, h = hash) =>
+      fetch(`${p.t.baseUrl}/api/ops/replays/${h}/progress`, { headers: key ? { 'x-ops-key': key } : {} });
+    const done = await progress(KEYS.reader);
+    expect(done.status).toBe(200);
+    expect(await done.json()).toMatchObject({ planHash: hash, total: 6, done: 6, applied: 6, failed: 0 });
+    expect((await progress(KEYS.reader, 'f'.repeat(32))).status).toBe(404);
+    expect((await progress(KEYS.reader, 'not-a-hash')).status).toBe(400);
+    expect((await progress()).status).toBe(401);
   });
 
   it('exports the audit as JSON Lines', async () => {

@@ -3,6 +3,7 @@
  * the virtual clock, orphans listed rather than dropped, and a bulk restart of 50 sagas mixed across both engines
  * that completes every order with no duplicate side effect.
  */
+import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpsService } from '../../ops/opsService';
 import type { ReplayPlan, ReplayResults } from '../../ops/replay/replayPlan';
@@ -77,6 +78,60 @@ describe('ops library: stuck and orphans', () => {
     expect(plan.items).toMatchObject([
       { run: 'manual.test', eligible: false, reason: expect.stringMatching(/^orphan/) },
     ]);
+  });
+});
+
+describe('ops library: Step Functions outcomes without DescribeExecution', () => {
+  it('lists SUCCEEDED executions as Completed or Compensated from the outcome each run recorded, and running ones from their events, with no describe', async () => {
+    await setStock(p, { 'SKU-TEA': 100 });
+    await placeOnStepFunctions(p, order('rec-ok', 'pm_card_visa'));
+    await placeOnStepFunctions(p, order('rec-declined', 'pm_card_declined'));
+    await placeOnStepFunctions(p, order('rec-wait', 'pm_card_no_confirm'));
+    // Waited for through the SDK, not the tool: no listing may have described them (and recorded what it saw).
+    const succeeded = async () =>
+      (
+        (await p.sfn.send(new ListExecutionsCommand({ stateMachineArn: p.stateMachineArn, statusFilter: 'SUCCEEDED' })))
+          .executions ?? []
+      ).filter((e) => e.name?.startsWith('rec-')).length;
+    await passTimeUntil(p, async () => (await succeeded()) === 2, 5);
+    const described: string[] = [];
+    p.sfn.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'DescribeExecutionCommand') described.push(String(context.commandName));
+        return next(args);
+      },
+      { step: 'initialize', name: 'countDescribes' },
+    );
+    try {
+      // A fresh library (a new process): nothing described before.
+      const fresh = opsLibrary(p);
+      const page = await fresh.list({ orderIdPrefix: 'rec-' }, 10, undefined, ['stepFunctions']);
+      expect(
+        page.runs.map((r) => `${r.run} ${r.engineStatus} ${r.status} ${r.step ?? '-'} ${r.reason ?? '-'}`).sort(),
+      ).toEqual([
+        'rec-declined SUCCEEDED Compensated chargePayment PaymentDeclined: card_declined: Your card was declined.',
+        'rec-ok SUCCEEDED Completed - -',
+        'rec-wait RUNNING Awaiting chargePayment -',
+      ]);
+      const counts = await fresh.counts({ orderIdPrefix: 'rec-' }, ['stepFunctions']);
+      expect(counts.byStatus).toMatchObject({ Completed: 1, Compensated: 1, Awaiting: 1 });
+      // Succeeded ones from their records, the running one from its newest events: no describe at all.
+      expect(described).toEqual([]);
+
+      // A run with no record (one from before runs recorded outcomes) is described once, then recorded for good.
+      await p.t.platform.clouds
+        .cosmos!.client.database('orders')
+        .container('run-outcomes')
+        .item('rec-declined', 'rec-declined')
+        .delete();
+      const again = await opsLibrary(p).list({ orderIdPrefix: 'rec-declined' }, 10, undefined, ['stepFunctions']);
+      expect(again.runs.map((r) => r.status)).toEqual(['Compensated']);
+      expect(described).toHaveLength(1);
+      await opsLibrary(p).list({ orderIdPrefix: 'rec-declined' }, 10, undefined, ['stepFunctions']);
+      expect(described).toHaveLength(1);
+    } finally {
+      p.sfn.middlewareStack.remove('countDescribes');
+    }
   });
 });
 

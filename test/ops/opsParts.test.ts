@@ -1,4 +1,7 @@
-/** The operator tool's pure parts: key parsing and matching, filters, the trace diff, plan hashes, the rate bound. */
+/**
+ * The operator tool's pure parts: key parsing and matching, filters, the trace diff, plan hashes, the rate bound,
+ * the Step Functions read rate.
+ */
 import { describe, expect, it } from 'vitest';
 import { identify, OpsKeySettingError, parseKeys } from '../../ops/access/opsKeys';
 import { OpsValidationError } from '../../ops/errors';
@@ -7,6 +10,9 @@ import { runBounded } from '../../ops/replay/boundedRunner';
 import { planHash } from '../../ops/replay/planHash';
 import type { PlanItem } from '../../ops/replay/replayPlan';
 import { traceDiff } from '../../ops/show/traceDiff';
+import { CallRate } from '../../ops/backends/stepFunctions/callRate';
+import { stepFunctionsReadRate } from '../../ops/opsFromSettings';
+import { setEnv } from '../fixtures/env';
 import { redriveEligibility } from '../../ops/backends/stepFunctions/redriveEligibility';
 import type { SagaRun } from '../../ops/model/sagaRun';
 
@@ -155,5 +161,40 @@ describe('bounded runner', () => {
     );
     expect(most).toBeLessThanOrEqual(3);
     expect(starts[9]).toBeGreaterThanOrEqual(9 * 20 - 5);
+  });
+});
+
+describe('Step Functions read rate', () => {
+  it('hands out turns spaced to the rate, in the order asked, and none at all when unlimited', async () => {
+    const rate = new CallRate(50);
+    const t0 = Date.now();
+    const at: number[] = [];
+    await Promise.all(Array.from({ length: 6 }, async (_, i) => (await rate.turn(), (at[i] = Date.now() - t0))));
+    expect(at[5]).toBeGreaterThanOrEqual(5 * 20 - 5);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+
+    const free = new CallRate(Infinity);
+    const t1 = Date.now();
+    for (let i = 0; i < 1000; i++) await free.turn();
+    expect(Date.now() - t1).toBeLessThan(50);
+    expect(() => new CallRate(0)).toThrow(RangeError);
+  });
+
+  it('allows 10 reads a second against AWS, none spaced against a local endpoint, or what the setting says', () => {
+    const rate = (env: Record<string, string | undefined>) => {
+      const restore = setEnv({ AWS_ENDPOINT_URL_SFN: undefined, OPS_SFN_READS_PER_SECOND: undefined, ...env });
+      try {
+        return stepFunctionsReadRate();
+      } finally {
+        restore();
+      }
+    };
+    expect(rate({})).toBe(10);
+    expect(rate({ AWS_ENDPOINT_URL_SFN: 'http://127.0.0.1:7071/stepfunctions' })).toBe(Infinity);
+    expect(rate({ AWS_ENDPOINT_URL_SFN: 'https://states.eu-west-1.amazonaws.com' })).toBe(10);
+    expect(rate({ OPS_SFN_READS_PER_SECOND: '4', AWS_ENDPOINT_URL_SFN: 'http://localhost:7071' })).toBe(4);
+    expect(() => rate({ OPS_SFN_READS_PER_SECOND: 'fast' })).toThrow(
+      /OPS_SFN_READS_PER_SECOND="fast" must be a positive integer/,
+    );
   });
 });

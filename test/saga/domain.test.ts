@@ -5,7 +5,9 @@ import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { contractSchemas } from '../../saga/contracts/jsonSchemas';
 import { orderSaga } from '../../saga/definition/orderSaga';
+import { activityPayloadSchema, toStepInput } from '../../aws-stepfunctions/handlers/activityPayload';
 import { createEvent, parseIntegrationEvent } from '../../saga/domain/events';
+import { activityIdempotencyKey, STEP_FUNCTIONS_KEY_SCOPE } from '../../saga/domain/idempotency';
 import { OrderSchema } from '../../saga/domain/order';
 import { parseOrThrow, ValidationError } from '../../saga/domain/validation';
 
@@ -134,5 +136,46 @@ describe('the saga definition', () => {
       expect(s.maxRetryIntervalMs).toBeGreaterThanOrEqual(s.firstRetryIntervalMs);
     }
     for (const s of orderSaga.steps) expect(s.attemptTimeoutMs).toBeGreaterThan(0);
+  });
+});
+
+describe('idempotency keys per engine', () => {
+  const payload = (extra: Record<string, unknown>) =>
+    parseOrThrow(
+      activityPayloadSchema('chargePayment'),
+      {
+        activity: 'chargePayment',
+        order: validOrder,
+        run: 'ord-100.r2',
+        results: {},
+        warnings: {},
+        outcome: null,
+        ...extra,
+      },
+      'payload',
+    );
+
+  it("scopes Step Functions money and stock keys by the engine, and keeps an older execution's unscoped keys", () => {
+    const scoped = toStepInput(payload({ keyScope: STEP_FUNCTIONS_KEY_SCOPE }));
+    expect(activityIdempotencyKey('chargePayment', scoped)).toBe('sfn:ord-100.r2:chargePayment');
+    expect(activityIdempotencyKey('reserveInventory', scoped)).toBe('sfn:ord-100.r2');
+    // Outcome events and the confirmation e-mail are per run name and per order, whichever engine ran it.
+    expect(activityIdempotencyKey('syncAnalytics', scoped)).toBe('ord-100.r2:OrderCompleted');
+    expect(activityIdempotencyKey('sendNotification', scoped)).toBe('ord-100:orderConfirmed');
+    // An execution started on a state machine from before the scope: the keys it started with.
+    const older = toStepInput(payload({}));
+    expect(activityIdempotencyKey('chargePayment', older)).toBe('ord-100.r2:chargePayment');
+    expect(activityIdempotencyKey('releaseInventory', older)).toBe('ord-100.r2');
+  });
+
+  it('has the generated state machine send the scope to every activity it invokes', () => {
+    const asl = JSON.parse(fs.readFileSync(path.join(root, 'aws-stepfunctions/orderSaga.asl.json'), 'utf8')) as {
+      States: Record<string, { Parameters?: { Payload?: { activity?: string; keyScope?: string } } }>;
+    };
+    const payloads = Object.values(asl.States)
+      .map((s) => s.Parameters?.Payload)
+      .filter((p) => typeof p?.activity === 'string');
+    expect(payloads.length).toBeGreaterThan(5);
+    for (const p of payloads) expect(p!.keyScope, p!.activity).toBe(STEP_FUNCTIONS_KEY_SCOPE);
   });
 });

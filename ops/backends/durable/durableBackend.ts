@@ -99,21 +99,30 @@ export class DurableBackend implements SagaBackend {
   }
 
   async runsOf(orderId: string): Promise<SagaRun[]> {
-    const runs: SagaRun[] = [];
-    let token: string | undefined;
-    do {
-      const page = await this.api.list({ instanceIdPrefix: orderId }, 100, token);
-      for (const i of page.instances)
-        if (i.name === this.definition.orchestrator && parseRunName(i.instanceId)?.orderId === orderId)
-          runs.push(this.toRun(i));
-      token = page.next;
-    } while (token);
-    return runs.sort((a, b) => (a.attempt ?? 0) - (b.attempt ?? 0));
+    return (await this.instancesOf(orderId, false)).map((i) => this.toRun(i));
   }
 
-  async detail(run: string): Promise<RunDetail | undefined> {
-    const instance = await this.api.get(run, true);
+  /** The order's saga instances, first run first (a prefix lists other orders' too: `ord-1` lists `ord-10`). */
+  private async instancesOf(orderId: string, showInput: boolean): Promise<DurableInstance[]> {
+    const found: DurableInstance[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.api.list({ instanceIdPrefix: orderId, showInput }, 100, token);
+      for (const i of page.instances)
+        if (i.name === this.definition.orchestrator && parseRunName(i.instanceId)?.orderId === orderId) found.push(i);
+      token = page.next;
+    } while (token);
+    const attempt = (i: DurableInstance) => parseRunName(i.instanceId)?.attempt ?? 0;
+    return found.sort((a, b) => attempt(a) - attempt(b));
+  }
+
+  async detail(run: string, withTimeline = true): Promise<RunDetail | undefined> {
+    const instance = await this.api.get(run, withTimeline);
     if (!instance || instance.name !== this.definition.orchestrator) return undefined;
+    return this.detailOf(instance);
+  }
+
+  private detailOf(instance: DurableInstance): RunDetail {
     const summary = this.toRun(instance);
     const timeline = durableTimeline(instance.historyEvents ?? [], this.definition);
     const output = instance.output as Partial<SagaResult> | null;
@@ -126,6 +135,14 @@ export class DurableBackend implements SagaBackend {
       timeline,
       resume: resumeEligibility(summary),
     };
+  }
+
+  async latest(orderId: string, timeline: boolean): Promise<RunDetail | undefined> {
+    // Without the timeline, the listing (with inputs) already holds all a plan needs: one call, not two.
+    const instances = await this.instancesOf(orderId, !timeline);
+    const last = instances[instances.length - 1];
+    if (!last) return undefined;
+    return timeline ? this.detail(last.instanceId, true) : this.detailOf(last);
   }
 
   resume(run: string, reason: string): Promise<void> {

@@ -18,6 +18,8 @@ export interface DurableListFilter {
   instanceIdPrefix?: string;
   createdTimeFrom?: string;
   createdTimeTo?: string;
+  /** Each instance's input too (a plan's restart needs it; a listing does not). */
+  showInput?: boolean;
 }
 
 /** Where the Durable HTTP API is and the query parameters it requires (task hub, connection, system key). */
@@ -76,7 +78,7 @@ export class DurableManagementApi {
       instanceIdPrefix: filter.instanceIdPrefix,
       createdTimeFrom: filter.createdTimeFrom,
       createdTimeTo: filter.createdTimeTo,
-      showInput: 'false',
+      showInput: filter.showInput ? 'true' : 'false',
     });
     const res = await this.call('listing instances', 'GET', url, {
       headers: token ? { 'x-ms-continuation-token': token } : {},

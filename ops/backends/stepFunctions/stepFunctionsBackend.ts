@@ -16,12 +16,14 @@ import {
 } from '@aws-sdk/client-sfn';
 import type { SagaDefinition } from '../../../saga/definition/types';
 import type { OperatorDecision } from '../../../saga/domain/operatorDecision';
+import type { RunOutcomeRecord, RunOutcomes } from '../../../saga/ports';
 import { parseRunName, runName } from '../../../saga/domain/runName';
 import { EngineError, NotEligibleError } from '../../errors';
 import type { SagaRun, SagaState } from '../../model/sagaRun';
 import { traceOf } from '../../model/timeline';
-import { normalizeStepFunctions, StuckCheck } from '../../status/normalize';
+import { normalizeStepFunctions, outcomeState, StuckCheck } from '../../status/normalize';
 import { matchesQuery, ResumeEligibility, RunDetail, RunPage, RunQuery, SagaBackend } from '../sagaBackend';
+import { CallRate } from './callRate';
 import { executionTimeline, runActivity } from './executionHistory';
 import { redriveEligibility } from './redriveEligibility';
 
@@ -93,6 +95,10 @@ export class StepFunctionsBackend implements SagaBackend {
     private readonly stuck: () => StuckCheck,
     private readonly parkError: string,
     stateMachineArn?: string,
+    /** The outcomes runs record as they end: a SUCCEEDED execution found there is listed without a describe. */
+    private readonly outcomes?: RunOutcomes,
+    /** Describes and history reads per second at most (AWS throttles them; the local endpoint does not). */
+    private readonly reads: CallRate = new CallRate(Infinity),
   ) {
     if (stateMachineArn) this.machineArn = Promise.resolve(stateMachineArn);
   }
@@ -121,6 +127,7 @@ export class StepFunctionsBackend implements SagaBackend {
 
   private async describe(executionArn: string): Promise<DescribeExecutionCommandOutput | undefined> {
     try {
+      await this.reads.turn();
       return await this.client.send(new DescribeExecutionCommand({ executionArn }));
     } catch (e) {
       if (e instanceof ExecutionDoesNotExist) return undefined;
@@ -129,6 +136,7 @@ export class StepFunctionsBackend implements SagaBackend {
   }
 
   private async history(executionArn: string, newest?: number): Promise<HistoryEvent[]> {
+    await this.reads.turn();
     if (newest)
       return (
         (
@@ -140,6 +148,7 @@ export class StepFunctionsBackend implements SagaBackend {
     const events: HistoryEvent[] = [];
     let nextToken: string | undefined;
     do {
+      if (nextToken) await this.reads.turn();
       const page = await this.client.send(
         new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }),
       );
@@ -149,16 +158,20 @@ export class StepFunctionsBackend implements SagaBackend {
     return events;
   }
 
-  private toRun(d: DescribeExecutionCommandOutput, events: HistoryEvent[]): { run: SagaRun; decisionToken?: string } {
+  private toRun(
+    d: DescribeExecutionCommandOutput | ExecutionListItem,
+    events: HistoryEvent[],
+  ): { run: SagaRun; decisionToken?: string } {
+    const described = d as Partial<DescribeExecutionCommandOutput>;
     const name = d.name ?? d.executionArn!.slice(d.executionArn!.lastIndexOf(':') + 1);
     const parsed = parseRunName(name);
     const activity = runActivity(events, this.definition);
     const n = normalizeStepFunctions(
       {
         status: d.status ?? 'RUNNING',
-        output: d.output,
-        error: d.error,
-        cause: d.cause,
+        output: described.output,
+        error: described.error,
+        cause: described.cause,
         at: activity.at,
         lastProgressMs: activity.lastProgressMs,
       },
@@ -187,18 +200,59 @@ export class StepFunctionsBackend implements SagaBackend {
   }
 
   /** A listed execution, described (and its newest events read when it is running or failed). */
-  private async summarize(item: ExecutionListItem): Promise<SagaRun | undefined> {
+  private async summarize(item: ExecutionListItem, recorded?: RunOutcomeRecord): Promise<SagaRun | undefined> {
     const known = this.succeeded.get(item.executionArn!);
     if (known) return known;
+    if (item.status === 'SUCCEEDED' && recorded)
+      return this.remember(item.executionArn!, this.fromRecord(item, recorded));
+    // A running or timed-out execution has no output, error or cause to read: the listing and its newest events
+    // say all, so it costs one call (the history), not two.
+    if (item.status === 'RUNNING' || item.status === 'TIMED_OUT')
+      return this.toRun(item, await this.history(item.executionArn!, 25)).run;
     const d = await this.describe(item.executionArn!);
     if (!d) return undefined; // deleted between the list and now
     const events = d.status === 'SUCCEEDED' ? [] : await this.history(d.executionArn!, 25);
     const run = this.toRun(d, events).run;
     if (d.status === 'SUCCEEDED') {
-      if (this.succeeded.size >= SUCCEEDED_CACHE_SIZE) this.succeeded.delete(this.succeeded.keys().next().value!);
-      this.succeeded.set(item.executionArn!, run);
+      this.remember(item.executionArn!, run);
+      // Paid once per execution ever, not once per process: the next listing (any process) finds the record.
+      if (this.outcomes) await this.outcomes.record(recordOf(run)).catch(() => undefined);
     }
     return run;
+  }
+
+  private remember(executionArn: string, run: SagaRun): SagaRun {
+    if (this.succeeded.size >= SUCCEEDED_CACHE_SIZE) this.succeeded.delete(this.succeeded.keys().next().value!);
+    this.succeeded.set(executionArn, run);
+    return run;
+  }
+
+  /** A SUCCEEDED execution as its recorded outcome and the listing describe it (what a describe would say). */
+  private fromRecord(item: ExecutionListItem, r: RunOutcomeRecord): SagaRun {
+    const parsed = parseRunName(item.name!);
+    return {
+      engine: 'stepFunctions',
+      run: item.name!,
+      ...(parsed ? { orderId: parsed.orderId, attempt: parsed.attempt } : {}),
+      status: outcomeState(r.outcome),
+      engineStatus: 'SUCCEEDED',
+      createdAt: (item.startDate ?? new Date(0)).toISOString(),
+      updatedAt: (item.stopDate ?? item.startDate ?? new Date(0)).toISOString(),
+      ...(r.failedStep ? { step: r.failedStep } : {}),
+      outcome: r.outcome,
+      ...(r.reason ? { reason: r.reason } : {}),
+      executionArn: item.executionArn,
+    };
+  }
+
+  /** The recorded outcomes of the SUCCEEDED executions not yet known; none (describe them) if the store fails. */
+  private async recorded(items: ExecutionListItem[]): Promise<Map<string, RunOutcomeRecord>> {
+    const names = items
+      .filter((e) => e.status === 'SUCCEEDED' && !this.succeeded.has(e.executionArn!))
+      .map((e) => e.name!);
+    if (!this.outcomes || !names.length) return new Map();
+    // The records only spare calls: a store that cannot answer costs describes, never a failed listing.
+    return this.outcomes.find(names).catch(() => new Map());
   }
 
   async listPage(query: RunQuery, pageSize: number, token?: string): Promise<RunPage> {
@@ -225,9 +279,10 @@ export class StepFunctionsBackend implements SagaBackend {
         !(query.createdTo !== undefined && started > query.createdTo)
       );
     });
-    const runs = (await mapLimited(candidates, DESCRIBE_CONCURRENCY, (e) => this.summarize(e))).filter(
-      (r): r is SagaRun => !!r && matchesQuery(r, query),
-    );
+    const recorded = await this.recorded(candidates);
+    const runs = (
+      await mapLimited(candidates, DESCRIBE_CONCURRENCY, (e) => this.summarize(e, recorded.get(e.name!)))
+    ).filter((r): r is SagaRun => !!r && matchesQuery(r, query));
     const next = page.nextToken
       ? { i: pos.i, t: page.nextToken }
       : pos.i + 1 < statuses.length
@@ -249,10 +304,28 @@ export class StepFunctionsBackend implements SagaBackend {
 
   async detail(run: string): Promise<RunDetail | undefined> {
     const d = await this.describe(await this.executionArn(run));
-    if (!d) return undefined;
-    const events = await this.history(d.executionArn!);
+    return d && this.detailOf(d, true);
+  }
+
+  async latest(orderId: string, timeline: boolean): Promise<RunDetail | undefined> {
+    let last: DescribeExecutionCommandOutput | undefined;
+    for (let attempt = 1; ; attempt++) {
+      const d = await this.describe(await this.executionArn(runName(orderId, attempt)));
+      if (!d) break;
+      last = d;
+    }
+    return last && this.detailOf(last, timeline);
+  }
+
+  /** A described execution with its whole history (the timeline), or only the newest events its status needs. */
+  private async detailOf(d: DescribeExecutionCommandOutput, withTimeline: boolean): Promise<RunDetail> {
+    const events = withTimeline
+      ? await this.history(d.executionArn!)
+      : d.status === 'SUCCEEDED'
+        ? []
+        : await this.history(d.executionArn!, 25);
     const { run: summary, decisionToken } = this.toRun(d, events);
-    const timeline = executionTimeline(events);
+    const timeline = withTimeline ? executionTimeline(events) : [];
     return {
       run: summary,
       input: d.input ? JSON.parse(d.input) : undefined,
@@ -318,4 +391,18 @@ export class StepFunctionsBackend implements SagaBackend {
       ),
     );
   }
+}
+
+/** The record a described SUCCEEDED run leaves for the next listing. */
+function recordOf(run: SagaRun): RunOutcomeRecord {
+  return {
+    id: run.run,
+    // An orphan (a name no order saga would have) is kept under its own name: it too is described once only.
+    orderId: run.orderId ?? run.run,
+    engine: 'stepfunctions',
+    outcome: run.outcome ?? 'Completed',
+    ...(run.step ? { failedStep: run.step } : {}),
+    ...(run.reason ? { reason: run.reason } : {}),
+    recordedAt: new Date().toISOString(),
+  };
 }

@@ -49,3 +49,9 @@ export class EngineError extends OpsError {
   readonly status = 502;
   readonly code = 'EngineError';
 }
+
+/** A run or call the order does not have (the order itself may exist). */
+export class UnknownRunError extends OpsError {
+  readonly status = 404;
+  readonly code = 'RunNotFound';
+}

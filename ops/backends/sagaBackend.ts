@@ -1,10 +1,13 @@
 import type { OperatorDecision } from '../../saga/domain/operatorDecision';
-import type { Engine, SagaRun, SagaState } from '../model/sagaRun';
+import type { Engine, SagaPhase, SagaRun, SagaState } from '../model/sagaRun';
+import type { StepCall } from '../model/stepCall';
 import type { TimelineEntry } from '../model/timeline';
 
 /** Which runs to list. Engines filter what they can server-side; the rest is filtered on each page. */
 export interface RunQuery {
   statuses?: SagaState[];
+  /** The custom status's phase (see SagaRun.phase). */
+  phases?: SagaPhase[];
   orderIdPrefix?: string;
   createdFrom?: number;
   createdTo?: number;
@@ -33,6 +36,8 @@ export interface RunDetail {
   /** The run's input: the order. */
   input: unknown;
   output?: unknown;
+  /** Durable: the orchestration's custom status as it set it last (Step Functions has none: see run.phase). */
+  customStatus?: unknown;
   /** Activities and waits, once per call, as the saga's trace. */
   trace: string[];
   timeline: TimelineEntry[];
@@ -49,6 +54,8 @@ export interface SagaBackend {
   /** Every run of the order on this engine, first run first. */
   runsOf(orderId: string): Promise<SagaRun[]>;
   detail(run: string): Promise<RunDetail | undefined>;
+  /** Every activity call of the run with its input, output or error, in the order they were scheduled. */
+  calls(run: string): Promise<StepCall[] | undefined>;
   /** Continue the run from its failed step (Durable rewind, Step Functions RedriveExecution). */
   resume(run: string, reason: string): Promise<void>;
   /** Start a new run of the saga under `run` with `input`. */
@@ -62,6 +69,7 @@ export interface SagaBackend {
 /** The filters no engine applies server-side, on one normalized run. */
 export function matchesQuery(run: SagaRun, q: RunQuery): boolean {
   if (q.statuses && !q.statuses.includes(run.status)) return false;
+  if (q.phases && !(run.phase && q.phases.includes(run.phase))) return false;
   if (q.orderIdPrefix && !(run.orderId ?? run.run).startsWith(q.orderIdPrefix)) return false;
   const created = Date.parse(run.createdAt);
   const updated = Date.parse(run.updatedAt);

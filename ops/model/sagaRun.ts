@@ -18,6 +18,13 @@ export const SAGA_STATES: SagaState[] = [
   'Terminated',
 ];
 
+/**
+ * Where the run said it was, last: the Durable custom status's `phase` (the runner sets it at each step), or the
+ * same read from a Step Functions execution's newest events (`done` once it succeeded).
+ */
+export type SagaPhase = 'running' | 'awaiting' | 'compensating' | 'parked' | 'done';
+export const SAGA_PHASES: SagaPhase[] = ['running', 'awaiting', 'compensating', 'parked', 'done'];
+
 /** States whose run is over: nothing will happen unless an operator acts. */
 export const CLOSED_STATES = new Set<SagaState>(['Compensated', 'Completed', 'Failed', 'Terminated']);
 
@@ -34,6 +41,8 @@ export interface SagaRun {
   engineStatus: string;
   createdAt: string;
   updatedAt: string;
+  /** The custom status's phase (Durable) or its equivalent from the history (Step Functions). */
+  phase?: SagaPhase;
   /** The step the run is at (running) or failed at (closed). */
   step?: string;
   outcome?: string;

@@ -133,3 +133,102 @@ describe('GET /api/ops/overview', () => {
     expect(counted).toBeGreaterThan(0);
   });
 });
+
+describe('GET /api/ops/overview?engine=', () => {
+  it('answers one engine alone (the page draws the fast one first) and refuses an unknown engine', async () => {
+    const durable = await ops(p, 'GET', 'overview?engine=durable', KEYS.reader);
+    expect(durable.status).toBe(200);
+    expect(Object.keys(durable.body.byEngine)).toEqual(['durable']);
+    expect(durable.body.byEngine.durable).toMatchObject({ Compensated: 1, NeedsAttention: 1 });
+    const sfn = await ops(p, 'GET', 'overview?engine=stepFunctions', KEYS.reader);
+    expect(Object.keys(sfn.body.byEngine)).toEqual(['stepFunctions']);
+    expect(sfn.body.oldestNeedingAction).toBeUndefined();
+    const both = await ops(p, 'GET', 'overview', KEYS.reader);
+    expect(durable.body.total + sfn.body.total).toBe(both.body.total);
+    const bad = await ops(p, 'GET', 'overview?engine=lambda', KEYS.reader);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/engine="lambda" is not one of durable, stepFunctions/);
+  });
+});
+
+describe('the custom status phase', () => {
+  it('lists each run with its phase on both engines and filters by it server-side', async () => {
+    const all = (await ops(p, 'GET', 'sagas?orderId=route-&pageSize=100', KEYS.reader)).body.runs as {
+      run: string;
+      engine: string;
+      phase?: string;
+    }[];
+    const phase = (run: string, engine: string) => all.find((r) => r.run === run && r.engine === engine)?.phase;
+    expect(phase('route-df-na', 'durable')).toBe('parked');
+    expect(phase('route-df-dec', 'durable')).toBe('done');
+    expect(phase('route-sfn-ok', 'stepFunctions')).toBe('done');
+    const parkedOnly = await ops(p, 'GET', 'sagas?phase=parked&pageSize=100', KEYS.reader);
+    expect(parkedOnly.body.runs.map((r: { run: string }) => r.run)).toEqual(['route-df-na']);
+    const done = await ops(p, 'GET', 'sagas?phase=done&pageSize=100', KEYS.reader);
+    expect(done.body.runs.map((r: { run: string }) => r.run).sort()).toEqual(['route-df-dec', 'route-sfn-ok']);
+    const bad = await ops(p, 'GET', 'sagas?phase=sleeping', KEYS.reader);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/phase="sleeping" is not one of running, awaiting/);
+  });
+
+  it("shows the Durable custom status as the orchestration set it on the order's latest run", async () => {
+    const res = await ops(p, 'GET', 'sagas/route-df-na', KEYS.reader);
+    expect(res.body.latest.durable.customStatus).toMatchObject({ orderId: 'route-df-na', phase: 'parked' });
+    expect(res.body.latest.durable.run.phase).toBe('parked');
+  });
+});
+
+describe('GET /api/ops/sagas/{orderId}/calls', () => {
+  const call = (query: string, key: string | null = KEYS.reader, orderId = 'route-df-dec') =>
+    ops(p, 'GET', `sagas/${orderId}/calls?${query}`, key ?? undefined);
+
+  it("answers one activity call's input, output and error, as the engine recorded them, on both engines", async () => {
+    const view = await ops(p, 'GET', 'sagas/route-df-dec', KEYS.reader);
+    const attempts = view.body.latest.durable.timeline.filter((e: { kind: string }) => e.kind === 'attempt');
+    const reserve = await call('engine=durable&run=route-df-dec&call=0');
+    expect(reserve.status).toBe(200);
+    expect(reserve.body).toMatchObject({ engine: 'durable', run: 'route-df-dec', call: 0 });
+    expect(reserve.body.activity).toBe(attempts[0].activity);
+    expect(JSON.parse(reserve.body.input.text)).toMatchObject({ order: { orderId: 'route-df-dec' } });
+    expect(reserve.body.output.truncated).toBe(false);
+    // Every attempt of the timeline is a call, in the same order.
+    for (let i = 0; i < attempts.length; i++)
+      expect((await call(`engine=durable&run=route-df-dec&call=${i}`)).body.activity).toBe(attempts[i].activity);
+
+    const sfn = await call('engine=stepFunctions&run=route-sfn-ok&call=0', KEYS.reader, 'route-sfn-ok');
+    expect(sfn.status).toBe(200);
+    expect(sfn.body.activity).toBe('reserveInventory');
+    expect(JSON.parse(sfn.body.input.text)).toMatchObject({
+      activity: 'reserveInventory',
+      order: { orderId: 'route-sfn-ok' },
+    });
+    expect(JSON.parse(sfn.body.output.text)).toHaveProperty('ok', true);
+  });
+
+  it('cuts payloads to maxChars and says how long they are, so the page can ask for all of it', async () => {
+    const cut = await call('engine=durable&run=route-df-dec&call=0&maxChars=20');
+    expect(cut.body.input.text).toHaveLength(20);
+    expect(cut.body.input.truncated).toBe(true);
+    const whole = await call(`engine=durable&run=route-df-dec&call=0&maxChars=${cut.body.input.chars}`);
+    expect(whole.body.input.truncated).toBe(false);
+    expect(whole.body.input.text.startsWith(cut.body.input.text)).toBe(true);
+    expect(whole.body.input.text).toHaveLength(cut.body.input.chars);
+  });
+
+  it('refuses what is not a call of the order: 401 without a key, 400 for a bad parameter or a run of another order, 404 for a call or run that does not exist', async () => {
+    expect((await call('engine=durable&run=route-df-dec&call=0', null)).status).toBe(401);
+    const other = await call('engine=durable&run=route-df-na&call=0');
+    expect(other.status).toBe(400);
+    expect(other.body.error.message).toMatch(/not a run of order route-df-dec/);
+    expect((await call('engine=durable&run=route-df-dec&call=-1')).status).toBe(400);
+    expect((await call('engine=durable&run=route-df-dec&call=0&maxChars=0')).status).toBe(400);
+    expect((await call('engine=azure&run=route-df-dec&call=0')).status).toBe(400);
+    expect((await call('run=route-df-dec&call=0')).body.error.message).toMatch(/engine is required/);
+    const beyond = await call('engine=durable&run=route-df-dec&call=99');
+    expect(beyond.status).toBe(404);
+    expect(beyond.body.error.message).toMatch(/made \d+ activity call\(s\); call 99 does not exist/);
+    const elsewhere = await call('engine=stepFunctions&run=route-df-dec&call=0');
+    expect(elsewhere.status).toBe(404);
+    expect(elsewhere.body.error.code).toBe('RunNotFound');
+  });
+});

@@ -20,6 +20,9 @@ export const SAGA_STATES: SagaState[] = [
   'Terminated',
 ];
 
+export type SagaPhase = 'running' | 'awaiting' | 'compensating' | 'parked' | 'done';
+export const SAGA_PHASES: SagaPhase[] = ['running', 'awaiting', 'compensating', 'parked', 'done'];
+
 export interface SagaRun {
   engine: Engine;
   run: string;
@@ -29,6 +32,7 @@ export interface SagaRun {
   engineStatus: string;
   createdAt: string;
   updatedAt: string;
+  phase?: SagaPhase;
   step?: string;
   outcome?: string;
   reason?: string;
@@ -96,6 +100,23 @@ export interface Overview {
   byEngine: Partial<Record<Engine, Record<SagaState, number>>>;
   startedPerMinute: { minute: string; byEngine: Partial<Record<Engine, number>> }[];
   oldestNeedingAction?: SagaRun;
+}
+
+export interface PayloadText {
+  text: string;
+  chars: number;
+  truncated: boolean;
+}
+
+export interface StepCallView {
+  orderId: string;
+  engine: Engine;
+  run: string;
+  call: number;
+  activity: string;
+  input?: PayloadText;
+  output?: PayloadText;
+  error?: PayloadText;
 }
 
 export type ReplayMode = 'resume' | 'restart';

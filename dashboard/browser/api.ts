@@ -109,6 +109,17 @@ export class OpsApi {
     return this.json('POST', 'replays', { ...target, mode, reason, dryRun: false, planHash });
   }
 
+  /** Applies only `part` (order ids of the approved plan): one step of an apply that shows its progress. */
+  applyPart(
+    target: ReplayTarget,
+    mode: ReplayMode,
+    reason: string,
+    planHash: string,
+    part: string[],
+  ): Promise<ReplayResults> {
+    return this.json('POST', 'replays', { ...target, mode, reason, dryRun: false, planHash, part });
+  }
+
   decide(orderId: string, action: 'retryCompensation' | 'markResolved', note: string): Promise<unknown> {
     return this.json('POST', `sagas/${encodeURIComponent(orderId)}/decision`, { action, note });
   }

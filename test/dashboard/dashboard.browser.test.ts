@@ -47,6 +47,9 @@ const BIG_ORDER = {
   paymentMethod: 'pm_card_visa',
 };
 
+/** Declined orders a bulk restart applies in two parts (the page applies 10 orders per call). */
+const PROGRESS_ORDERS = Array.from({ length: 12 }, (_, i) => `prog-${String(i + 1).padStart(2, '0')}`);
+
 /** `DASHBOARD_SCREENSHOTS=1` rewrites README's screenshots under docs/ from this run. */
 async function screenshot(page: Page, name: string): Promise<void> {
   if (process.env.DASHBOARD_SCREENSHOTS)
@@ -82,9 +85,10 @@ describe.skipIf(!chromiumInstalled)('the operations dashboard in Chromium', () =
     // Its own SKU: one platform holds one stock, and the two runs of one order id must not share reservations.
     await placeOnStepFunctions(p, order('dash-both', 'pm_card_declined', 'SKU-DASH-BOTH'));
     await placeOnStepFunctions(p, BIG_ORDER);
+    for (const id of PROGRESS_ORDERS) await placeOnStepFunctions(p, order(id, 'pm_card_declined'));
     await passTimeUntil(p, async () => {
       const sfn = await Promise.all(
-        ['dash-sfn-ok', 'dash-sfn-dec', 'dash-sfn-oos', 'dash-both', 'big-sfn'].map(
+        ['dash-sfn-ok', 'dash-sfn-dec', 'dash-sfn-oos', 'dash-both', 'big-sfn', ...PROGRESS_ORDERS].map(
           async (n) => (await executionStatus(p, n)) === 'SUCCEEDED',
         ),
       );
@@ -409,6 +413,45 @@ describe.skipIf(!chromiumInstalled)('the operations dashboard in Chromium', () =
       .map((l) => JSON.parse(l));
     expect(lines.some((e) => e.reason === 'stock arrived, INC-42' && !e.dryRun && e.who === 'otto')).toBe(true);
     expect(JSON.stringify(lines)).not.toContain(KEYS.operator);
+    await page.close();
+  });
+
+  it('applies a bulk replay part by part and counts while it applies ("10 of 12 applied, 0 failed"), then shows every result', async () => {
+    const page = await signedIn(KEYS.operator, '#/sagas?status=Compensated&orderId=prog-');
+    await expect.poll(() => page.locator('table.sagas tbody tr').count()).toBe(12);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const parts: string[][] = [];
+    await page.route(/\/api\/ops\/replays$/, async (route) => {
+      const body = route.request().postDataJSON() as { part?: string[] };
+      if (body.part) {
+        parts.push(body.part);
+        if (parts.length === 2) await held;
+      }
+      await route.continue();
+    });
+    await page.getByRole('button', { name: 'Replay all matching the filter…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Replay every saga matching the filter' });
+    await dialog.getByLabel(/Restart/).check();
+    await dialog.getByLabel('Reason (recorded in the audit)').fill('progress check');
+    await dialog.getByRole('button', { name: 'Dry run' }).click();
+    expect(
+      await dialog
+        .getByRole('table', { name: /^Plan / })
+        .locator('caption')
+        .textContent(),
+    ).toMatch(/12 eligible, 0 not/);
+    await dialog.getByRole('button', { name: /Apply plan/ }).click();
+    await expect.poll(() => dialog.locator('.progress-count').textContent()).toBe('10 of 12 applied, 0 failed');
+    expect(await dialog.getByRole('progressbar', { name: 'Replay progress' }).getAttribute('value')).toBe('10');
+    expect(await executionStatus(p, `${parts[0][0]}.r2`)).toBeDefined();
+    release();
+    const results = dialog.getByRole('table', { name: /^Applied 12, skipped 0, failed 0/ });
+    await results.waitFor();
+    expect(parts.map((part) => part.length)).toEqual([10, 2]);
+    expect(new Set(parts.flat())).toEqual(new Set(PROGRESS_ORDERS));
+    expect(await results.locator('tbody tr').count()).toBe(12);
+    expect(await executionStatus(p, `${parts[1][1]}.r2`)).toBeDefined();
     await page.close();
   });
 

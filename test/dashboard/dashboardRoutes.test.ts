@@ -18,6 +18,8 @@ import {
 } from '../fixtures/opsPlatform';
 
 let p: OpsPlatform;
+/** Declined orders (Compensated) the part-by-part apply restarts. */
+const PART_ORDERS = ['part-1', 'part-2', 'part-3'];
 
 const parked = (id: string) =>
   (p.t.platform.engine.getStatus(id)?.customStatus as { phase?: string } | undefined)?.phase === 'parked';
@@ -28,11 +30,14 @@ beforeAll(async () => {
   await placeOnDurable(p, order('route-df-dec', 'pm_card_declined'));
   await placeOnDurable(p, order('route-df-na', 'pm_card_no_confirm_refund_fails'));
   await placeOnStepFunctions(p, order('route-sfn-ok', 'pm_card_visa'));
+  for (const id of PART_ORDERS) await placeOnDurable(p, order(id, 'pm_card_declined'));
   await passTimeUntil(
     p,
     async () =>
       parked('route-df-na') &&
-      p.t.platform.engine.getStatus('route-df-dec')?.runtimeStatus === 'Completed' &&
+      [...PART_ORDERS, 'route-df-dec'].every(
+        (id) => p.t.platform.engine.getStatus(id)?.runtimeStatus === 'Completed',
+      ) &&
       (await executionStatus(p, 'route-sfn-ok')) === 'SUCCEEDED',
   );
 }, 120_000);
@@ -113,7 +118,7 @@ describe('GET /api/ops/overview', () => {
     const listed = await ops(p, 'GET', 'sagas?pageSize=500&counts=true', KEYS.reader);
     expect(res.body.total).toBe(listed.body.runs.length);
     expect(res.body.byEngine).toEqual(listed.body.counts.byEngine);
-    expect(res.body.byEngine.durable).toMatchObject({ Compensated: 1, NeedsAttention: 1 });
+    expect(res.body.byEngine.durable).toMatchObject({ Compensated: 1 + PART_ORDERS.length, NeedsAttention: 1 });
     expect(res.body.byEngine.stepFunctions).toMatchObject({ Completed: 1 });
     expect(res.body.oldestNeedingAction).toMatchObject({
       orderId: 'route-df-na',
@@ -139,7 +144,7 @@ describe('GET /api/ops/overview?engine=', () => {
     const durable = await ops(p, 'GET', 'overview?engine=durable', KEYS.reader);
     expect(durable.status).toBe(200);
     expect(Object.keys(durable.body.byEngine)).toEqual(['durable']);
-    expect(durable.body.byEngine.durable).toMatchObject({ Compensated: 1, NeedsAttention: 1 });
+    expect(durable.body.byEngine.durable).toMatchObject({ Compensated: 1 + PART_ORDERS.length, NeedsAttention: 1 });
     const sfn = await ops(p, 'GET', 'overview?engine=stepFunctions', KEYS.reader);
     expect(Object.keys(sfn.body.byEngine)).toEqual(['stepFunctions']);
     expect(sfn.body.oldestNeedingAction).toBeUndefined();
@@ -164,7 +169,7 @@ describe('the custom status phase', () => {
     expect(phase('route-sfn-ok', 'stepFunctions')).toBe('done');
     const parkedOnly = await ops(p, 'GET', 'sagas?phase=parked&pageSize=100', KEYS.reader);
     expect(parkedOnly.body.runs.map((r: { run: string }) => r.run)).toEqual(['route-df-na']);
-    const done = await ops(p, 'GET', 'sagas?phase=done&pageSize=100', KEYS.reader);
+    const done = await ops(p, 'GET', 'sagas?phase=done&orderId=route-&pageSize=100', KEYS.reader);
     expect(done.body.runs.map((r: { run: string }) => r.run).sort()).toEqual(['route-df-dec', 'route-sfn-ok']);
     const bad = await ops(p, 'GET', 'sagas?phase=sleeping', KEYS.reader);
     expect(bad.status).toBe(400);
@@ -230,5 +235,48 @@ describe('GET /api/ops/sagas/{orderId}/calls', () => {
     const elsewhere = await call('engine=stepFunctions&run=route-df-dec&call=0');
     expect(elsewhere.status).toBe(404);
     expect(elsewhere.body.error.code).toBe('RunNotFound');
+  });
+});
+
+describe('POST /api/ops/replays with part: applying an approved plan part by part', () => {
+  it('applies only the part, re-checks it against the dry run (a part applied twice is stale), and audits each part', async () => {
+    const target = { orderIds: PART_ORDERS, mode: 'restart', reason: 'part by part' };
+    const dry = await ops(p, 'POST', 'replays', KEYS.operator, { ...target, dryRun: true });
+    expect(dry.status).toBe(200);
+    expect(dry.body.summary.eligible).toBe(3);
+    const apply = (part: string[], key = KEYS.operator, planHash = dry.body.planHash) =>
+      ops(p, 'POST', 'replays', key, { ...target, dryRun: false, planHash, part });
+
+    expect((await apply(['part-1'], KEYS.reader)).status).toBe(403);
+    const first = await apply(['part-1']);
+    expect(first.status).toBe(200);
+    expect(first.body.results).toEqual([
+      expect.objectContaining({ orderId: 'part-1', result: 'applied', newRun: 'part-1.r2' }),
+    ]);
+    expect(p.t.platform.engine.getStatus('part-1.r2')).toBeDefined();
+    expect(p.t.platform.engine.getStatus('part-2.r2')).toBeUndefined();
+
+    const again = await apply(['part-1']);
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('StalePlan');
+    expect(again.body.error.message).toMatch(/durable\/part-1/);
+
+    const rest = await apply(['part-2', 'part-3']);
+    expect(rest.body.summary).toMatchObject({ applied: 2, failed: 0 });
+    expect(p.t.platform.engine.getStatus('part-3.r2')).toBeDefined();
+
+    const outside = await apply(['route-df-dec']);
+    expect(outside.status).toBe(400);
+    expect(outside.body.error.message).toMatch(/does not hold: route-df-dec/);
+    const unknownPlan = await apply(['part-2'], KEYS.operator, '0'.repeat(32));
+    expect(unknownPlan.status).toBe(409);
+
+    const audit = await ops(p, 'GET', `audit?action=replay&pageSize=50`, KEYS.reader);
+    const parts = audit.body.entries.filter(
+      (e: { planHash?: string; dryRun: boolean }) => e.planHash === dry.body.planHash && !e.dryRun,
+    );
+    expect(
+      parts.map((e: { targets: { orderId: string }[] }) => e.targets.map((t) => t.orderId).join(',')).sort(),
+    ).toEqual(['part-1', 'part-2,part-3']);
   });
 });

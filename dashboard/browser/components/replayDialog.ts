@@ -1,10 +1,13 @@
 import type { ReplayTarget } from '../api.js';
-import type { ReplayMode, ReplayPlan, ReplayResults } from '../apiTypes.js';
+import type { ItemResult, ReplayMode, ReplayPlan, ReplayResults } from '../apiTypes.js';
 import { ENGINE_LABEL } from '../apiTypes.js';
 import type { PageContext } from '../context.js';
 import { h, show } from '../elements.js';
 import { errorArea, openDialog, reasonField } from './dialog.js';
 import { statusBadge } from './statusBadge.js';
+
+/** Orders applied per call: small enough that the count moves every second or so, large enough to be cheap. */
+const PART_SIZE = 10;
 
 const MODES: { mode: ReplayMode; label: string; hint: string }[] = [
   { mode: 'resume', label: 'Resume', hint: 'continue from the failed step, keeping what succeeded' },
@@ -56,6 +59,75 @@ function planTable(plan: ReplayPlan): HTMLElement {
     ),
   );
 }
+
+/**
+ * Applies the plan part by part (each part re-checked against the dry run by the API), counting as it goes:
+ * "37 of 120 applied, 2 failed". A refusal (a stale part) stops the apply there and is thrown with what was
+ * done before it; ineligible sagas are reported skipped, as a whole apply would.
+ */
+async function applyInParts(
+  ctx: PageContext,
+  target: ReplayTarget,
+  plan: ReplayPlan,
+  reason: string,
+  progress: (done: ItemResult[]) => void,
+): Promise<ReplayResults> {
+  const started = performance.now();
+  const ids = [...new Set(plan.items.filter((i) => i.eligible).map((i) => i.orderId))];
+  const done: ItemResult[] = [];
+  for (let at = 0; at < ids.length; at += PART_SIZE) {
+    try {
+      const part = await ctx.api.applyPart(target, plan.mode, reason, plan.planHash, ids.slice(at, at + PART_SIZE));
+      done.push(...part.results);
+    } catch (e) {
+      throw new PartialApply(done, e as Error);
+    }
+    progress(done);
+  }
+  const skipped: ItemResult[] = plan.items
+    .filter((i) => !i.eligible)
+    .map((i) => ({
+      orderId: i.orderId,
+      engine: i.engine,
+      run: i.run,
+      action: i.action,
+      result: 'skipped',
+      detail: i.reason,
+    }));
+  const results = [...done, ...skipped];
+  const count = (r: ItemResult['result']) => results.filter((x) => x.result === r).length;
+  const durationMs = Math.round(performance.now() - started);
+  return {
+    mode: plan.mode,
+    planHash: plan.planHash,
+    results,
+    summary: {
+      applied: count('applied'),
+      skipped: count('skipped'),
+      failed: count('failed'),
+      durationMs,
+      perSecond: durationMs ? Math.round((count('applied') * 10_000) / durationMs) / 10 : count('applied'),
+    },
+  };
+}
+
+/** An apply stopped by a refusal after some parts went through: what was done, and why it stopped. */
+class PartialApply extends Error {
+  constructor(
+    readonly done: ItemResult[],
+    readonly refusal: Error,
+  ) {
+    super(
+      done.length
+        ? `${refusal.message} (${done.filter((r) => r.result === 'applied').length} saga(s) were applied before this part; see below.)`
+        : refusal.message,
+    );
+    this.name = 'PartialApply';
+  }
+}
+
+const progressText = (done: ItemResult[], total: number): string =>
+  `${done.filter((r) => r.result === 'applied').length} of ${total} applied, ${done.filter((r) => r.result === 'failed').length} failed`;
 
 function resultsTable(results: ReplayResults): HTMLElement {
   const s = results.summary;
@@ -138,14 +210,39 @@ export function openReplayDialog(ctx: PageContext, target: ReplayTarget, what: s
     applyButton.disabled = true;
     dryRunButton.disabled = true;
     const eligible = plan.plan.summary.eligible;
-    show(planArea, h('p', {}, `Applying to ${eligible} saga(s)…`), h('progress', { 'aria-label': 'Applying' }));
+    const bar = h('progress', { max: eligible, value: 0, 'aria-label': 'Replay progress' });
+    const count = h('p', { class: 'progress-count', 'aria-live': 'polite' }, progressText([], eligible));
+    show(planArea, h('p', {}, `Applying to ${eligible} saga(s)…`), bar, count);
+    const started = performance.now();
     try {
-      const results = await ctx.api.apply(target, plan.mode, plan.reason, plan.plan.planHash);
+      const results = await applyInParts(ctx, target, plan.plan, plan.reason, (done) => {
+        bar.value = done.length;
+        count.textContent = progressText(done, eligible);
+      });
       show(planArea, resultsTable(results));
       ctx.announce(`Replay applied: ${results.summary.applied} applied, ${results.summary.failed} failed.`);
       onApplied?.();
     } catch (e) {
-      show(planArea, planTable(plan.plan));
+      const done = e instanceof PartialApply ? e.done : [];
+      if (done.length) {
+        show(
+          planArea,
+          h('p', {}, `Stopped at ${progressText(done, eligible)}.`),
+          resultsTable({
+            mode: plan.mode,
+            planHash: plan.plan.planHash,
+            results: done,
+            summary: {
+              applied: done.filter((r) => r.result === 'applied').length,
+              skipped: 0,
+              failed: done.filter((r) => r.result === 'failed').length,
+              durationMs: Math.round(performance.now() - started),
+              perSecond: 0,
+            },
+          }),
+        );
+        onApplied?.();
+      } else show(planArea, planTable(plan.plan));
       error.set((e as Error).message);
       dryRunButton.disabled = false;
     }

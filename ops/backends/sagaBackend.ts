@@ -1,7 +1,9 @@
 import type { OperatorDecision } from '../../saga/domain/operatorDecision';
 import type { Engine, SagaPhase, SagaRun, SagaState } from '../model/sagaRun';
 import type { StepCall } from '../model/stepCall';
-import type { TimelineEntry } from '../model/timeline';
+import type { ResumeEligibility, RunDetail } from '../wire/orderView';
+
+export type { ResumeEligibility, RunDetail };
 
 /** Which runs to list. Engines filter what they can server-side; the rest is filtered on each page. */
 export interface RunQuery {
@@ -21,29 +23,6 @@ export interface RunPage {
   runs: SagaRun[];
   /** The engine's continuation; absent on the last page. */
   next?: string;
-}
-
-/** Whether the run can continue from its failed step, by which engine action, and why (not). */
-export interface ResumeEligibility {
-  eligible: boolean;
-  action: 'rewind' | 'redrive';
-  reason: string;
-}
-
-/** One run with everything `show` and `replay` need. */
-export interface RunDetail {
-  run: SagaRun;
-  /** The run's input: the order. */
-  input: unknown;
-  output?: unknown;
-  /** Durable: the orchestration's custom status as it set it last (Step Functions has none: see run.phase). */
-  customStatus?: unknown;
-  /** Activities and waits, once per call, as the saga's trace. */
-  trace: string[];
-  timeline: TimelineEntry[];
-  resume: ResumeEligibility;
-  /** Step Functions: the token of the task parked on the operator's decision, found in the history. */
-  decisionToken?: string;
 }
 
 /** One engine, as the operator tool needs it. */

@@ -1,17 +1,10 @@
 import type { RunDetail, SagaBackend } from '../backends/sagaBackend';
 import { UnknownOrderError } from '../errors';
-import type { Engine, SagaRun } from '../model/sagaRun';
-import { traceDiff, TraceDiff } from './traceDiff';
+import type { Engine } from '../model/sagaRun';
+import { traceDiff } from './traceDiff';
+import type { OrderView } from '../wire/orderView';
 
-export interface OrderView {
-  orderId: string;
-  /** Every run of the order on every engine, first run first. */
-  runs: SagaRun[];
-  /** The latest run on each engine, with its trace and timeline. */
-  latest: Partial<Record<Engine, RunDetail>>;
-  /** When the order ran on both engines: how their latest runs differ. */
-  diff?: TraceDiff;
-}
+export type { OrderView };
 
 const outcomeOf = (d: RunDetail): string => d.run.outcome ?? d.run.status;
 

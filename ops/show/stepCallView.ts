@@ -2,26 +2,9 @@ import { parseRunName } from '../../saga/domain/runName';
 import type { SagaBackend } from '../backends/sagaBackend';
 import { OpsValidationError, UnknownRunError } from '../errors';
 import type { Engine } from '../model/sagaRun';
+import type { PayloadText, StepCallView } from '../wire/stepCall';
 
-/** A payload as text, cut at the caller's limit; `chars` is the whole text's length, so the page can offer the rest. */
-export interface PayloadText {
-  text: string;
-  chars: number;
-  truncated: boolean;
-}
-
-/** One activity call of a run, fetched when an operator opens it (never with the order page). */
-export interface StepCallView {
-  orderId: string;
-  engine: Engine;
-  run: string;
-  /** The call's position among the run's activity calls, from 0: the timeline's attempts, in order. */
-  call: number;
-  activity: string;
-  input?: PayloadText;
-  output?: PayloadText;
-  error?: PayloadText;
-}
+export type { PayloadText, StepCallView };
 
 /** What one payload may be cut to by default, and at most (a "show all" asks for the most). */
 export const DEFAULT_PAYLOAD_CHARS = 4000;

@@ -442,9 +442,15 @@ describe.skipIf(!chromiumInstalled)('the operations dashboard in Chromium', () =
         .textContent(),
     ).toMatch(/12 eligible, 0 not/);
     await dialog.getByRole('button', { name: /Apply plan/ }).click();
-    await expect.poll(() => dialog.locator('.progress-count').textContent()).toBe('10 of 12 applied, 0 failed');
+    await expect
+      .poll(() => dialog.locator('.progress-count').textContent(), { timeout: 30_000 })
+      .toBe('10 of 12 applied, 0 failed');
     expect(await dialog.getByRole('progressbar', { name: 'Replay progress' }).getAttribute('value')).toBe('10');
     expect(await executionStatus(p, `${parts[0][0]}.r2`)).toBeDefined();
+    // The dialog stays open while parts are applied: closing it would leave the apply running unseen.
+    expect(await dialog.getByRole('button', { name: 'Close' }).isDisabled()).toBe(true);
+    await page.keyboard.press('Escape');
+    expect(await dialog.isVisible()).toBe(true);
     release();
     const results = dialog.getByRole('table', { name: /^Applied 12, skipped 0, failed 0/ });
     await results.waitFor();
@@ -452,6 +458,44 @@ describe.skipIf(!chromiumInstalled)('the operations dashboard in Chromium', () =
     expect(new Set(parts.flat())).toEqual(new Set(PROGRESS_ORDERS));
     expect(await results.locator('tbody tr').count()).toBe(12);
     expect(await executionStatus(p, `${parts[1][1]}.r2`)).toBeDefined();
+    expect(await dialog.getByRole('button', { name: 'Close' }).isDisabled()).toBe(false);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+
+    // Once the restarts are over (declined again), restart them again and stop after the first part.
+    await passTimeUntil(p, async () =>
+      (await Promise.all(PROGRESS_ORDERS.map((id) => executionStatus(p, `${id}.r2`)))).every((s) => s === 'SUCCEEDED'),
+    );
+    parts.length = 0;
+    let releaseFirst!: () => void;
+    const heldFirst = new Promise<void>((resolve) => (releaseFirst = resolve));
+    await page.unroute(/\/api\/ops\/replays$/);
+    await page.route(/\/api\/ops\/replays$/, async (route) => {
+      const body = route.request().postDataJSON() as { part?: string[] };
+      if (body.part) {
+        parts.push(body.part);
+        await heldFirst;
+      }
+      await route.continue();
+    });
+    await page.reload();
+    await page.getByRole('button', { name: 'Replay all matching the filter…' }).click();
+    const again = page.getByRole('dialog', { name: 'Replay every saga matching the filter' });
+    await again.getByLabel(/Restart/).check();
+    await again.getByLabel('Reason (recorded in the audit)').fill('progress check, stopped');
+    await again.getByRole('button', { name: 'Dry run' }).click();
+    await again.getByRole('table', { name: /^Plan .*12 eligible/ }).waitFor();
+    await again.getByRole('button', { name: /Apply plan/ }).click();
+    await again.getByRole('button', { name: 'Stop after this part' }).click();
+    releaseFirst();
+    await again.getByRole('table', { name: /^Applied 10, skipped 0, failed 0/ }).waitFor();
+    expect(await again.getByRole('alert').textContent()).toMatch(
+      /Stopped as you asked: 2 order\(s\) of the plan were not applied/,
+    );
+    expect(parts.map((part) => part.length)).toEqual([10]);
+    const notApplied = PROGRESS_ORDERS.filter((id) => !parts[0].includes(id));
+    await expect(executionStatus(p, `${notApplied[0]}.r3`)).rejects.toThrow(/does not exist/i);
+    expect(await executionStatus(p, `${parts[0][0]}.r3`)).toBeDefined();
     await page.close();
   });
 

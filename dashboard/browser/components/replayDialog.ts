@@ -71,11 +71,19 @@ async function applyInParts(
   plan: ReplayPlan,
   reason: string,
   progress: (done: ItemResult[]) => void,
+  stopRequested: () => boolean,
 ): Promise<ReplayResults> {
   const started = performance.now();
   const ids = [...new Set(plan.items.filter((i) => i.eligible).map((i) => i.orderId))];
   const done: ItemResult[] = [];
   for (let at = 0; at < ids.length; at += PART_SIZE) {
+    if (stopRequested())
+      throw new PartialApply(
+        done,
+        new Error(
+          `Stopped as you asked: ${ids.length - at} order(s) of the plan were not applied (a new dry run replays them).`,
+        ),
+      );
     try {
       const part = await ctx.api.applyPart(target, plan.mode, reason, plan.planHash, ids.slice(at, at + PART_SIZE));
       done.push(...part.results);
@@ -171,6 +179,9 @@ export function openReplayDialog(ctx: PageContext, target: ReplayTarget, what: s
   const applyButton = h('button', { type: 'button', class: 'danger', disabled: true }, 'Apply plan');
   let plan: { plan: ReplayPlan; mode: ReplayMode; reason: string } | undefined;
 
+  let applying = false;
+  const closeButton = () => dialog.querySelector<HTMLButtonElement>('.dialog-close button')!;
+
   const mode = (): ReplayMode => (radios.find((r) => r.checked)?.value as ReplayMode) ?? 'resume';
   const invalidate = () => {
     if (!plan) return;
@@ -212,13 +223,31 @@ export function openReplayDialog(ctx: PageContext, target: ReplayTarget, what: s
     const eligible = plan.plan.summary.eligible;
     const bar = h('progress', { max: eligible, value: 0, 'aria-label': 'Replay progress' });
     const count = h('p', { class: 'progress-count', 'aria-live': 'polite' }, progressText([], eligible));
-    show(planArea, h('p', {}, `Applying to ${eligible} saga(s)…`), bar, count);
+    let stopping = false;
+    const stop = h('button', { type: 'button' }, 'Stop after this part');
+    stop.addEventListener('click', () => {
+      stopping = true;
+      stop.disabled = true;
+      stop.textContent = 'Stopping after this part…';
+    });
+    show(planArea, h('p', {}, `Applying to ${eligible} saga(s)…`), bar, count, stop);
+    // While parts are being applied the dialog stays open (Escape and Close refused): closing it would leave the
+    // apply running unseen. "Stop after this part" is the way out.
+    applying = true;
+    closeButton().disabled = true;
     const started = performance.now();
     try {
-      const results = await applyInParts(ctx, target, plan.plan, plan.reason, (done) => {
-        bar.value = done.length;
-        count.textContent = progressText(done, eligible);
-      });
+      const results = await applyInParts(
+        ctx,
+        target,
+        plan.plan,
+        plan.reason,
+        (done) => {
+          bar.value = done.length;
+          count.textContent = progressText(done, eligible);
+        },
+        () => stopping,
+      );
       show(planArea, resultsTable(results));
       ctx.announce(`Replay applied: ${results.summary.applied} applied, ${results.summary.failed} failed.`);
       onApplied?.();
@@ -246,10 +275,12 @@ export function openReplayDialog(ctx: PageContext, target: ReplayTarget, what: s
       error.set((e as Error).message);
       dryRunButton.disabled = false;
     }
+    applying = false;
+    closeButton().disabled = false;
     plan = undefined;
   });
 
-  openDialog(
+  const dialog = openDialog(
     `Replay ${what}`,
     h(
       'fieldset',
@@ -264,4 +295,7 @@ export function openReplayDialog(ctx: PageContext, target: ReplayTarget, what: s
     error.el,
     planArea,
   );
+  dialog.addEventListener('cancel', (event) => {
+    if (applying) event.preventDefault();
+  });
 }

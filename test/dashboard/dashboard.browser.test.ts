@@ -335,6 +335,7 @@ describe.skipIf(!chromiumInstalled)('the operations dashboard in Chromium', () =
     expect(await input.textContent()).toContain(MARKUP);
     expect(await lane.locator('tr.call-row img').count()).toBe(0);
     expect(await lane.getByLabel('Output', { exact: true }).textContent()).toBe(whole.output.text);
+    await screenshot(page, 'order-step-call');
     await lane.getByRole('button', { name: /Show all input/ }).click();
     await expect
       .poll(async () => (await lane.getByLabel('Input', { exact: true }).textContent())?.length)

@@ -150,6 +150,14 @@ describe('GET /api/ops/overview?engine=', () => {
     expect(sfn.body.oldestNeedingAction).toBeUndefined();
     const both = await ops(p, 'GET', 'overview', KEYS.reader);
     expect(durable.body.total + sfn.body.total).toBe(both.body.total);
+    // Requests arriving while one engine's overview is computed share that computation (one walk, one answer);
+    // a request after it is done computes anew.
+    const together = await Promise.all(
+      [1, 2, 3].map(() => ops(p, 'GET', 'overview?engine=stepFunctions', KEYS.reader)),
+    );
+    expect(new Set(together.map((r) => r.body.generatedAt)).size).toBe(1);
+    const after = await ops(p, 'GET', 'overview?engine=stepFunctions', KEYS.reader);
+    expect(after.body.generatedAt > together[0].body.generatedAt).toBe(true);
     const bad = await ops(p, 'GET', 'overview?engine=lambda', KEYS.reader);
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/engine="lambda" is not one of durable, stepFunctions/);

@@ -175,7 +175,11 @@ export const overviewPage: Page = async (ctx) => {
   };
   document.addEventListener('visibilitychange', onVisibility);
   draw();
-  for (const e of ENGINES) void refresh(e);
+  // The first load asks one engine after the other, Durable (a listing) first: asked together, a cold Step
+  // Functions count (every execution described) slows the Durable answer down on the same busy process.
+  void (async () => {
+    for (const e of ENGINES) await refresh(e);
+  })();
   return () => {
     stopped = true;
     document.removeEventListener('visibilitychange', onVisibility);

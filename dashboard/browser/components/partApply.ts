@@ -2,8 +2,12 @@ import type { ReplayTarget } from '../api.js';
 import type { ItemResult, ReplayPlan, ReplayResults } from '../apiTypes.js';
 import type { PageContext } from '../context.js';
 
-/** Orders applied per call: small enough that the count moves every second or so, large enough to be cheap. */
-const PART_SIZE = 10;
+/**
+ * Orders applied per call: 10, so the count moves about every half second at the API's 20 starts a second; more
+ * for large plans, so a plan takes at most about 40 calls (each part re-reads the dry run from the audit), and
+ * never more than the API's 100 per part.
+ */
+const partSize = (orders: number): number => Math.min(100, Math.max(10, Math.ceil(orders / 40)));
 
 /**
  * Applies the plan part by part (each part re-checked against the dry run by the API), counting as it goes:
@@ -22,7 +26,8 @@ export async function applyInParts(
   const started = performance.now();
   const ids = [...new Set(plan.items.filter((i) => i.eligible).map((i) => i.orderId))];
   const done: ItemResult[] = [];
-  for (let at = 0; at < ids.length; at += PART_SIZE) {
+  const size = partSize(ids.length);
+  for (let at = 0; at < ids.length; at += size) {
     if (stopRequested())
       throw new PartialApply(
         done,
@@ -31,7 +36,7 @@ export async function applyInParts(
         ),
       );
     try {
-      const part = await ctx.api.applyPart(target, plan.mode, reason, plan.planHash, ids.slice(at, at + PART_SIZE));
+      const part = await ctx.api.applyPart(target, plan.mode, reason, plan.planHash, ids.slice(at, at + size));
       done.push(...part.results);
     } catch (e) {
       throw new PartialApply(done, e as Error);

@@ -12,7 +12,7 @@ import { Bounds, DEFAULT_BOUNDS } from './replay/boundedRunner';
 import { planReplay } from './replay/plan';
 import { planPart } from './replay/planPart';
 import type { ReplayMode, ReplayPlan, ReplayResults, ReplaySelection } from './replay/replayPlan';
-import { OrderView, showOrder } from './show/showOrder';
+import { OrderView, publicView, showOrder } from './show/showOrder';
 
 export interface ReplayRequest {
   selection: ReplaySelection;
@@ -65,8 +65,9 @@ export class OpsService {
     return countSagas(this.chosen(engines), { ...query, statuses: undefined });
   }
 
-  show(orderId: string): Promise<OrderView> {
-    return showOrder(this.backends, orderId);
+  /** The order as operators and readers see it (the decision task's token withheld: decide uses it here). */
+  async show(orderId: string): Promise<OrderView> {
+    return publicView(await showOrder(this.backends, orderId));
   }
 
   async replay(caller: OpsCaller, request: ReplayRequest): Promise<ReplayPlan | ReplayResults> {

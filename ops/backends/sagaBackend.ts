@@ -1,9 +1,18 @@
 import type { OperatorDecision } from '../../saga/domain/operatorDecision';
 import type { Engine, SagaPhase, SagaRun, SagaState } from '../model/sagaRun';
 import type { StepCall } from '../model/stepCall';
-import type { ResumeEligibility, RunDetail } from '../wire/orderView';
+import type { ResumeEligibility, RunDetail as RunView } from '../wire/orderView';
 
-export type { ResumeEligibility, RunDetail };
+export type { ResumeEligibility, RunView };
+
+/** One run as the tool holds it: what the API shows, and what only the tool may use. */
+export interface RunDetail extends RunView {
+  /**
+   * Step Functions: the token of the task parked on the operator's decision, found in the history. Whoever holds
+   * it (and AWS credentials) can complete the decision, so it never leaves the tool: the API strips it.
+   */
+  decisionToken?: string;
+}
 
 /** Which runs to list. Engines filter what they can server-side; the rest is filtered on each page. */
 export interface RunQuery {

@@ -20,8 +20,6 @@ export interface RunDetail {
   trace: string[];
   timeline: TimelineEntry[];
   resume: ResumeEligibility;
-  /** Step Functions: the token of the task parked on the operator's decision, found in the history. */
-  decisionToken?: string;
 }
 
 /** Where two runs of one order (one per engine) differ, step by step. */

@@ -2,6 +2,7 @@
  * The dashboard's routes without a browser: the files it serves (and every path it refuses), and the two API
  * routes the page adds to the ops API (session, overview), checked against what the sagas really did.
  */
+import { GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderSaga } from '../../saga/definition/orderSaga';
 import {
@@ -31,6 +32,7 @@ beforeAll(async () => {
   await placeOnDurable(p, order('route-df-na', 'pm_card_no_confirm_refund_fails'));
   await placeOnStepFunctions(p, order('route-sfn-ok', 'pm_card_visa'));
   for (const id of PART_ORDERS) await placeOnDurable(p, order(id, 'pm_card_declined'));
+  await placeOnStepFunctions(p, order('route-sfn-na', 'pm_card_no_confirm_refund_fails'));
   await passTimeUntil(
     p,
     async () =>
@@ -39,6 +41,13 @@ beforeAll(async () => {
         (id) => p.t.platform.engine.getStatus(id)?.runtimeStatus === 'Completed',
       ) &&
       (await executionStatus(p, 'route-sfn-ok')) === 'SUCCEEDED',
+  );
+  // The parked Step Functions saga waits on its decision task.
+  await passTimeUntil(
+    p,
+    async () =>
+      (await ops(p, 'GET', 'sagas?engine=stepFunctions&orderId=route-sfn-na', KEYS.reader)).body.runs?.[0]?.status ===
+      'NeedsAttention',
   );
 }, 120_000);
 
@@ -147,7 +156,7 @@ describe('GET /api/ops/overview?engine=', () => {
     expect(durable.body.byEngine.durable).toMatchObject({ Compensated: 1 + PART_ORDERS.length, NeedsAttention: 1 });
     const sfn = await ops(p, 'GET', 'overview?engine=stepFunctions', KEYS.reader);
     expect(Object.keys(sfn.body.byEngine)).toEqual(['stepFunctions']);
-    expect(sfn.body.oldestNeedingAction).toBeUndefined();
+    expect(sfn.body.oldestNeedingAction).toMatchObject({ orderId: 'route-sfn-na', engine: 'stepFunctions' });
     const both = await ops(p, 'GET', 'overview', KEYS.reader);
     expect(durable.body.total + sfn.body.total).toBe(both.body.total);
     // Requests arriving while one engine's overview is computed share that computation (one walk, one answer);
@@ -176,7 +185,10 @@ describe('the custom status phase', () => {
     expect(phase('route-df-dec', 'durable')).toBe('done');
     expect(phase('route-sfn-ok', 'stepFunctions')).toBe('done');
     const parkedOnly = await ops(p, 'GET', 'sagas?phase=parked&pageSize=100', KEYS.reader);
-    expect(parkedOnly.body.runs.map((r: { run: string }) => r.run)).toEqual(['route-df-na']);
+    expect(parkedOnly.body.runs.map((r: { run: string; engine: string }) => `${r.engine}/${r.run}`).sort()).toEqual([
+      'durable/route-df-na',
+      'stepFunctions/route-sfn-na',
+    ]);
     const done = await ops(p, 'GET', 'sagas?phase=done&orderId=route-&pageSize=100', KEYS.reader);
     expect(done.body.runs.map((r: { run: string }) => r.run).sort()).toEqual(['route-df-dec', 'route-sfn-ok']);
     const bad = await ops(p, 'GET', 'sagas?phase=sleeping', KEYS.reader);
@@ -286,5 +298,31 @@ describe('POST /api/ops/replays with part: applying an approved plan part by par
     expect(
       parts.map((e: { targets: { orderId: string }[] }) => e.targets.map((t) => t.orderId).join(',')).sort(),
     ).toEqual(['part-1', 'part-2,part-3']);
+  });
+});
+
+describe('GET /api/ops/sagas/{orderId} on a parked Step Functions saga', () => {
+  it("never sends the decision task's token (with it and AWS credentials one could decide without the audit), and deciding still works", async () => {
+    const executionArn = `${p.stateMachineArn.replace(':stateMachine:', ':execution:')}:route-sfn-na`;
+    const events =
+      (await p.sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 100 })))
+        .events ?? [];
+    const token = events
+      .map((e) => e.taskScheduledEventDetails?.parameters)
+      .filter((text): text is string => !!text && text.includes('taskToken'))
+      .map((text) => (JSON.parse(text) as { Payload: { taskToken: string } }).Payload.taskToken)[0];
+    expect(token).toBeTruthy();
+    for (const key of [KEYS.reader, KEYS.operator]) {
+      const res = await ops(p, 'GET', 'sagas/route-sfn-na', key);
+      expect(res.body.latest.stepFunctions.run.status).toBe('NeedsAttention');
+      expect(res.body.latest.stepFunctions).not.toHaveProperty('decisionToken');
+      expect(res.text).not.toContain(token);
+    }
+    const decided = await ops(p, 'POST', 'sagas/route-sfn-na/decision', KEYS.operator, {
+      action: 'markResolved',
+      note: 'settled by hand',
+    });
+    expect(decided.status).toBe(202);
+    expect(decided.text).not.toContain(token);
   });
 });

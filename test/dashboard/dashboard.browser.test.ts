@@ -500,6 +500,22 @@ describe.skipIf(!chromiumInstalled)('the operations dashboard in Chromium', () =
     await page.close();
   });
 
+  it('redraws the list by itself while nobody is using it, and never while a row is selected', async () => {
+    const page = await signedIn(KEYS.reader, '#/sagas?orderId=live-');
+    await page.getByText('No saga matches these filters.').waitFor();
+    await placeOnStepFunctions(p, order('live-1', 'pm_card_visa'));
+    const rows = page.locator('table.sagas tbody tr');
+    // No reload, no click: the list redraws every 10 s.
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(1);
+    expect(await rows.first().textContent()).toContain('live-1');
+    await page.getByRole('checkbox', { name: /Select order live-1/ }).check();
+    await placeOnStepFunctions(p, order('live-2', 'pm_card_visa'));
+    await new Promise((resolve) => setTimeout(resolve, 11_000));
+    expect(await rows.count()).toBe(1);
+    expect(await page.getByRole('checkbox', { name: /Select order live-1/ }).isChecked()).toBe(true);
+    await page.close();
+  });
+
   it('a reader key sees no enabled mutating button on the list or an order page', async () => {
     const page = await signedIn(KEYS.reader, '#/sagas?orderId=dash-');
     await page.locator('table.sagas tbody tr').first().waitFor();

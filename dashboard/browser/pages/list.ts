@@ -21,6 +21,9 @@ const FILTERS = [
 
 const TIMES = new Set<string>(['createdFrom', 'createdTo', 'updatedFrom', 'updatedTo']);
 
+/** How often the list redraws itself while nobody is using it. */
+const REFRESH_MS = 10_000;
+
 function select(name: string, label: string, options: [string, string][], value: string | null): HTMLElement {
   const id = `f-${name}`;
   return h(
@@ -188,6 +191,11 @@ async function draw(ctx: PageContext, params: URLSearchParams, results: HTMLElem
     ),
     page.runs.length ? '' : h('p', {}, 'No saga matches these filters.'),
     h(
+      'p',
+      { class: 'updated' },
+      `As of ${new Date().toISOString().slice(11, 19)} UTC; redrawn every ${REFRESH_MS / 1000} s while no row is selected and the tab is visible.`,
+    ),
+    h(
       'nav',
       { class: 'pager', 'aria-label': 'Pages' },
       params.get('continuationToken') ? h('a', { href: href('sagas', first) }, 'First page') : '',
@@ -206,4 +214,23 @@ export const listPage: Page = async (ctx) => {
   } catch (e) {
     show(results, h('p', { class: 'error', role: 'alert' }, (e as Error).message));
   }
+  // Redrawn only while nobody is using it: a selection, an open dialog or the focus in the table would be lost.
+  const idle = () =>
+    !document.hidden &&
+    !document.querySelector('dialog[open]') &&
+    !results.querySelector('input.pick:checked') &&
+    !results.contains(document.activeElement);
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const tick = async () => {
+    if (stopped) return;
+    // A failed refresh keeps the rows shown; the next one tries again (a refused key signs out on its own).
+    if (idle()) await draw(ctx, params, results).catch(() => undefined);
+    if (!stopped) timer = setTimeout(() => void tick(), REFRESH_MS);
+  };
+  timer = setTimeout(() => void tick(), REFRESH_MS);
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
 };

@@ -119,7 +119,13 @@ async function main(): Promise<void> {
         fragment: '#/sagas?engine=stepFunctions&status=Compensated',
         ready: 'table.sagas tbody tr',
       },
-      { view: 'overview (walks every run)', fragment: '#/', ready: 'table.counts' },
+      // Each engine is asked apart and drawn when it answers: Durable first (a listing), then Step Functions.
+      {
+        view: 'overview: Durable counts drawn (first paint)',
+        fragment: '#/',
+        ready: 'table.counts[data-counted~=durable]',
+      },
+      { view: 'overview: both engines counted', fragment: '#/', ready: 'table.counts[aria-busy=false]' },
       { view: 'order page (one order)', fragment: `#/orders/${sampleOrder}`, ready: 'table.timeline' },
     ];
     const rows = [];

@@ -60,3 +60,9 @@ export class UnknownReplayError extends OpsError {
     );
   }
 }
+
+/** A run or call the order does not have (the order itself may exist). */
+export class UnknownRunError extends OpsError {
+  readonly status = 404;
+  readonly code = 'RunNotFound';
+}

@@ -11,8 +11,9 @@ import { applyPlan } from './replay/applyPlan';
 import { Bounds, DEFAULT_BOUNDS } from './replay/boundedRunner';
 import { planReplay } from './replay/plan';
 import { ReplayProgressBoard } from './replay/replayProgress';
+import { planPart } from './replay/planPart';
 import type { ReplayMode, ReplayPlan, ReplayResults, ReplaySelection } from './replay/replayPlan';
-import { OrderView, showOrder } from './show/showOrder';
+import { OrderView, publicView, showOrder } from './show/showOrder';
 
 export interface ReplayRequest {
   selection: ReplaySelection;
@@ -22,6 +23,8 @@ export interface ReplayRequest {
   /** Required to apply: the hash of the dry run the operator approved. */
   planHash?: string;
   bounds?: Partial<Bounds>;
+  /** Apply only these orders of the approved plan (a part; see planPart), so the caller can report progress. */
+  part?: string[];
 }
 
 export interface DecisionRequest {
@@ -66,8 +69,9 @@ export class OpsService {
     return countSagas(this.chosen(engines), { ...query, statuses: undefined });
   }
 
-  show(orderId: string): Promise<OrderView> {
-    return showOrder(this.backends, orderId);
+  /** The order as operators and readers see it (the decision task's token withheld: decide uses it here). */
+  async show(orderId: string): Promise<OrderView> {
+    return publicView(await showOrder(this.backends, orderId));
   }
 
   async replay(caller: OpsCaller, request: ReplayRequest): Promise<ReplayPlan | ReplayResults> {
@@ -76,6 +80,7 @@ export class OpsService {
       throw new OpsValidationError(
         'Applying a replay needs planHash: make a dry run (dryRun: true), check its plan, then send its planHash.',
       );
+    if (!request.dryRun && request.part) return this.applyPart(caller, request, reason);
     const planned = await planReplay(this.backends, this.definition, request.selection, request.mode);
     const at = this.now().toISOString();
     const targets = planned.plan.items.map((i) => ({ orderId: i.orderId, engine: i.engine, run: i.run }));
@@ -140,6 +145,41 @@ export class OpsService {
       mode: request.mode,
       planHash: results.planHash,
       targets,
+      outcomes: results.results.map((r) => ({
+        orderId: r.orderId,
+        engine: r.engine,
+        result: r.result,
+        detail: r.detail,
+      })),
+    });
+    return results;
+  }
+
+  /** Applies one part of an approved plan, recorded in the audit as an apply of that plan's hash. */
+  private async applyPart(caller: OpsCaller, request: ReplayRequest, reason: string): Promise<ReplayResults> {
+    const at = this.now().toISOString();
+    const approved = await this.audit.dryRun(request.planHash!);
+    const planned = await planPart(
+      this.backends,
+      this.definition,
+      approved,
+      request.planHash!,
+      request.mode,
+      request.part!,
+    );
+    const results = await applyPlan(this.backends, planned, request.planHash!, undefined, reason, {
+      ...DEFAULT_BOUNDS,
+      ...request.bounds,
+    });
+    await this.audit.append({
+      at,
+      who: caller.name,
+      action: 'replay',
+      dryRun: false,
+      reason,
+      mode: request.mode,
+      planHash: results.planHash,
+      targets: planned.plan.items.map((i) => ({ orderId: i.orderId, engine: i.engine, run: i.run })),
       outcomes: results.results.map((r) => ({
         orderId: r.orderId,
         engine: r.engine,

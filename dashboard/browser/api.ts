@@ -5,9 +5,11 @@ import type {
   Overview,
   ReplayMode,
   ReplayPlan,
+  Engine,
   ReplayResults,
   SagaPage,
   Session,
+  StepCallView,
 } from './apiTypes.js';
 
 const KEY_STORAGE = 'ops-dashboard-key';
@@ -79,8 +81,9 @@ export class OpsApi {
     return this.json('GET', 'session');
   }
 
-  overview(): Promise<Overview> {
-    return this.json('GET', 'overview');
+  /** One engine's overview (the page asks each engine apart, so the fast one is drawn first), or both. */
+  overview(engine?: Engine): Promise<Overview> {
+    return this.json('GET', engine ? `overview?engine=${engine}` : 'overview');
   }
 
   list(filters: URLSearchParams): Promise<SagaPage> {
@@ -91,12 +94,30 @@ export class OpsApi {
     return this.json('GET', `sagas/${encodeURIComponent(orderId)}`);
   }
 
+  /** One activity call's input, output and error, each cut to maxChars (the API's default when absent). */
+  stepCall(orderId: string, engine: Engine, run: string, call: number, maxChars?: number): Promise<StepCallView> {
+    const q = new URLSearchParams({ engine, run, call: String(call) });
+    if (maxChars) q.set('maxChars', String(maxChars));
+    return this.json('GET', `sagas/${encodeURIComponent(orderId)}/calls?${q.toString()}`);
+  }
+
   dryRun(target: ReplayTarget, mode: ReplayMode, reason: string): Promise<ReplayPlan> {
     return this.json('POST', 'replays', { ...target, mode, reason, dryRun: true });
   }
 
   apply(target: ReplayTarget, mode: ReplayMode, reason: string, planHash: string): Promise<ReplayResults> {
     return this.json('POST', 'replays', { ...target, mode, reason, dryRun: false, planHash });
+  }
+
+  /** Applies only `part` (order ids of the approved plan): one step of an apply that shows its progress. */
+  applyPart(
+    target: ReplayTarget,
+    mode: ReplayMode,
+    reason: string,
+    planHash: string,
+    part: string[],
+  ): Promise<ReplayResults> {
+    return this.json('POST', 'replays', { ...target, mode, reason, dryRun: false, planHash, part });
   }
 
   decide(orderId: string, action: 'retryCompensation' | 'markResolved', note: string): Promise<unknown> {

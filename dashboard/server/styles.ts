@@ -72,6 +72,10 @@ figure { margin: 0; }
 .timeline tr.compensation th { color: var(--warn); }
 .timeline td.detail { max-width: 240px; overflow-wrap: anywhere; font-size: .9rem; }
 .trace-diff tr.divergence { background: #fff4d6; font-weight: 600; } .trace-diff tr.differs { background: #fff8e8; }
+.call-data { display: grid; grid-template-columns: repeat(auto-fit, minmax(260px, 1fr)); gap: 12px; }
+.payload h4 { margin: 4px 0; font-size: .9rem; } .payload pre { max-height: 400px; white-space: pre-wrap; overflow-wrap: anywhere; }
+tr.call-row td { background: #fbfcfd; }
+td.pending { color: var(--muted); font-style: italic; }
 pre { background: var(--panel); padding: 8px; overflow: auto; max-height: 300px; }
 dialog { max-width: min(1100px, 95vw); width: 100%; border: 1px solid var(--line); border-radius: 8px; }
 dialog::backdrop { background: rgba(0,0,0,.4); }

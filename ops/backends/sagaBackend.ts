@@ -1,10 +1,24 @@
 import type { OperatorDecision } from '../../saga/domain/operatorDecision';
-import type { Engine, SagaRun, SagaState } from '../model/sagaRun';
-import type { TimelineEntry } from '../model/timeline';
+import type { Engine, SagaPhase, SagaRun, SagaState } from '../model/sagaRun';
+import type { StepCall } from '../model/stepCall';
+import type { ResumeEligibility, RunDetail as RunView } from '../wire/orderView';
+
+export type { ResumeEligibility, RunView };
+
+/** One run as the tool holds it: what the API shows, and what only the tool may use. */
+export interface RunDetail extends RunView {
+  /**
+   * Step Functions: the token of the task parked on the operator's decision, found in the history. Whoever holds
+   * it (and AWS credentials) can complete the decision, so it never leaves the tool: the API strips it.
+   */
+  decisionToken?: string;
+}
 
 /** Which runs to list. Engines filter what they can server-side; the rest is filtered on each page. */
 export interface RunQuery {
   statuses?: SagaState[];
+  /** The custom status's phase (see SagaRun.phase). */
+  phases?: SagaPhase[];
   orderIdPrefix?: string;
   createdFrom?: number;
   createdTo?: number;
@@ -20,27 +34,6 @@ export interface RunPage {
   next?: string;
 }
 
-/** Whether the run can continue from its failed step, by which engine action, and why (not). */
-export interface ResumeEligibility {
-  eligible: boolean;
-  action: 'rewind' | 'redrive';
-  reason: string;
-}
-
-/** One run with everything `show` and `replay` need. */
-export interface RunDetail {
-  run: SagaRun;
-  /** The run's input: the order. */
-  input: unknown;
-  output?: unknown;
-  /** Activities and waits, once per call, as the saga's trace. */
-  trace: string[];
-  timeline: TimelineEntry[];
-  resume: ResumeEligibility;
-  /** Step Functions: the token of the task parked on the operator's decision, found in the history. */
-  decisionToken?: string;
-}
-
 /** One engine, as the operator tool needs it. */
 export interface SagaBackend {
   readonly engine: Engine;
@@ -54,6 +47,8 @@ export interface SagaBackend {
    * read only when `timeline` is asked for: a restart's plan needs the run's state and input, not its history.
    */
   latest(orderId: string, timeline: boolean): Promise<RunDetail | undefined>;
+  /** Every activity call of the run with its input, output or error, in the order they were scheduled. */
+  calls(run: string): Promise<StepCall[] | undefined>;
   /** Continue the run from its failed step (Durable rewind, Step Functions RedriveExecution). */
   resume(run: string, reason: string): Promise<void>;
   /** Start a new run of the saga under `run` with `input`. */
@@ -67,6 +62,7 @@ export interface SagaBackend {
 /** The filters no engine applies server-side, on one normalized run. */
 export function matchesQuery(run: SagaRun, q: RunQuery): boolean {
   if (q.statuses && !q.statuses.includes(run.status)) return false;
+  if (q.phases && !(run.phase && q.phases.includes(run.phase))) return false;
   if (q.orderIdPrefix && !(run.orderId ?? run.run).startsWith(q.orderIdPrefix)) return false;
   const created = Date.parse(run.createdAt);
   const updated = Date.parse(run.updatedAt);

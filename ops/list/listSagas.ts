@@ -2,12 +2,9 @@ import type { RunQuery, SagaBackend } from '../backends/sagaBackend';
 import type { SagaRun, SagaState } from '../model/sagaRun';
 import { SAGA_STATES } from '../model/sagaRun';
 import { decodePosition, encodePosition } from './pageToken';
+import type { SagaPage, StatusCounts } from '../wire/sagaRun';
 
-export interface SagaPage {
-  runs: SagaRun[];
-  /** Pass back as `continuationToken` for the next page; absent on the last one. */
-  continuationToken?: string;
-}
+export type { SagaPage, StatusCounts };
 
 /**
  * Engine pages read per request at most: a selective filter over many runs returns a short page with a token
@@ -33,14 +30,6 @@ export async function listSagas(
     pos = page.next ? { e: pos.e, t: page.next } : { e: pos.e + 1 };
   }
   return { runs, ...(pos.e < backends.length ? { continuationToken: encodePosition(pos) } : {}) };
-}
-
-export interface StatusCounts {
-  total: number;
-  byStatus: Record<SagaState, number>;
-  byEngine: Record<string, Record<SagaState, number>>;
-  /** Saga runs whose name matches no order (started by hand, or by something else). */
-  orphans: number;
 }
 
 const zeros = (): Record<SagaState, number> =>

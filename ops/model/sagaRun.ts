@@ -1,11 +1,9 @@
 /** The operator's view of saga runs, the same for both engines. JSON field names of the CLI and HTTP API. */
 
-export type Engine = 'durable' | 'stepFunctions';
-export const ENGINES: Engine[] = ['durable', 'stepFunctions'];
+import type { Engine, SagaPhase, SagaRun, SagaState } from '../wire/sagaRun';
+export type { Engine, SagaPhase, SagaRun, SagaState };
 
-/** One status per run, whichever engine ran it (the engine's own status is kept beside it). */
-export type SagaState =
-  'Running' | 'Awaiting' | 'Stuck' | 'NeedsAttention' | 'Compensated' | 'Completed' | 'Failed' | 'Terminated';
+export const ENGINES: Engine[] = ['durable', 'stepFunctions'];
 
 export const SAGA_STATES: SagaState[] = [
   'Running',
@@ -18,28 +16,7 @@ export const SAGA_STATES: SagaState[] = [
   'Terminated',
 ];
 
+export const SAGA_PHASES: SagaPhase[] = ['running', 'awaiting', 'compensating', 'parked', 'done'];
+
 /** States whose run is over: nothing will happen unless an operator acts. */
 export const CLOSED_STATES = new Set<SagaState>(['Compensated', 'Completed', 'Failed', 'Terminated']);
-
-export interface SagaRun {
-  engine: Engine;
-  /** The Durable instance id / the Step Functions execution name. */
-  run: string;
-  /** The order the run belongs to; absent for an orphan (a run no order saga would be named). */
-  orderId?: string;
-  /** 1 for the order's first run, N for its Nth (an operator's restart). */
-  attempt?: number;
-  status: SagaState;
-  /** The engine's own status: Durable runtimeStatus, Step Functions execution status. */
-  engineStatus: string;
-  createdAt: string;
-  updatedAt: string;
-  /** The step the run is at (running) or failed at (closed). */
-  step?: string;
-  outcome?: string;
-  reason?: string;
-  /** Why the run counts as Stuck: the rule that fired. */
-  stuckRule?: string;
-  /** Step Functions: the execution ARN. */
-  executionArn?: string;
-}

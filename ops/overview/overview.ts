@@ -1,18 +1,8 @@
 import type { SagaBackend } from '../backends/sagaBackend';
-import { Engine, SAGA_STATES, SagaRun, SagaState } from '../model/sagaRun';
+import { Engine, SAGA_STATES, SagaState } from '../model/sagaRun';
+import type { Overview } from '../wire/overview';
 
-/** What the dashboard's first page shows: where each engine stands, how busy it is, and what waits longest. */
-export interface Overview {
-  generatedAt: string;
-  total: number;
-  orphans: number;
-  /** Runs per normalized status, per engine. */
-  byEngine: Partial<Record<Engine, Record<SagaState, number>>>;
-  /** Runs started in each of the last minutes, oldest minute first. */
-  startedPerMinute: { minute: string; byEngine: Partial<Record<Engine, number>> }[];
-  /** The Stuck or NeedsAttention run that started first: the one an on-call engineer looks at first. */
-  oldestNeedingAction?: SagaRun;
-}
+export type { Overview };
 
 const NEEDS_ACTION = new Set<SagaState>(['Stuck', 'NeedsAttention']);
 const MINUTE = 60_000;

@@ -1,11 +1,12 @@
 import type { RunQuery } from '../backends/sagaBackend';
 import { OpsValidationError } from '../errors';
-import { Engine, ENGINES, SAGA_STATES, SagaState } from '../model/sagaRun';
+import { Engine, ENGINES, SAGA_PHASES, SAGA_STATES, SagaPhase, SagaState } from '../model/sagaRun';
 
 export type Where = RunQuery & { engines?: Engine[] };
 
 const FIELDS = [
   'status',
+  'phase',
   'engine',
   'orderId',
   'since',
@@ -46,6 +47,9 @@ export function parseWhere(values: Record<string, string | undefined>): Where {
     switch (field) {
       case 'status':
         where.statuses = oneOf<SagaState>(field, raw, SAGA_STATES);
+        break;
+      case 'phase':
+        where.phases = oneOf<SagaPhase>(field, raw, SAGA_PHASES);
         break;
       case 'engine':
         where.engines = oneOf<Engine>(field, raw, ENGINES);

@@ -1,62 +1,11 @@
 import type { RunQuery } from '../backends/sagaBackend';
-import type { Engine, SagaState } from '../model/sagaRun';
+import type { Engine } from '../model/sagaRun';
+import type { ItemResult, PlanItem, ReplayMode, ReplayPlan, ReplayResults, StepPreview } from '../wire/replay';
 
-export type ReplayMode = 'resume' | 'restart';
+export type { ItemResult, PlanItem, ReplayMode, ReplayPlan, ReplayResults, StepPreview };
 
 /** Which sagas to replay: by order id, or every run matching a filter (the latest run of each order only). */
 export interface ReplaySelection {
   orderIds?: string[];
   where?: RunQuery & { engines?: Engine[] };
-}
-
-/** What replaying one step does: skipped (kept), or run again with its side effect and key. */
-export interface StepPreview {
-  step: string;
-  activity: string;
-  runs: boolean;
-  /** In words: "charges again with key …", "kept: done in this run". */
-  effect: string;
-  idempotencyKey?: string;
-}
-
-export interface PlanItem {
-  orderId: string;
-  engine: Engine;
-  /** The run replayed (resume) or restarted from (restart). */
-  run: string;
-  status: SagaState;
-  engineStatus: string;
-  action: 'rewind' | 'redrive' | 'restart';
-  eligible: boolean;
-  reason: string;
-  /** restart: the new run's name. */
-  newRun?: string;
-  steps: StepPreview[];
-  /** The run's state when planned; applying re-checks it. */
-  fingerprint: string;
-}
-
-export interface ReplayPlan {
-  mode: ReplayMode;
-  /** Hash of the mode and every item's action and state: applying requires it. */
-  planHash: string;
-  items: PlanItem[];
-  summary: { eligible: number; ineligible: number };
-}
-
-export interface ItemResult {
-  orderId: string;
-  engine: Engine;
-  run: string;
-  action: PlanItem['action'];
-  result: 'applied' | 'skipped' | 'failed';
-  detail: string;
-  newRun?: string;
-}
-
-export interface ReplayResults {
-  mode: ReplayMode;
-  planHash: string;
-  results: ItemResult[];
-  summary: { applied: number; skipped: number; failed: number; durationMs: number; perSecond: number };
 }

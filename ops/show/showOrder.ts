@@ -1,21 +1,30 @@
 import type { RunDetail, SagaBackend } from '../backends/sagaBackend';
 import { UnknownOrderError } from '../errors';
-import type { Engine, SagaRun } from '../model/sagaRun';
-import { traceDiff, TraceDiff } from './traceDiff';
+import type { Engine } from '../model/sagaRun';
+import { traceDiff } from './traceDiff';
+import type { OrderView } from '../wire/orderView';
 
-export interface OrderView {
-  orderId: string;
-  /** Every run of the order on every engine, first run first. */
-  runs: SagaRun[];
-  /** The latest run on each engine, with its trace and timeline. */
+export type { OrderView };
+
+/** An order as the tool holds it: each latest run with what only the tool may use (the decision token). */
+export interface OrderDetail extends Omit<OrderView, 'latest'> {
   latest: Partial<Record<Engine, RunDetail>>;
-  /** When the order ran on both engines: how their latest runs differ. */
-  diff?: TraceDiff;
+}
+
+/** The order as callers see it: without the decision task's token (a capability, not information). */
+export function publicView(order: OrderDetail): OrderView {
+  const latest: OrderView['latest'] = {};
+  for (const [engine, detail] of Object.entries(order.latest) as [Engine, RunDetail][]) {
+    const shown: RunDetail = { ...detail };
+    delete shown.decisionToken;
+    latest[engine] = shown;
+  }
+  return { ...order, latest };
 }
 
 const outcomeOf = (d: RunDetail): string => d.run.outcome ?? d.run.status;
 
-export async function showOrder(backends: SagaBackend[], orderId: string): Promise<OrderView> {
+export async function showOrder(backends: SagaBackend[], orderId: string): Promise<OrderDetail> {
   const perEngine = await Promise.all(backends.map(async (b) => ({ backend: b, runs: await b.runsOf(orderId) })));
   const runs = perEngine.flatMap((p) => p.runs);
   if (!runs.length) throw new UnknownOrderError(orderId);

@@ -1,16 +1,7 @@
 import type { TimelineEntry } from '../model/timeline';
+import type { TraceDiff } from '../wire/orderView';
 
-/** Where two runs of one order (one per engine) differ, step by step. */
-export interface TraceDiff {
-  same: boolean;
-  /** The first position where the traces differ, with what each engine did there. */
-  firstDivergence?: { index: number; durable?: string; stepFunctions?: string };
-  missingOnDurable: string[];
-  missingOnStepFunctions: string[];
-  outcome?: { durable?: string; stepFunctions?: string };
-  /** Activities whose attempt counts differ. */
-  attempts: { activity: string; durable: number; stepFunctions: number }[];
-}
+export type { TraceDiff };
 
 function attemptsByActivity(timeline: TimelineEntry[]): Map<string, number> {
   const m = new Map<string, number>();

@@ -33,6 +33,23 @@ const parked = (id: string) => (durableStatus(id)?.customStatus as { phase?: str
 const charges = (orderId: string) =>
   p.t.platform.clouds.paymentGateway.ledger().charges.filter((c) => c.orderId === orderId && c.status !== 'failed');
 
+/**
+ * An order whose activity input is longer than the 4,000 characters a call's payload is cut to (80 lines of
+ * SKUs nobody stocks: it compensates at once), and whose customer id is markup that must be shown as text.
+ */
+const MARKUP = '<img src=x onerror=alert(1)>';
+const BIG_ORDER = {
+  orderId: 'big-sfn',
+  customer: { id: MARKUP, email: 'big-sfn@example.com' },
+  lines: Array.from({ length: 80 }, (_, i) => ({ sku: `SKU-BIG-${i}`, qty: 1, unitPrice: 1 })),
+  currency: 'EUR',
+  total: 80,
+  paymentMethod: 'pm_card_visa',
+};
+
+/** Declined orders a bulk restart applies in two parts (the page applies 10 orders per call). */
+const PROGRESS_ORDERS = Array.from({ length: 12 }, (_, i) => `prog-${String(i + 1).padStart(2, '0')}`);
+
 /** `DASHBOARD_SCREENSHOTS=1` rewrites README's screenshots under docs/ from this run. */
 async function screenshot(page: Page, name: string): Promise<void> {
   if (process.env.DASHBOARD_SCREENSHOTS)
@@ -67,9 +84,11 @@ describe.skipIf(!chromiumInstalled)('the operations dashboard in Chromium', () =
     await placeOnStepFunctions(p, order('dash-sfn-oos', 'pm_card_visa', 'SKU-DASH-SFN'));
     // Its own SKU: one platform holds one stock, and the two runs of one order id must not share reservations.
     await placeOnStepFunctions(p, order('dash-both', 'pm_card_declined', 'SKU-DASH-BOTH'));
+    await placeOnStepFunctions(p, BIG_ORDER);
+    for (const id of PROGRESS_ORDERS) await placeOnStepFunctions(p, order(id, 'pm_card_declined'));
     await passTimeUntil(p, async () => {
       const sfn = await Promise.all(
-        ['dash-sfn-ok', 'dash-sfn-dec', 'dash-sfn-oos', 'dash-both'].map(
+        ['dash-sfn-ok', 'dash-sfn-dec', 'dash-sfn-oos', 'dash-both', 'big-sfn', ...PROGRESS_ORDERS].map(
           async (n) => (await executionStatus(p, n)) === 'SUCCEEDED',
         ),
       );
@@ -90,6 +109,8 @@ describe.skipIf(!chromiumInstalled)('the operations dashboard in Chromium', () =
     const page = await signedIn(KEYS.operator);
     const counts = page.getByRole('table', { name: /Sagas per status/ });
     await counts.waitFor();
+    // Each engine is drawn when it answers: wait until neither is still counting.
+    await page.locator('table.counts[aria-busy=false]').waitFor();
     const api = (await ops(p, 'GET', 'sagas?pageSize=500&counts=true', KEYS.reader)).body.counts;
     const cell = (status: string, col: number) =>
       counts
@@ -113,7 +134,7 @@ describe.skipIf(!chromiumInstalled)('the operations dashboard in Chromium', () =
 
   it('filters the list of both engines, keeps the filters in the URL, and a link to it reproduces the view', async () => {
     const page = await signedIn(KEYS.operator, '#/sagas');
-    await page.getByLabel('Status').selectOption('Compensated');
+    await page.getByLabel('Status', { exact: true }).selectOption('Compensated');
     await page.getByLabel('Order id starts with').fill('dash-');
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await expect.poll(() => page.url()).toMatch(/#\/sagas\?status=Compensated&orderId=dash-/);
@@ -132,7 +153,7 @@ describe.skipIf(!chromiumInstalled)('the operations dashboard in Chromium', () =
     await again.getByLabel('Ops key').fill(KEYS.reader);
     await again.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => again.locator('table.sagas tbody tr').count()).toBe(6);
-    expect(await again.getByLabel('Status').inputValue()).toBe('Compensated');
+    expect(await again.getByLabel('Status', { exact: true }).inputValue()).toBe('Compensated');
     await again.close();
     await page.close();
   });
@@ -192,6 +213,137 @@ describe.skipIf(!chromiumInstalled)('the operations dashboard in Chromium', () =
     const compensation = lane.locator('table.timeline tr.compensation');
     expect(await compensation.locator('th').textContent()).toBe('↶ releaseInventory');
     expect(await lane.textContent()).toMatch(/Reason.*PaymentDeclined/);
+    await page.close();
+  });
+
+  it('draws the fast engine first: Durable counts while Step Functions is still counting, then both; asks nothing while the tab is hidden', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(/\/api\/ops\/overview\?engine=stepFunctions/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto(`${p.t.baseUrl}/api/ops/ui/`);
+    await page.getByLabel('Ops key').fill(KEYS.reader);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const counts = page.getByRole('table', { name: /Sagas per status/ });
+    const api = (await ops(p, 'GET', 'sagas?pageSize=500&counts=true', KEYS.reader)).body.counts;
+    const cell = (status: string, col: number) =>
+      counts
+        .getByRole('row')
+        .filter({ has: page.getByRole('rowheader', { name: status }) })
+        .getByRole('cell')
+        .nth(col);
+    await expect.poll(() => cell('Compensated', 0).textContent()).toBe(String(api.byEngine.durable.Compensated));
+    expect(await counts.getAttribute('aria-busy')).toBe('true');
+    expect(await cell('Compensated', 1).textContent()).toBe('counting…');
+    expect(await counts.locator('caption').textContent()).toMatch(/Step Functions still counting/);
+    release();
+    await page.locator('table.counts[aria-busy=false]').waitFor();
+    expect(await cell('Compensated', 1).textContent()).toBe(String(api.byEngine.stepFunctions.Compensated));
+    await page.unroute(/\/api\/ops\/overview\?engine=stepFunctions/);
+
+    // Hidden: no refresh at all (the 5 s timer is not re-armed); shown again: both engines at once.
+    const asked: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/api/ops/overview')) asked.push(r.url());
+    });
+    const visibility = (hidden: boolean) =>
+      page.evaluate(
+        `Object.defineProperty(document, 'hidden', { value: ${hidden}, configurable: true }); document.dispatchEvent(new Event('visibilitychange'))`,
+      );
+    await visibility(true);
+    const askedWhenHidden = asked.length;
+    await new Promise((resolve) => setTimeout(resolve, 6500));
+    expect(asked.length).toBe(askedWhenHidden);
+    expect(await page.locator('p.updated').textContent()).toMatch(/paused while the tab is hidden/);
+    await visibility(false);
+    await expect.poll(() => asked.length).toBeGreaterThanOrEqual(askedWhenHidden + 2);
+    await page.close();
+  });
+
+  it("lists each run's custom status phase, filters by it and by the updated time on the server, both kept in the URL", async () => {
+    const page = await signedIn(KEYS.reader, '#/sagas?orderId=dash-');
+    const listed: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/api/ops/sagas?')) listed.push(r.url());
+    });
+    await page.getByLabel('Custom status phase').selectOption('parked');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await expect.poll(() => page.url()).toMatch(/#\/sagas\?phase=parked&orderId=dash-/);
+    const rows = page.locator('table.sagas tbody tr');
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.first().textContent()).toMatch(/dash-df-na.*NeedsAttention.*parked/);
+    expect(listed.at(-1)).toMatch(/phase=parked/);
+
+    // The updated-time range, against what the API says each run's updatedAt is.
+    const runs = (await ops(p, 'GET', 'sagas?orderId=dash-&pageSize=500', KEYS.reader)).body.runs as {
+      updatedAt: string;
+    }[];
+    const latest = runs
+      .map((r) => r.updatedAt)
+      .sort()
+      .at(-1)!;
+    const minute = latest.slice(0, 16);
+    await page.getByLabel('Custom status phase').selectOption('');
+    await page.getByLabel('Updated from (UTC)').fill(minute);
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await expect.poll(() => page.url()).toContain(`updatedFrom=${encodeURIComponent(`${minute}:00.000Z`)}`);
+    const expected = runs.filter((r) => r.updatedAt >= `${minute}:00.000Z`).length;
+    await expect.poll(() => rows.count()).toBe(expected);
+    expect(listed.at(-1)).toMatch(/updatedFrom=/);
+    const later = new Date(Date.parse(`${minute}:00Z`) + 60_000).toISOString().slice(0, 16);
+    await page.getByLabel('Updated from (UTC)').fill(later);
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.getByText('No saga matches these filters.').waitFor();
+    expect(await rows.count()).toBe(0);
+    await page.close();
+  });
+
+  it("shows the custom status, and a step's input and output only when opened: cut to 4,000 characters with a way to see all, as text", async () => {
+    const page = await signedIn(KEYS.reader);
+    const calls: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/calls?')) calls.push(r.url());
+    });
+    await page.goto(`${p.t.baseUrl}/api/ops/ui/#/orders/dash-df-na`);
+    const durable = page.getByRole('region', { name: /^Durable Functions/ });
+    await durable.waitFor();
+    expect(await durable.locator('.custom-status').textContent()).toMatch(/phase parked/);
+    await durable.getByText('As the orchestration set it').click();
+    expect(await durable.locator('.custom-status pre').textContent()).toMatch(/"phase": "parked"/);
+
+    await page.goto(`${p.t.baseUrl}/api/ops/ui/#/orders/big-sfn`);
+    await page.getByRole('heading', { name: 'Order big-sfn' }).waitFor();
+    const lane = page.getByRole('region', { name: /^Step Functions/ });
+    expect(await lane.locator('.custom-status').textContent()).toMatch(/phase done.*no custom status/);
+    expect(calls).toEqual([]);
+    const toggle = lane.getByRole('button', { name: 'Input and output of reserveInventory' });
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    await toggle.focus();
+    await page.keyboard.press('Enter');
+    const input = lane.getByLabel('Input', { exact: true });
+    await input.waitFor();
+    expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+    expect(calls).toHaveLength(1);
+    const whole = (
+      await ops(p, 'GET', 'sagas/big-sfn/calls?engine=stepFunctions&run=big-sfn&call=0&maxChars=1000000', KEYS.reader)
+    ).body;
+    expect(whole.input.chars).toBeGreaterThan(4000);
+    expect(await input.textContent()).toBe(whole.input.text.slice(0, 4000));
+    expect(await input.textContent()).toContain(MARKUP);
+    expect(await lane.locator('tr.call-row img').count()).toBe(0);
+    expect(await lane.getByLabel('Output', { exact: true }).textContent()).toBe(whole.output.text);
+    await screenshot(page, 'order-step-call');
+    await lane.getByRole('button', { name: /Show all input/ }).click();
+    await expect
+      .poll(async () => (await lane.getByLabel('Input', { exact: true }).textContent())?.length)
+      .toBe(whole.input.chars);
+    expect(await lane.getByLabel('Input', { exact: true }).textContent()).toBe(whole.input.text);
+    await toggle.click();
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    expect(await lane.locator('tr.call-row').count()).toBe(0);
     await page.close();
   });
 
@@ -262,6 +414,105 @@ describe.skipIf(!chromiumInstalled)('the operations dashboard in Chromium', () =
       .map((l) => JSON.parse(l));
     expect(lines.some((e) => e.reason === 'stock arrived, INC-42' && !e.dryRun && e.who === 'otto')).toBe(true);
     expect(JSON.stringify(lines)).not.toContain(KEYS.operator);
+    await page.close();
+  });
+
+  it('applies a bulk replay part by part and counts while it applies ("10 of 12 applied, 0 failed"), then shows every result', async () => {
+    const page = await signedIn(KEYS.operator, '#/sagas?status=Compensated&orderId=prog-');
+    await expect.poll(() => page.locator('table.sagas tbody tr').count()).toBe(12);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const parts: string[][] = [];
+    await page.route(/\/api\/ops\/replays$/, async (route) => {
+      const body = route.request().postDataJSON() as { part?: string[] };
+      if (body.part) {
+        parts.push(body.part);
+        if (parts.length === 2) await held;
+      }
+      await route.continue();
+    });
+    await page.getByRole('button', { name: 'Replay all matching the filter…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Replay every saga matching the filter' });
+    await dialog.getByLabel(/Restart/).check();
+    await dialog.getByLabel('Reason (recorded in the audit)').fill('progress check');
+    await dialog.getByRole('button', { name: 'Dry run' }).click();
+    expect(
+      await dialog
+        .getByRole('table', { name: /^Plan / })
+        .locator('caption')
+        .textContent(),
+    ).toMatch(/12 eligible, 0 not/);
+    await dialog.getByRole('button', { name: /Apply plan/ }).click();
+    await expect
+      .poll(() => dialog.locator('.progress-count').textContent(), { timeout: 30_000 })
+      .toBe('10 of 12 applied, 0 failed');
+    expect(await dialog.getByRole('progressbar', { name: 'Replay progress' }).getAttribute('value')).toBe('10');
+    expect(await executionStatus(p, `${parts[0][0]}.r2`)).toBeDefined();
+    // The dialog stays open while parts are applied: closing it would leave the apply running unseen.
+    expect(await dialog.getByRole('button', { name: 'Close' }).isDisabled()).toBe(true);
+    await page.keyboard.press('Escape');
+    expect(await dialog.isVisible()).toBe(true);
+    release();
+    const results = dialog.getByRole('table', { name: /^Applied 12, skipped 0, failed 0/ });
+    await results.waitFor();
+    expect(parts.map((part) => part.length)).toEqual([10, 2]);
+    expect(new Set(parts.flat())).toEqual(new Set(PROGRESS_ORDERS));
+    expect(await results.locator('tbody tr').count()).toBe(12);
+    expect(await executionStatus(p, `${parts[1][1]}.r2`)).toBeDefined();
+    expect(await dialog.getByRole('button', { name: 'Close' }).isDisabled()).toBe(false);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+
+    // Once the restarts are over (declined again), restart them again and stop after the first part.
+    await passTimeUntil(p, async () =>
+      (await Promise.all(PROGRESS_ORDERS.map((id) => executionStatus(p, `${id}.r2`)))).every((s) => s === 'SUCCEEDED'),
+    );
+    parts.length = 0;
+    let releaseFirst!: () => void;
+    const heldFirst = new Promise<void>((resolve) => (releaseFirst = resolve));
+    await page.unroute(/\/api\/ops\/replays$/);
+    await page.route(/\/api\/ops\/replays$/, async (route) => {
+      const body = route.request().postDataJSON() as { part?: string[] };
+      if (body.part) {
+        parts.push(body.part);
+        await heldFirst;
+      }
+      await route.continue();
+    });
+    await page.reload();
+    await page.getByRole('button', { name: 'Replay all matching the filter…' }).click();
+    const again = page.getByRole('dialog', { name: 'Replay every saga matching the filter' });
+    await again.getByLabel(/Restart/).check();
+    await again.getByLabel('Reason (recorded in the audit)').fill('progress check, stopped');
+    await again.getByRole('button', { name: 'Dry run' }).click();
+    await again.getByRole('table', { name: /^Plan .*12 eligible/ }).waitFor();
+    await again.getByRole('button', { name: /Apply plan/ }).click();
+    await again.getByRole('button', { name: 'Stop after this part' }).click();
+    releaseFirst();
+    await again.getByRole('table', { name: /^Applied 10, skipped 0, failed 0/ }).waitFor();
+    expect(await again.getByRole('alert').textContent()).toMatch(
+      /Stopped as you asked: 2 order\(s\) of the plan were not applied/,
+    );
+    expect(parts.map((part) => part.length)).toEqual([10]);
+    const notApplied = PROGRESS_ORDERS.filter((id) => !parts[0].includes(id));
+    await expect(executionStatus(p, `${notApplied[0]}.r3`)).rejects.toThrow(/does not exist/i);
+    expect(await executionStatus(p, `${parts[0][0]}.r3`)).toBeDefined();
+    await page.close();
+  });
+
+  it('redraws the list by itself while nobody is using it, and never while a row is selected', async () => {
+    const page = await signedIn(KEYS.reader, '#/sagas?orderId=live-');
+    await page.getByText('No saga matches these filters.').waitFor();
+    await placeOnStepFunctions(p, order('live-1', 'pm_card_visa'));
+    const rows = page.locator('table.sagas tbody tr');
+    // No reload, no click: the list redraws every 10 s.
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(1);
+    expect(await rows.first().textContent()).toContain('live-1');
+    await page.getByRole('checkbox', { name: /Select order live-1/ }).check();
+    await placeOnStepFunctions(p, order('live-2', 'pm_card_visa'));
+    await new Promise((resolve) => setTimeout(resolve, 11_000));
+    expect(await rows.count()).toBe(1);
+    expect(await page.getByRole('checkbox', { name: /Select order live-1/ }).isChecked()).toBe(true);
     await page.close();
   });
 

@@ -2,6 +2,7 @@ import { app, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 import { z } from 'zod';
 import { OpsValidationError } from '../../ops/errors';
 import { parseWhere } from '../../ops/query/parseWhere';
+import { MAX_PART_ORDERS } from '../../ops/replay/planPart';
 import { formatPath } from '../../saga/domain/validation';
 import { durableClientInput, opsEdge } from './opsEdge';
 
@@ -16,6 +17,7 @@ const replayBody = z.strictObject({
   planHash: z.string().optional(),
   concurrency: z.number().int().min(1).max(64).optional(),
   perSecond: z.number().positive().max(1000).optional(),
+  part: z.array(z.string().min(1)).min(1, 'must name at least one order').max(MAX_PART_ORDERS).optional(),
 });
 
 /** The body, or a 400-worthy error naming each field and rule. */
@@ -36,7 +38,8 @@ export async function readJson<S extends z.ZodType>(request: HttpRequest, schema
 
 /**
  * POST /api/ops/replays: a dry run answers the plan (readers may ask); applying (dryRun false, with the plan's
- * hash) needs the operator role and answers each saga's result. Stale plans are refused with 409.
+ * hash) needs the operator role and answers each saga's result. Stale plans are refused with 409. `part` (order
+ * ids of the plan) applies only those, so a caller applying part by part can show progress.
  */
 export async function replaysHttp(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   let body: z.output<typeof replayBody>;
@@ -56,6 +59,7 @@ export async function replaysHttp(request: HttpRequest, context: InvocationConte
       reason: body.reason,
       dryRun: body.dryRun,
       planHash: body.planHash,
+      ...(body.part ? { part: body.part } : {}),
       bounds: {
         ...(body.concurrency ? { concurrency: body.concurrency } : {}),
         ...(body.perSecond ? { perSecond: body.perSecond } : {}),

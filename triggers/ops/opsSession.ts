@@ -1,4 +1,5 @@
 import { app, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import type { Session } from '../../ops/wire/session';
 import { orderSaga } from '../../saga/definition/orderSaga';
 import { durableClientInput, opsEdge } from './opsEdge';
 
@@ -9,6 +10,7 @@ import { durableClientInput, opsEdge } from './opsEdge';
 export async function sessionHttp(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   return opsEdge(request, context, 'reader', async (_ops, caller) => ({
     status: 200,
+    // The page reads this answer as the wire type Session: the check keeps the two the same.
     jsonBody: {
       caller,
       saga: {
@@ -23,7 +25,7 @@ export async function sessionHttp(request: HttpRequest, context: InvocationConte
         })),
         park: { event: orderSaga.park.event, timeoutMs: orderSaga.park.timeoutMs },
       },
-    },
+    } satisfies Session,
   }));
 }
 

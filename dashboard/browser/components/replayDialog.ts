@@ -4,6 +4,7 @@ import { ENGINE_LABEL } from '../apiTypes.js';
 import type { PageContext } from '../context.js';
 import { h, show } from '../elements.js';
 import { errorArea, openDialog, reasonField } from './dialog.js';
+import { applyInParts, PartialApply, progressText } from './partApply.js';
 import { statusBadge } from './statusBadge.js';
 
 const MODES: { mode: ReplayMode; label: string; hint: string }[] = [
@@ -99,6 +100,9 @@ export function openReplayDialog(ctx: PageContext, target: ReplayTarget, what: s
   const applyButton = h('button', { type: 'button', class: 'danger', disabled: true }, 'Apply plan');
   let plan: { plan: ReplayPlan; mode: ReplayMode; reason: string } | undefined;
 
+  let applying = false;
+  const closeButton = () => dialog.querySelector<HTMLButtonElement>('.dialog-close button')!;
+
   const mode = (): ReplayMode => (radios.find((r) => r.checked)?.value as ReplayMode) ?? 'resume';
   const invalidate = () => {
     if (!plan) return;
@@ -138,21 +142,66 @@ export function openReplayDialog(ctx: PageContext, target: ReplayTarget, what: s
     applyButton.disabled = true;
     dryRunButton.disabled = true;
     const eligible = plan.plan.summary.eligible;
-    show(planArea, h('p', {}, `Applying to ${eligible} saga(s)…`), h('progress', { 'aria-label': 'Applying' }));
+    const bar = h('progress', { max: eligible, value: 0, 'aria-label': 'Replay progress' });
+    const count = h('p', { class: 'progress-count', 'aria-live': 'polite' }, progressText([], eligible));
+    let stopping = false;
+    const stop = h('button', { type: 'button' }, 'Stop after this part');
+    stop.addEventListener('click', () => {
+      stopping = true;
+      stop.disabled = true;
+      stop.textContent = 'Stopping after this part…';
+    });
+    show(planArea, h('p', {}, `Applying to ${eligible} saga(s)…`), bar, count, stop);
+    // While parts are being applied the dialog stays open (Escape and Close refused): closing it would leave the
+    // apply running unseen. "Stop after this part" is the way out.
+    applying = true;
+    closeButton().disabled = true;
+    const started = performance.now();
     try {
-      const results = await ctx.api.apply(target, plan.mode, plan.reason, plan.plan.planHash);
+      const results = await applyInParts(
+        ctx,
+        target,
+        plan.plan,
+        plan.reason,
+        (done) => {
+          bar.value = done.length;
+          count.textContent = progressText(done, eligible);
+        },
+        () => stopping,
+      );
       show(planArea, resultsTable(results));
       ctx.announce(`Replay applied: ${results.summary.applied} applied, ${results.summary.failed} failed.`);
       onApplied?.();
     } catch (e) {
-      show(planArea, planTable(plan.plan));
+      const done = e instanceof PartialApply ? e.done : [];
+      if (done.length) {
+        show(
+          planArea,
+          h('p', {}, `Stopped at ${progressText(done, eligible)}.`),
+          resultsTable({
+            mode: plan.mode,
+            planHash: plan.plan.planHash,
+            results: done,
+            summary: {
+              applied: done.filter((r) => r.result === 'applied').length,
+              skipped: 0,
+              failed: done.filter((r) => r.result === 'failed').length,
+              durationMs: Math.round(performance.now() - started),
+              perSecond: 0,
+            },
+          }),
+        );
+        onApplied?.();
+      } else show(planArea, planTable(plan.plan));
       error.set((e as Error).message);
       dryRunButton.disabled = false;
     }
+    applying = false;
+    closeButton().disabled = false;
     plan = undefined;
   });
 
-  openDialog(
+  const dialog = openDialog(
     `Replay ${what}`,
     h(
       'fieldset',
@@ -167,4 +216,7 @@ export function openReplayDialog(ctx: PageContext, target: ReplayTarget, what: s
     error.el,
     planArea,
   );
+  dialog.addEventListener('cancel', (event) => {
+    if (applying) event.preventDefault();
+  });
 }

@@ -1,4 +1,4 @@
-import { ENGINE_LABEL, ENGINES, SAGA_STATES, SagaRun } from '../apiTypes.js';
+import { ENGINE_LABEL, ENGINES, SAGA_PHASES, SAGA_STATES, SagaRun } from '../apiTypes.js';
 import { openReplayDialog } from '../components/replayDialog.js';
 import { statusBadge } from '../components/statusBadge.js';
 import { canMutate, Page, PageContext, READER_ONLY } from '../context.js';
@@ -6,7 +6,23 @@ import { age, h, show } from '../elements.js';
 import { currentRoute, href } from '../route.js';
 
 /** The filters the list API takes, as the form shows them; every one lives in the URL. */
-const FILTERS = ['status', 'engine', 'orderId', 'createdFrom', 'createdTo', 'step', 'reason'] as const;
+const FILTERS = [
+  'status',
+  'phase',
+  'engine',
+  'orderId',
+  'createdFrom',
+  'createdTo',
+  'updatedFrom',
+  'updatedTo',
+  'step',
+  'reason',
+] as const;
+
+const TIMES = new Set<string>(['createdFrom', 'createdTo', 'updatedFrom', 'updatedTo']);
+
+/** How often the list redraws itself while nobody is using it. */
+const REFRESH_MS = 10_000;
 
 function select(name: string, label: string, options: [string, string][], value: string | null): HTMLElement {
   const id = `f-${name}`;
@@ -40,6 +56,12 @@ function filterForm(params: URLSearchParams): HTMLFormElement {
       params.get('status'),
     ),
     select(
+      'phase',
+      'Custom status phase',
+      SAGA_PHASES.map((ph) => [ph, ph]),
+      params.get('phase'),
+    ),
+    select(
       'engine',
       'Engine',
       ENGINES.map((e) => [e, ENGINE_LABEL[e]]),
@@ -48,6 +70,8 @@ function filterForm(params: URLSearchParams): HTMLFormElement {
     text('orderId', 'Order id starts with', params.get('orderId')),
     text('createdFrom', 'Started from (UTC)', params.get('createdFrom'), 'datetime-local'),
     text('createdTo', 'Started until (UTC)', params.get('createdTo'), 'datetime-local'),
+    text('updatedFrom', 'Updated from (UTC)', params.get('updatedFrom'), 'datetime-local'),
+    text('updatedTo', 'Updated until (UTC)', params.get('updatedTo'), 'datetime-local'),
     text('step', 'Step', params.get('step')),
     text('reason', 'Reason contains', params.get('reason')),
     h('div', { class: 'field' }, h('button', { type: 'submit', class: 'primary' }, 'Apply filters')),
@@ -58,7 +82,7 @@ function filterForm(params: URLSearchParams): HTMLFormElement {
     const next = new URLSearchParams();
     for (const f of FILTERS) {
       let v = String(data.get(f) ?? '').trim();
-      if (v && (f === 'createdFrom' || f === 'createdTo')) v = new Date(`${v}Z`).toISOString();
+      if (v && TIMES.has(f)) v = new Date(`${v}Z`).toISOString();
       if (v) next.set(f, v);
     }
     if (params.get('pageSize')) next.set('pageSize', params.get('pageSize')!);
@@ -92,9 +116,11 @@ function row(r: SagaRun, selected: Set<string>, onSelect: () => void): HTMLEleme
     h('td', {}, ENGINE_LABEL[r.engine]),
     h('td', {}, r.run),
     h('td', {}, statusBadge(r.status, r.engineStatus)),
+    h('td', {}, r.phase ?? '—'),
     h('td', {}, r.step ?? ''),
     h('td', { class: 'reason' }, r.reason ?? '', r.stuckRule ? ` (${r.stuckRule})` : ''),
     h('td', {}, age(r.createdAt)),
+    h('td', {}, age(r.updatedAt)),
   );
 }
 
@@ -156,12 +182,19 @@ async function draw(ctx: PageContext, params: URLSearchParams, results: HTMLElem
           'tr',
           {},
           h('th', { scope: 'col' }, all),
-          ...['Order', 'Engine', 'Run', 'Status', 'Step', 'Reason', 'Started'].map((c) => h('th', { scope: 'col' }, c)),
+          ...['Order', 'Engine', 'Run', 'Status', 'Phase', 'Step', 'Reason', 'Started', 'Updated'].map((c) =>
+            h('th', { scope: 'col' }, c),
+          ),
         ),
       ),
       h('tbody', {}, ...rows),
     ),
     page.runs.length ? '' : h('p', {}, 'No saga matches these filters.'),
+    h(
+      'p',
+      { class: 'updated' },
+      `As of ${new Date().toISOString().slice(11, 19)} UTC; redrawn every ${REFRESH_MS / 1000} s while no row is selected and the tab is visible.`,
+    ),
     h(
       'nav',
       { class: 'pager', 'aria-label': 'Pages' },
@@ -181,4 +214,23 @@ export const listPage: Page = async (ctx) => {
   } catch (e) {
     show(results, h('p', { class: 'error', role: 'alert' }, (e as Error).message));
   }
+  // Redrawn only while nobody is using it: a selection, an open dialog or the focus in the table would be lost.
+  const idle = () =>
+    !document.hidden &&
+    !document.querySelector('dialog[open]') &&
+    !results.querySelector('input.pick:checked') &&
+    !results.contains(document.activeElement);
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const tick = async () => {
+    if (stopped) return;
+    // A failed refresh keeps the rows shown; the next one tries again (a refused key signs out on its own).
+    if (idle()) await draw(ctx, params, results).catch(() => undefined);
+    if (!stopped) timer = setTimeout(() => void tick(), REFRESH_MS);
+  };
+  timer = setTimeout(() => void tick(), REFRESH_MS);
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
 };

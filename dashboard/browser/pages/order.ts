@@ -10,7 +10,31 @@ import { currentRoute, href } from '../route.js';
 
 const json = (value: unknown) => h('pre', {}, JSON.stringify(value, null, 2));
 
-function lane(d: RunDetail, session: Session): HTMLElement {
+/**
+ * What the run says it is doing: Durable's custom status as the orchestration set it; Step Functions has none,
+ * so the phase read from its history stands in for it.
+ */
+function customStatus(d: RunDetail): HTMLElement {
+  const r = d.run;
+  const phase = r.phase ? `phase ${r.phase}${r.step ? ` at ${r.step}` : ''}` : 'no phase reported';
+  return h(
+    'div',
+    { class: 'custom-status' },
+    h('h3', {}, 'Custom status'),
+    h('p', {}, phase),
+    d.customStatus !== undefined && d.customStatus !== null
+      ? h('details', {}, h('summary', {}, 'As the orchestration set it'), json(d.customStatus))
+      : r.engine === 'stepFunctions'
+        ? h(
+            'p',
+            {},
+            h('small', {}, 'Step Functions has no custom status: the phase is read from the execution’s history.'),
+          )
+        : '',
+  );
+}
+
+function lane(ctx: PageContext, orderId: string, d: RunDetail, session: Session): HTMLElement {
   const r = d.run;
   const id = `lane-${r.engine}`;
   return h(
@@ -24,6 +48,8 @@ function lane(d: RunDetail, session: Session): HTMLElement {
       h('dd', {}, r.run, r.attempt ? ` (attempt ${r.attempt})` : ''),
       h('dt', {}, 'Engine status'),
       h('dd', {}, r.engineStatus),
+      h('dt', {}, 'Phase'),
+      h('dd', {}, r.phase ?? '—'),
       h('dt', {}, 'Step'),
       h('dd', {}, r.step ?? '—'),
       r.outcome ? [h('dt', {}, 'Outcome'), h('dd', {}, r.outcome)] : '',
@@ -36,11 +62,9 @@ function lane(d: RunDetail, session: Session): HTMLElement {
     ),
     h('h3', {}, 'Steps'),
     stepGraph(session.saga.steps, d),
-    d.customStatus !== undefined && d.customStatus !== null
-      ? h('details', {}, h('summary', {}, 'Custom status'), json(d.customStatus))
-      : '',
+    customStatus(d),
     h('h3', {}, 'Timeline'),
-    timeline(d, session.saga.steps),
+    timeline(d, session.saga.steps, (call, maxChars) => ctx.api.stepCall(orderId, r.engine, r.run, call, maxChars)),
     h('details', {}, h('summary', {}, 'Input'), json(d.input)),
     d.output !== undefined ? h('details', {}, h('summary', {}, 'Output'), json(d.output)) : '',
   );
@@ -86,7 +110,7 @@ async function draw(ctx: PageContext, orderId: string): Promise<void> {
     ),
     orderActions(ctx, view, reload),
     runsTable(view),
-    h('div', { class: `lanes lanes-${lanes.length}` }, ...lanes.map((d) => lane(d, ctx.session))),
+    h('div', { class: `lanes lanes-${lanes.length}` }, ...lanes.map((d) => lane(ctx, view.orderId, d, ctx.session))),
     traceDiffView(view),
   );
 }

@@ -2,10 +2,12 @@ import type { SagaDefinition } from '../../../saga/definition/types';
 import type { OperatorDecision } from '../../../saga/domain/operatorDecision';
 import { parseRunName } from '../../../saga/domain/runName';
 import type { SagaResult } from '../../../saga/domain/saga';
-import type { SagaRun, SagaState } from '../../model/sagaRun';
+import { SAGA_PHASES, SagaPhase, SagaRun, SagaState } from '../../model/sagaRun';
+import type { StepCall } from '../../model/stepCall';
 import { traceOf } from '../../model/timeline';
 import { normalizeDurable, StuckCheck } from '../../status/normalize';
 import { matchesQuery, ResumeEligibility, RunDetail, RunPage, RunQuery, SagaBackend } from '../sagaBackend';
+import { durableCalls } from './durableCalls';
 import { durableTimeline } from './durableTimeline';
 import { DurableInstance, DurableManagementApi } from './managementApi';
 
@@ -64,6 +66,7 @@ export class DurableBackend implements SagaBackend {
   private toRun(i: DurableInstance): SagaRun {
     const parsed = parseRunName(i.instanceId);
     const n = normalizeDurable(i, this.stuck());
+    const phase = (i.customStatus as { phase?: unknown } | null)?.phase;
     return {
       engine: 'durable',
       run: i.instanceId,
@@ -72,6 +75,7 @@ export class DurableBackend implements SagaBackend {
       engineStatus: i.runtimeStatus,
       createdAt: new Date(i.createdTime).toISOString(),
       updatedAt: new Date(i.lastUpdatedTime).toISOString(),
+      ...(SAGA_PHASES.includes(phase as SagaPhase) ? { phase: phase as SagaPhase } : {}),
       ...(n.step ? { step: n.step } : {}),
       ...(n.outcome ? { outcome: n.outcome } : {}),
       ...(n.reason ? { reason: n.reason } : {}),
@@ -131,6 +135,7 @@ export class DurableBackend implements SagaBackend {
       run: summary,
       input: instance.input,
       output: instance.output ?? undefined,
+      ...(instance.customStatus != null ? { customStatus: instance.customStatus } : {}),
       trace: output?.trace ?? custom?.trace ?? traceOf(timeline),
       timeline,
       resume: resumeEligibility(summary),
@@ -143,6 +148,12 @@ export class DurableBackend implements SagaBackend {
     const last = instances[instances.length - 1];
     if (!last) return undefined;
     return timeline ? this.detail(last.instanceId, true) : this.detailOf(last);
+  }
+
+  async calls(run: string): Promise<StepCall[] | undefined> {
+    const instance = await this.api.get(run, true);
+    if (!instance || instance.name !== this.definition.orchestrator) return undefined;
+    return durableCalls(instance.historyEvents ?? []);
   }
 
   resume(run: string, reason: string): Promise<void> {

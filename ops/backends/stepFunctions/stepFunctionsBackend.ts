@@ -20,10 +20,12 @@ import type { RunOutcomeRecord, RunOutcomes } from '../../../saga/ports';
 import { parseRunName, runName } from '../../../saga/domain/runName';
 import { EngineError, NotEligibleError } from '../../errors';
 import type { SagaRun, SagaState } from '../../model/sagaRun';
+import type { StepCall } from '../../model/stepCall';
 import { traceOf } from '../../model/timeline';
 import { normalizeStepFunctions, outcomeState, StuckCheck } from '../../status/normalize';
 import { matchesQuery, ResumeEligibility, RunDetail, RunPage, RunQuery, SagaBackend } from '../sagaBackend';
 import { CallRate } from './callRate';
+import { executionCalls } from './executionCalls';
 import { executionTimeline, runActivity } from './executionHistory';
 import { redriveEligibility } from './redriveEligibility';
 
@@ -178,6 +180,7 @@ export class StepFunctionsBackend implements SagaBackend {
       this.stuck(),
       this.parkError,
     );
+    const phase = d.status === 'SUCCEEDED' ? 'done' : activity.at.phase === 'unknown' ? undefined : activity.at.phase;
     const updated =
       d.stopDate ?? (activity.lastProgressMs ? new Date(activity.lastProgressMs) : (d.redriveDate ?? d.startDate));
     return {
@@ -190,6 +193,7 @@ export class StepFunctionsBackend implements SagaBackend {
         engineStatus: d.status ?? 'UNKNOWN',
         createdAt: (d.startDate ?? new Date(0)).toISOString(),
         updatedAt: (updated ?? new Date(0)).toISOString(),
+        ...(phase ? { phase } : {}),
         ...(n.step ? { step: n.step } : {}),
         ...(n.outcome ? { outcome: n.outcome } : {}),
         ...(n.reason ? { reason: n.reason } : {}),
@@ -335,6 +339,11 @@ export class StepFunctionsBackend implements SagaBackend {
       resume: this.resumeEligibility(summary, d),
       ...(decisionToken ? { decisionToken } : {}),
     };
+  }
+
+  async calls(run: string): Promise<StepCall[] | undefined> {
+    const d = await this.describe(await this.executionArn(run));
+    return d ? executionCalls(await this.history(d.executionArn!)) : undefined;
   }
 
   private resumeEligibility(run: SagaRun, d: DescribeExecutionCommandOutput): ResumeEligibility {

@@ -1,0 +1,59 @@
+import { app, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { OpsValidationError } from '../../ops/errors';
+import { ENGINES, Engine } from '../../ops/model/sagaRun';
+import { DEFAULT_PAYLOAD_CHARS, stepCallView } from '../../ops/show/stepCallView';
+import { ORDER_ID_PATTERN } from '../../saga/domain/order';
+import { errorResponse } from '../errorResponse';
+import { durableClientInput, opsEdge } from './opsEdge';
+
+function required(request: HttpRequest, name: string, example: string): string {
+  const value = request.query.get(name);
+  if (!value) throw new OpsValidationError(`Query parameter ${name} is required, e.g. ${name}=${example}.`);
+  return value;
+}
+
+function whole(request: HttpRequest, name: string, fallback?: number): number {
+  const text = request.query.get(name);
+  if (text === null && fallback !== undefined) return fallback;
+  const n = Number(text);
+  if (text === null || !/^\d+$/.test(text) || !Number.isSafeInteger(n))
+    throw new OpsValidationError(`${name}="${text ?? ''}" must be a whole number (e.g. ${name}=0).`);
+  return n;
+}
+
+/**
+ * GET /api/ops/sagas/{orderId}/calls?engine=&run=&call=&maxChars=: one activity call's input, output and error,
+ * for the order page's timeline when an operator opens a step. Payloads are cut to maxChars (4,000 by default).
+ */
+export async function stepCallHttp(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  const orderId = request.params.orderId;
+  if (!ORDER_ID_PATTERN.test(orderId))
+    return errorResponse(400, {
+      code: 'InvalidOrderId',
+      message: `"${orderId}" is not an order id.`,
+      where: 'path {orderId}',
+      fix: 'Use 1–64 letters, digits, "-" or "_", starting with a letter or digit.',
+    });
+  return opsEdge(request, context, 'reader', async (ops) => {
+    const engine = required(request, 'engine', 'durable');
+    if (!ENGINES.includes(engine as Engine))
+      throw new OpsValidationError(`engine="${engine}" is not one of ${ENGINES.join(', ')}.`);
+    const view = await stepCallView(
+      ops.backends,
+      orderId,
+      engine as Engine,
+      required(request, 'run', orderId),
+      whole(request, 'call'),
+      whole(request, 'maxChars', DEFAULT_PAYLOAD_CHARS),
+    );
+    return { status: 200, jsonBody: view };
+  });
+}
+
+app.http('opsStepCall', {
+  route: 'ops/sagas/{orderId}/calls',
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  extraInputs: [durableClientInput],
+  handler: stepCallHttp,
+});

@@ -245,6 +245,8 @@ export class StepFunctionsBackend implements SagaBackend {
       ...(r.failedStep ? { step: r.failedStep } : {}),
       outcome: r.outcome,
       ...(r.reason ? { reason: r.reason } : {}),
+      // A SUCCEEDED execution's saga is done, whatever its outcome (as a described one says).
+      phase: 'done',
       executionArn: item.executionArn,
     };
   }

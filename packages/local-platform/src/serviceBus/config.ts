@@ -20,6 +20,8 @@ export interface ReceiverSettings {
   deadLetteringOnMessageExpiration: boolean;
   forwardTo?: string;
   forwardDeadLetteredMessagesTo?: string;
+  /** Messages carry a SessionId and are received through session locks, each session in order. */
+  requiresSession: boolean;
 }
 
 export interface DuplicateDetectionSettings {
@@ -195,19 +197,9 @@ class ConfigReader {
   }
 }
 
-function receiverSettings(
-  r: ConfigReader,
-  props: Map<string, unknown>,
-  where: string,
-  what: 'queue' | 'subscription',
-): ReceiverSettings {
-  if (r.bool(props.get('RequiresSession'), `${where}.RequiresSession`))
-    r.fail(
-      `${where}.RequiresSession`,
-      `sessions are not supported by the embedded Service Bus. Set "RequiresSession": false for local runs (messages keep their SessionId) ` +
-        `or run against Azure / the official emulator to test session-ordered processing of this ${what}.`,
-    );
+function receiverSettings(r: ConfigReader, props: Map<string, unknown>, where: string): ReceiverSettings {
   return {
+    requiresSession: r.bool(props.get('RequiresSession'), `${where}.RequiresSession`),
     maxDeliveryCount: r.int(
       props.get('MaxDeliveryCount'),
       `${where}.MaxDeliveryCount`,
@@ -388,7 +380,7 @@ function subscription(r: ConfigReader, raw: unknown, where: string): Subscriptio
   );
   return {
     name,
-    ...receiverSettings(r, props, `${at}.Properties`, 'subscription'),
+    ...receiverSettings(r, props, `${at}.Properties`),
     rules: rules.length ? rules : [DEFAULT_RULE],
   };
 }
@@ -436,7 +428,7 @@ export function parseServiceBusConfig(json: unknown, source: string): ServiceBus
     );
     return {
       name,
-      ...receiverSettings(r, props, `${at}.Properties`, 'queue'),
+      ...receiverSettings(r, props, `${at}.Properties`),
       ...duplicateSettings(r, props, `${at}.Properties`),
     };
   });

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock, ScheduledWake } from '../clock';
-import { InvalidOperationError, MessageLockLostError, MessageNotFoundError } from './errors';
+import {
+  InvalidOperationError,
+  MessageLockLostError,
+  MessageNotFoundError,
+  SessionCannotBeLockedError,
+  SessionLockLostError,
+} from './errors';
 import { PropertyValue, ReceivedMessage, snapshot, StoredMessage } from './message';
 import type { MessageJournal } from './messageStore';
 
@@ -13,6 +19,14 @@ export interface EntitySettings {
   deadLetteringOnMessageExpiration: boolean;
   /** False for a dead-letter queue: Service Bus does not expire dead-lettered messages. */
   enforceTimeToLive: boolean;
+  /** Messages are received only through a session lock, each session in order (RequiresSession). */
+  requiresSession: boolean;
+}
+
+/** Who holds a session lock: the receiving link that accepted the session. */
+export interface SessionHolder {
+  sessionId: string;
+  owner: object;
 }
 
 export interface EntityHooks {
@@ -32,7 +46,19 @@ export interface EntityHooks {
 
 interface Lock {
   message: StoredMessage;
+  /** Undefined for a message of a session: the session's lock times it. */
+  wake?: ScheduledWake;
+  sessionId?: string;
+}
+
+interface SessionLock {
+  owner: object;
+  lockedUntil: number;
   wake: ScheduledWake;
+  /** Lock tokens of the messages received under this session lock: released with it. */
+  tokens: Set<string>;
+  /** Told when the lock expires, so the receiver's link can end with SessionLockLost. */
+  onLost: () => void;
 }
 
 export interface EntityCounts {
@@ -52,9 +78,15 @@ const TTL_REASON = 'TTLExpiredException';
  * to a message is recorded in the journal; locks are not, so a restart loses them as a lock expiry would.
  */
 export class MessageEntity {
-  /** Receivable messages in sequence-number order. */
-  private available: StoredMessage[] = [];
+  /**
+   * Receivable messages in sequence-number order, by line: one line ('') for an entity without sessions, one per
+   * session id for a session-enabled one (a session's line goes when it empties, so ids do not pile up).
+   */
+  private readonly lines = new Map<string, StoredMessage[]>();
+  private availableCount = 0;
   private readonly locks = new Map<string, Lock>();
+  private readonly sessionLocks = new Map<string, SessionLock>();
+  private readonly sessionStates = new Map<string, Buffer>();
   private readonly deferred = new Map<number, StoredMessage>();
   private expiryWake?: ScheduledWake;
   private expiryDue = Infinity;
@@ -101,13 +133,16 @@ export class MessageEntity {
     this.hooks.available(this);
   }
 
-  receive(maxMessages: number, mode: ReceiveMode): ReceivedMessage[] {
+  receive(maxMessages: number, mode: ReceiveMode, session?: SessionHolder): ReceivedMessage[] {
     if (!(maxMessages >= 1)) throw new InvalidOperationError(`maxMessages must be at least 1, got ${maxMessages}.`);
+    const key = this.lineFor(session);
     const now = this.hooks.clock.now();
     this.sweepExpired(now);
+    const line = this.lines.get(key);
     const out: ReceivedMessage[] = [];
-    while (out.length < maxMessages && this.available.length > 0) {
-      const message = this.available.shift()!;
+    while (line && out.length < maxMessages && line.length > 0) {
+      const message = line.shift()!;
+      this.availableCount--;
       message.deliveryCount++;
       if (mode === 'receiveAndDelete') {
         this.hooks.journal.removed(this.path, message.sequenceNumber);
@@ -116,16 +151,47 @@ export class MessageEntity {
       }
       // The delivery is counted durably, so a message that crashes its consumer still reaches MaxDeliveryCount.
       this.hooks.journal.changed(this.path, message);
-      this.lock(message, now);
+      this.lock(message, now, session?.sessionId);
       out.push(snapshot(message, this.path));
     }
+    if (line && line.length === 0 && key !== '') this.lines.delete(key);
     return out;
   }
 
+  /**
+   * The line a receiver takes from: a session entity is received from only under a session lock the receiver holds,
+   * an entity without sessions only without one, as Service Bus refuses the other kind of receiver.
+   */
+  private lineFor(session: SessionHolder | undefined): string {
+    if (!this.settings.requiresSession) {
+      if (session)
+        throw new InvalidOperationError(
+          `'${this.path}' does not require sessions, so it has no session '${session.sessionId}': receive with createReceiver, not acceptSession.`,
+        );
+      return '';
+    }
+    if (!session)
+      throw new InvalidOperationError(
+        `'${this.path}' requires sessions: receive through a session (acceptSession or acceptNextSession), not createReceiver.`,
+      );
+    this.heldLock(session);
+    return session.sessionId;
+  }
+
+  private heldLock(session: SessionHolder): SessionLock {
+    const lock = this.sessionLocks.get(session.sessionId);
+    if (!lock || lock.owner !== session.owner) throw new SessionLockLostError(this.path, session.sessionId);
+    return lock;
+  }
+
   /** Receives deferred messages by sequence number, locked, as ServiceBusReceiver.receiveDeferredMessages does. */
-  receiveDeferred(sequenceNumbers: number[]): ReceivedMessage[] {
+  receiveDeferred(sequenceNumbers: number[], sessionId?: string): ReceivedMessage[] {
     const now = this.hooks.clock.now();
-    const missing = sequenceNumbers.filter((s) => !this.deferred.has(s));
+    if (this.settings.requiresSession && (sessionId === undefined || !this.sessionLocks.has(sessionId)))
+      throw new SessionLockLostError(this.path, sessionId ?? '(none given)');
+    const missing = sequenceNumbers.filter(
+      (s) => !this.deferred.has(s) || (sessionId !== undefined && this.deferred.get(s)!.sessionId !== sessionId),
+    );
     if (missing.length)
       throw new MessageNotFoundError(
         `No deferred message with sequence number ${missing.join(', ')} in '${this.path}'; it was never deferred, was already received, or expired.`,
@@ -135,7 +201,7 @@ export class MessageEntity {
       this.deferred.delete(s);
       message.deliveryCount++;
       this.hooks.journal.changed(this.path, message);
-      this.lock(message, now);
+      this.lock(message, now, this.settings.requiresSession ? sessionId : undefined);
       return snapshot(message, this.path);
     });
   }
@@ -176,11 +242,125 @@ export class MessageEntity {
   renewLock(lockToken: string): Date {
     const lock = this.locks.get(lockToken);
     if (!lock) throw new MessageLockLostError(this.path, lockToken);
-    lock.wake.cancel();
+    if (lock.sessionId !== undefined)
+      throw new InvalidOperationError(
+        `The message ${lockToken} of '${this.path}' is locked by its session '${lock.sessionId}': renew the session lock (renewSessionLock) instead.`,
+      );
+    lock.wake?.cancel();
     const now = this.hooks.clock.now();
     lock.message.lockedUntil = now + this.settings.lockDurationMs;
     lock.wake = this.hooks.clock.schedule(lock.message.lockedUntil, () => this.lockExpired(lockToken));
     return new Date(lock.message.lockedUntil);
+  }
+
+  /**
+   * Locks a session for `owner`: the one named, or (undefined) the free session whose next message is the oldest.
+   * Returns undefined when no session is free; throws SessionCannotBeLockedError when the named one is held.
+   */
+  acceptSession(
+    sessionId: string | undefined,
+    owner: object,
+    onLost: () => void,
+  ): { sessionId: string; lockedUntil: Date } | undefined {
+    if (!this.settings.requiresSession)
+      throw new InvalidOperationError(
+        `'${this.path}' does not require sessions: receive with createReceiver, or set RequiresSession on the entity.`,
+      );
+    const now = this.hooks.clock.now();
+    this.sweepExpired(now);
+    const id = sessionId ?? this.nextFreeSession();
+    if (id === undefined) return undefined;
+    const held = this.sessionLocks.get(id);
+    if (held)
+      throw new SessionCannotBeLockedError(
+        `The session '${id}' of '${this.path}' is locked by another receiver until ${new Date(held.lockedUntil).toISOString()}; ` +
+          'Service Bus lets one receiver hold a session at a time. Close that receiver, or wait for its lock to end.',
+      );
+    const lockedUntil = now + this.settings.lockDurationMs;
+    this.sessionLocks.set(id, {
+      owner,
+      lockedUntil,
+      wake: this.hooks.clock.schedule(lockedUntil, () => this.sessionLockExpired(id)),
+      tokens: new Set(),
+      onLost,
+    });
+    return { sessionId: id, lockedUntil: new Date(lockedUntil) };
+  }
+
+  /** True when acceptSession(undefined) would find a session now. */
+  hasFreeSession(): boolean {
+    this.sweepExpired(this.hooks.clock.now());
+    return this.nextFreeSession() !== undefined;
+  }
+
+  /** The holder lets the session go (its receiver closed): its unsettled messages go back in line, in order. */
+  releaseSession(session: SessionHolder): void {
+    const lock = this.sessionLocks.get(session.sessionId);
+    if (lock && lock.owner === session.owner) this.endSessionLock(session.sessionId, lock);
+  }
+
+  /** Extends a session lock by the LockDuration from now; its messages' locks follow. */
+  renewSessionLock(sessionId: string): Date {
+    const lock = this.sessionLocks.get(sessionId);
+    if (!lock) throw new SessionLockLostError(this.path, sessionId);
+    lock.wake.cancel();
+    lock.lockedUntil = this.hooks.clock.now() + this.settings.lockDurationMs;
+    lock.wake = this.hooks.clock.schedule(lock.lockedUntil, () => this.sessionLockExpired(sessionId));
+    for (const token of lock.tokens) {
+      const held = this.locks.get(token);
+      if (held) held.message.lockedUntil = lock.lockedUntil;
+    }
+    return new Date(lock.lockedUntil);
+  }
+
+  /** The session's state (undefined when none was set); only a session lock's holder reads it, as in Azure. */
+  sessionState(sessionId: string): Buffer | undefined {
+    if (!this.sessionLocks.has(sessionId)) throw new SessionLockLostError(this.path, sessionId);
+    return this.sessionStates.get(sessionId);
+  }
+
+  setSessionState(sessionId: string, state: Buffer | undefined): void {
+    if (!this.sessionLocks.has(sessionId)) throw new SessionLockLostError(this.path, sessionId);
+    if (state && state.length) this.sessionStates.set(sessionId, state);
+    else this.sessionStates.delete(sessionId);
+    this.hooks.journal.sessionStateSet(this.path, sessionId, state && state.length ? state : undefined);
+  }
+
+  /** A state a previous run kept. */
+  restoreSessionState(sessionId: string, state: Buffer): void {
+    this.sessionStates.set(sessionId, state);
+  }
+
+  /** Ids of the sessions that hold messages (receivable, locked or deferred) or a state, sorted. */
+  sessionIds(): string[] {
+    const ids = new Set<string>(this.sessionStates.keys());
+    for (const m of this.all()) if (m.sessionId !== undefined) ids.add(m.sessionId);
+    return [...ids].sort();
+  }
+
+  private nextFreeSession(): string | undefined {
+    let best: string | undefined;
+    let oldest = Infinity;
+    for (const [id, line] of this.lines)
+      if (id !== '' && line.length && !this.sessionLocks.has(id) && line[0].sequenceNumber < oldest) {
+        best = id;
+        oldest = line[0].sequenceNumber;
+      }
+    return best;
+  }
+
+  private sessionLockExpired(sessionId: string): void {
+    const lock = this.sessionLocks.get(sessionId);
+    if (this.closed || !lock) return;
+    this.endSessionLock(sessionId, lock);
+    lock.onLost();
+  }
+
+  private endSessionLock(sessionId: string, lock: SessionLock): void {
+    lock.wake.cancel();
+    this.sessionLocks.delete(sessionId);
+    for (const token of [...lock.tokens]) if (this.locks.has(token)) this.release(this.takeLock(token));
+    this.hooks.available(this);
   }
 
   isLocked(lockToken: string): boolean {
@@ -188,10 +368,10 @@ export class MessageEntity {
   }
 
   /** Browses without locking: receivable, locked and deferred messages in sequence order. */
-  peek(maxMessages: number, fromSequenceNumber = 0): ReceivedMessage[] {
+  peek(maxMessages: number, fromSequenceNumber = 0, sessionId?: string): ReceivedMessage[] {
     this.sweepExpired(this.hooks.clock.now());
     return this.all()
-      .filter((m) => m.sequenceNumber >= fromSequenceNumber)
+      .filter((m) => m.sequenceNumber >= fromSequenceNumber && (sessionId === undefined || m.sessionId === sessionId))
       .slice(0, maxMessages)
       .map((m) => snapshot(m, this.path));
   }
@@ -199,31 +379,38 @@ export class MessageEntity {
   counts(): EntityCounts {
     this.sweepExpired(this.hooks.clock.now());
     return {
-      active: this.available.length + this.locks.size,
+      active: this.availableCount + this.locks.size,
       locked: this.locks.size,
       deferred: this.deferred.size,
     };
   }
 
-  hasAvailable(): boolean {
+  /** Something to receive: on an entity without sessions, or in the given session of a session entity. */
+  hasAvailable(sessionId?: string): boolean {
     this.sweepExpired(this.hooks.clock.now());
-    return this.available.length > 0;
+    return (this.lines.get(sessionId ?? '')?.length ?? 0) > 0;
   }
 
   close(): void {
     this.closed = true;
     this.expiryWake?.cancel();
-    for (const lock of this.locks.values()) lock.wake.cancel();
+    for (const lock of this.locks.values()) lock.wake?.cancel();
+    for (const lock of this.sessionLocks.values()) lock.wake.cancel();
   }
 
   private all(): StoredMessage[] {
-    return [...this.available, ...[...this.locks.values()].map((l) => l.message), ...this.deferred.values()].sort(
-      (a, b) => a.sequenceNumber - b.sequenceNumber,
-    );
+    return [
+      ...[...this.lines.values()].flat(),
+      ...[...this.locks.values()].map((l) => l.message),
+      ...this.deferred.values(),
+    ].sort((a, b) => a.sequenceNumber - b.sequenceNumber);
   }
 
   private insert(message: StoredMessage): void {
-    const list = this.available;
+    const key = this.settings.requiresSession ? (message.sessionId ?? '') : '';
+    let list = this.lines.get(key);
+    if (!list) this.lines.set(key, (list = []));
+    this.availableCount++;
     // Redelivered messages go back to their place in sequence order, as the broker keeps them.
     if (list.length === 0 || list[list.length - 1].sequenceNumber < message.sequenceNumber) {
       list.push(message);
@@ -239,9 +426,17 @@ export class MessageEntity {
     list.splice(lo, 0, message);
   }
 
-  private lock(message: StoredMessage, now: number): void {
+  private lock(message: StoredMessage, now: number, sessionId?: string): void {
     const token = randomUUID();
     message.lockToken = token;
+    const session = sessionId === undefined ? undefined : this.sessionLocks.get(sessionId);
+    if (session) {
+      // A session's messages are locked as long as the session is: they go back when its lock ends.
+      message.lockedUntil = session.lockedUntil;
+      session.tokens.add(token);
+      this.locks.set(token, { message, sessionId });
+      return;
+    }
     message.lockedUntil = now + this.settings.lockDurationMs;
     this.locks.set(token, {
       message,
@@ -252,7 +447,8 @@ export class MessageEntity {
   private takeLock(lockToken: string): StoredMessage {
     const lock = this.locks.get(lockToken);
     if (!lock) throw new MessageLockLostError(this.path, lockToken);
-    lock.wake.cancel();
+    lock.wake?.cancel();
+    if (lock.sessionId !== undefined) this.sessionLocks.get(lock.sessionId)?.tokens.delete(lockToken);
     this.locks.delete(lockToken);
     lock.message.lockToken = undefined;
     lock.message.lockedUntil = undefined;
@@ -304,7 +500,13 @@ export class MessageEntity {
   private sweepExpired(now: number): void {
     if (!this.settings.enforceTimeToLive || this.expiryDue > now) return;
     const expired: StoredMessage[] = [];
-    this.available = this.available.filter((m) => (m.expiresAt <= now ? (expired.push(m), false) : true));
+    for (const [key, line] of this.lines) {
+      const kept = line.filter((m) => (m.expiresAt <= now ? (expired.push(m), false) : true));
+      if (kept.length === line.length) continue;
+      this.availableCount -= line.length - kept.length;
+      if (kept.length || key === '') this.lines.set(key, kept);
+      else this.lines.delete(key);
+    }
     for (const [seq, m] of this.deferred) {
       if (m.expiresAt <= now) {
         this.deferred.delete(seq);
@@ -316,7 +518,7 @@ export class MessageEntity {
     this.expiryWake = undefined;
     this.expiryDue = Infinity;
     let next = Infinity;
-    for (const m of this.available) next = Math.min(next, m.expiresAt);
+    for (const line of this.lines.values()) for (const m of line) next = Math.min(next, m.expiresAt);
     for (const m of this.deferred.values()) next = Math.min(next, m.expiresAt);
     this.armExpiry(next);
   }

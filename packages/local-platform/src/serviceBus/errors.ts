@@ -169,3 +169,30 @@ export class MessageStoreError extends ServiceBusError {
     this.name = 'MessageStoreError';
   }
 }
+
+/** A session another receiver holds (or, for "next session", none free); Service Bus's SessionCannotBeLocked. */
+export class SessionCannotBeLockedError extends ServiceBusError {
+  readonly code = 'SessionCannotBeLocked';
+  readonly httpStatus = 410;
+  constructor(message: string) {
+    super(message);
+    this.name = 'SessionCannotBeLockedError';
+  }
+}
+
+/** The session lock a request relies on is not held (expired, released, or never taken); SessionLockLost. */
+export class SessionLockLostError extends ServiceBusError {
+  readonly code = 'SessionLockLost';
+  readonly httpStatus = 410;
+  constructor(
+    readonly entity: string,
+    readonly sessionId: string,
+  ) {
+    super(
+      `The lock on session '${sessionId}' of '${entity}' is not held: it expired (the entity's LockDuration passed; ` +
+        'renew the session lock for long work, as the SDK does with maxAutoLockRenewalDurationInMs) or its receiver closed. ' +
+        'Accept the session again (acceptSession) to go on.',
+    );
+    this.name = 'SessionLockLostError';
+  }
+}

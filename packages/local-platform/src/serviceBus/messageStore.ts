@@ -19,6 +19,8 @@ export interface MessageJournal {
   sequenceUsed(entityPath: string, sequenceNumber: number): void;
   /** Duplicate detection saw `messageId` first at `now`; a resend is dropped until `until`. */
   duplicateWindowOpened(entityPath: string, messageId: string, until: number, now: number): void;
+  /** A session's state was set (undefined: cleared) on a session-enabled queue or subscription. */
+  sessionStateSet(entityPath: string, sessionId: string, state: Buffer | undefined): void;
   /** Resolves once everything recorded so far is committed; rejects with MessageStoreError when that failed. */
   committed(): Promise<void>;
   /** The state a previous run left, for the namespace to rebuild itself from. */
@@ -38,9 +40,11 @@ export interface SavedState {
   sequences: Map<string, number>;
   /** Open duplicate-detection windows, oldest first. */
   duplicates: { entityKey: string; messageId: string; until: number }[];
+  /** Session states of session-enabled entities. */
+  sessionStates: { entityKey: string; sessionId: string; state: Buffer }[];
 }
 
-const NOTHING_SAVED: SavedState = { messages: [], sequences: new Map(), duplicates: [] };
+const NOTHING_SAVED: SavedState = { messages: [], sequences: new Map(), duplicates: [], sessionStates: [] };
 
 /** The journal of a namespace without a database: nothing is kept, everything is "committed" at once. */
 export const UNSAVED: MessageJournal = {
@@ -49,6 +53,7 @@ export const UNSAVED: MessageJournal = {
   removed: () => undefined,
   sequenceUsed: () => undefined,
   duplicateWindowOpened: () => undefined,
+  sessionStateSet: () => undefined,
   committed: () => Promise.resolve(),
   load: () => NOTHING_SAVED,
 };
@@ -87,6 +92,12 @@ CREATE TABLE IF NOT EXISTS sb_duplicates (
   PRIMARY KEY (entity, message_id)
 );
 CREATE INDEX IF NOT EXISTS sb_duplicates_until ON sb_duplicates (entity, until);
+CREATE TABLE IF NOT EXISTS sb_session_states (
+  entity TEXT NOT NULL,
+  session_id TEXT NOT NULL,
+  state BLOB NOT NULL,
+  PRIMARY KEY (entity, session_id)
+);
 `;
 
 /** A row of sb_messages, as read back; written positionally in this order (`rowValues`). */
@@ -208,9 +219,13 @@ class PendingChanges {
   readonly duplicates: { entityKey: string; messageId: string; until: number }[] = [];
   /** Per entity, duplicate-detection windows that closed before this time can be deleted. */
   readonly closedWindows = new Map<string, number>();
+  /** `entityKey \0 sessionId` → the state to keep (undefined: delete the row). */
+  readonly sessionStates = new Map<string, { entityKey: string; sessionId: string; state: Buffer | undefined }>();
 
   get empty(): boolean {
-    return this.rows.size === 0 && this.sequences.size === 0 && this.duplicates.length === 0;
+    return (
+      this.rows.size === 0 && this.sequences.size === 0 && this.duplicates.length === 0 && this.sessionStates.size === 0
+    );
   }
 
   row(change: RowChange): void {
@@ -227,6 +242,7 @@ class PendingChanges {
     for (const [k, n] of newer.sequences) this.sequences.set(k, Math.max(n, this.sequences.get(k) ?? 0));
     this.duplicates.push(...newer.duplicates);
     for (const [k, t] of newer.closedWindows) this.closedWindows.set(k, Math.max(t, this.closedWindows.get(k) ?? 0));
+    for (const [k, v] of newer.sessionStates) this.sessionStates.set(k, v);
     return this;
   }
 }
@@ -250,6 +266,8 @@ export class MessageStore implements MessageJournal {
     sequence: Database.Statement;
     duplicate: Database.Statement;
     closeWindows: Database.Statement;
+    sessionState: Database.Statement;
+    clearSessionState: Database.Statement;
   };
 
   constructor(
@@ -270,6 +288,8 @@ export class MessageStore implements MessageJournal {
       ),
       duplicate: db.prepare('INSERT OR REPLACE INTO sb_duplicates VALUES (?, ?, ?)'),
       closeWindows: db.prepare('DELETE FROM sb_duplicates WHERE entity = ? AND until <= ?'),
+      sessionState: db.prepare('INSERT OR REPLACE INTO sb_session_states VALUES (?, ?, ?)'),
+      clearSessionState: db.prepare('DELETE FROM sb_session_states WHERE entity = ? AND session_id = ?'),
     };
   }
 
@@ -296,6 +316,11 @@ export class MessageStore implements MessageJournal {
     pending.closedWindows.set(entityKey, now);
   }
 
+  sessionStateSet(entityPath: string, sessionId: string, state: Buffer | undefined): void {
+    const entityKey = this.keyOf(entityPath);
+    this.record().sessionStates.set(`${entityKey}\u0000${sessionId}`, { entityKey, sessionId, state });
+  }
+
   committed(): Promise<void> {
     if (!this.nextCommit && !this.pending.empty) this.record();
     return this.nextCommit ?? Promise.resolve();
@@ -312,10 +337,14 @@ export class MessageStore implements MessageJournal {
     const duplicates = db
       .prepare('SELECT entity AS entityKey, message_id AS messageId, until FROM sb_duplicates ORDER BY until')
       .all() as SavedState['duplicates'];
+    const sessionStates = db
+      .prepare('SELECT entity AS entityKey, session_id AS sessionId, state FROM sb_session_states')
+      .all() as SavedState['sessionStates'];
     return {
       messages: rows.map((r) => ({ entityKey: r.entity, message: messageOf(r) })),
       sequences: new Map(sequences.map((s) => [s.entity, s.last])),
       duplicates,
+      sessionStates,
     };
   }
 
@@ -368,5 +397,8 @@ export class MessageStore implements MessageJournal {
     for (const [entityKey, last] of changes.sequences) this.sql.sequence.run(entityKey, last);
     for (const [entityKey, before] of changes.closedWindows) this.sql.closeWindows.run(entityKey, before);
     for (const d of changes.duplicates) this.sql.duplicate.run(d.entityKey, d.messageId, d.until);
+    for (const s of changes.sessionStates.values())
+      if (s.state) this.sql.sessionState.run(s.entityKey, s.sessionId, s.state);
+      else this.sql.clearSessionState.run(s.entityKey, s.sessionId);
   }
 }

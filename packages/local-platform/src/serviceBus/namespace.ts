@@ -3,7 +3,7 @@ import type { Clock, ScheduledWake } from '../clock';
 import type { ServiceDatabase } from '../persistence/serviceDatabase';
 import { loadServiceBusConfig, QueueConfig, ServiceBusConfig, SubscriptionConfig, TopicConfig } from './config';
 import { DuplicateDetector } from './duplicateDetection';
-import { EntityCounts, MessageEntity, ReceiveMode } from './entity';
+import { EntityCounts, MessageEntity, ReceiveMode, SessionHolder } from './entity';
 import { deadLetterPath, pathKey, subscriptionPath } from './entityPath';
 import {
   EntityNotFoundError,
@@ -283,6 +283,13 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
     }
     const list = (Array.isArray(messages) ? messages : [messages]).map(normaliseMessage);
     checkSizes(list, name, this.limits);
+    if (node.kind === 'queue' && node.config.requiresSession) {
+      const without = list.find((m) => m.sessionId === undefined);
+      if (without)
+        throw new InvalidOperationError(
+          `Message '${without.messageId}' has no SessionId, and '${name}' requires sessions: Service Bus accepts only messages with a SessionId there. Set sessionId on the message, or send to an entity without RequiresSession.`,
+        );
+    }
     const now = this.clock.now();
     return list.map((content) => {
       if (node.target.duplicates?.check(content.messageId, now)) {
@@ -329,12 +336,59 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
     }
   }
 
-  receive(entityPath: string, options: { maxMessages?: number; mode?: ReceiveMode } = {}): ReceivedMessage[] {
-    return this.receivable(entityPath).receive(options.maxMessages ?? 1, options.mode ?? 'peekLock');
+  /** Receives from an entity, or (`session`) from a session the caller holds the lock of. */
+  receive(
+    entityPath: string,
+    options: { maxMessages?: number; mode?: ReceiveMode; session?: SessionHolder } = {},
+  ): ReceivedMessage[] {
+    return this.receivable(entityPath).receive(options.maxMessages ?? 1, options.mode ?? 'peekLock', options.session);
   }
 
-  receiveDeferred(entityPath: string, sequenceNumbers: number[]): ReceivedMessage[] {
-    return this.receivable(entityPath).receiveDeferred(sequenceNumbers);
+  receiveDeferred(entityPath: string, sequenceNumbers: number[], sessionId?: string): ReceivedMessage[] {
+    return this.receivable(entityPath).receiveDeferred(sequenceNumbers, sessionId);
+  }
+
+  /**
+   * Locks a session of a session-enabled queue or subscription for `owner`: the one named, or (undefined) the free
+   * session with the oldest message. Undefined when none is free; SessionCannotBeLockedError when the named one is
+   * held. `onLost` is called if the lock expires.
+   */
+  acceptSession(
+    entityPath: string,
+    sessionId: string | undefined,
+    owner: object,
+    onLost: () => void,
+  ): { sessionId: string; lockedUntil: Date } | undefined {
+    return this.receivable(entityPath).acceptSession(sessionId, owner, onLost);
+  }
+
+  hasFreeSession(entityPath: string): boolean {
+    return this.receivable(entityPath).hasFreeSession();
+  }
+
+  releaseSession(entityPath: string, session: SessionHolder): void {
+    this.receivable(entityPath).releaseSession(session);
+  }
+
+  renewSessionLock(entityPath: string, sessionId: string): Date {
+    return this.receivable(entityPath).renewSessionLock(sessionId);
+  }
+
+  sessionState(entityPath: string, sessionId: string): Buffer | undefined {
+    return this.receivable(entityPath).sessionState(sessionId);
+  }
+
+  setSessionState(entityPath: string, sessionId: string, state: Buffer | undefined): void {
+    this.receivable(entityPath).setSessionState(sessionId, state);
+  }
+
+  /** Sessions with messages or a state, sorted by id. */
+  sessionIds(entityPath: string): string[] {
+    return this.receivable(entityPath).sessionIds();
+  }
+
+  requiresSession(entityPath: string): boolean {
+    return this.receivable(entityPath).settings.requiresSession;
   }
 
   complete(entityPath: string, lockToken: string): void {
@@ -362,22 +416,27 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
   }
 
   /** Browses without locking; queues also show their scheduled messages (state 'scheduled'). */
-  peek(entityPath: string, options: { maxMessages?: number; fromSequenceNumber?: number } = {}): ReceivedMessage[] {
+  peek(
+    entityPath: string,
+    options: { maxMessages?: number; fromSequenceNumber?: number; sessionId?: string } = {},
+  ): ReceivedMessage[] {
     const entity = this.receivable(entityPath);
     const max = options.maxMessages ?? Infinity;
     const from = options.fromSequenceNumber ?? 0;
+    const sessionId = options.sessionId;
     const owner = this.owners.get(entity)!;
-    const messages = entity.peek(Infinity, from);
+    const messages = entity.peek(Infinity, from, sessionId);
     if (owner.kind === 'queue' && !entity.isDeadLetterQueue) {
       for (const { message } of owner.target.scheduled.values())
-        if (message.sequenceNumber >= from) messages.push(snapshot(message, entity.path));
+        if (message.sequenceNumber >= from && (sessionId === undefined || message.sessionId === sessionId))
+          messages.push(snapshot(message, entity.path));
       messages.sort((a, b) => a.sequenceNumber - b.sequenceNumber);
     }
     return messages.slice(0, max);
   }
 
-  hasAvailable(entityPath: string): boolean {
-    return this.receivable(entityPath).hasAvailable();
+  hasAvailable(entityPath: string, sessionId?: string): boolean {
+    return this.receivable(entityPath).hasAvailable(sessionId);
   }
 
   /** Cancels every clock wake (locks, schedules, expiry) so a real clock does not keep the process alive. */
@@ -423,6 +482,7 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
       if (node) node.target.sequence = Math.max(node.target.sequence, last);
     }
     for (const d of saved.duplicates) sendTarget(d.entityKey)?.target.duplicates?.restore(d.messageId, d.until);
+    for (const s of saved.sessionStates) this.receivables.get(s.entityKey)?.restoreSessionState(s.sessionId, s.state);
     let messages = 0;
     let scheduled = 0;
     let deadLettered = 0;
@@ -460,6 +520,7 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
         maxDeliveryCount: settings.maxDeliveryCount,
         deadLetteringOnMessageExpiration: settings.deadLetteringOnMessageExpiration,
         enforceTimeToLive: true,
+        requiresSession: settings.requiresSession,
       },
       {
         clock: this.clock,
@@ -483,6 +544,8 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
         maxDeliveryCount: Infinity,
         deadLetteringOnMessageExpiration: false,
         enforceTimeToLive: false,
+        // A dead-letter queue is received from without sessions, as in Azure.
+        requiresSession: false,
       },
       {
         clock: this.clock,
@@ -622,12 +685,18 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
       if (!sub.config.rules.some((r) => r.filter.matches(view))) continue;
       routed = true;
       const ttl = Math.min(atTopic.effectiveTimeToLive, sub.config.defaultMessageTimeToLiveMs);
-      this.enqueueOrForward(sub, {
-        ...atTopic,
-        ...copyContent(atTopic),
-        effectiveTimeToLive: ttl,
-        expiresAt: now + ttl,
-      });
+      const copy = { ...atTopic, ...copyContent(atTopic), effectiveTimeToLive: ttl, expiresAt: now + ttl };
+      if (sub.config.requiresSession && copy.sessionId === undefined) {
+        // A topic cannot refuse one subscription's copy; the subscription cannot take it without a session.
+        this.moveToDeadLetter(
+          sub.entity,
+          copy,
+          'SessionIdIsMissing',
+          `The subscription '${sub.entity.path}' requires sessions and the message has no SessionId; set sessionId when sending to '${node.config.name}'.`,
+        );
+        continue;
+      }
+      this.enqueueOrForward(sub, copy);
     }
     if (!routed) {
       node.unrouted++;

@@ -191,10 +191,29 @@ describe('Service Bus config: errors name the entity, the property and the fix',
     ).toMatch(/duplicates the rule name/);
   });
 
-  it('unsupported features fail start-up saying what to do: sessions and rule actions', () => {
-    expect(configError({ Queues: [{ Name: 'q', Properties: { RequiresSession: true } }] }).message).toMatch(
-      /sessions are not supported.*"RequiresSession": false/,
+  it('takes RequiresSession on queues and subscriptions', () => {
+    const config = parseServiceBusConfig(
+      {
+        UserConfig: {
+          Namespaces: [
+            {
+              Name: 'ns',
+              Queues: [{ Name: 'q', Properties: { RequiresSession: true } }, { Name: 'plain' }],
+              Topics: [{ Name: 't', Subscriptions: [{ Name: 's', Properties: { RequiresSession: true } }] }],
+            },
+          ],
+        },
+      },
+      'test',
     );
+    expect(config.queues.map((q) => q.requiresSession)).toEqual([true, false]);
+    expect(config.topics[0].subscriptions[0].requiresSession).toBe(true);
+    expect(configError({ Queues: [{ Name: 'q', Properties: { RequiresSession: 'yes' } }] }).message).toMatch(
+      /RequiresSession: must be true or false/,
+    );
+  });
+
+  it('unsupported features fail start-up saying what to do: rule actions', () => {
     const e = configError({
       Topics: [
         {

@@ -6,6 +6,8 @@ import {
   MessageSizeExceededError,
   ServiceBusAuthError,
   ServiceBusError,
+  SessionCannotBeLockedError,
+  SessionLockLostError,
 } from '../errors';
 
 /** Service Bus's AMQP error conditions; the SDK maps each to its `ServiceBusError.code`. */
@@ -65,6 +67,9 @@ export function toAmqpError(e: unknown): AmqpError {
   if (e instanceof MessageSizeExceededError) return { condition: CONDITIONS.sizeExceeded, description: e.message };
   if (e instanceof MessageLockLostError) return { condition: CONDITIONS.lockLost, description: e.message };
   if (e instanceof MessageNotFoundError) return { condition: CONDITIONS.messageNotFound, description: e.message };
+  if (e instanceof SessionCannotBeLockedError)
+    return { condition: CONDITIONS.sessionCannotBeLocked, description: e.message };
+  if (e instanceof SessionLockLostError) return { condition: CONDITIONS.sessionLockLost, description: e.message };
   if (e instanceof ServiceBusError) {
     const condition =
       e.code === 'ServerBusy'

@@ -19,6 +19,7 @@ import { InboundLink } from './inboundLink';
 import { ManagementEndpoint } from './managementEndpoint';
 import { OutboundLink } from './outboundLink';
 import { accepted } from './outcomes';
+import { SESSION_FILTER, SessionAcceptor } from './sessionAcceptor';
 
 export interface AmqpListenerOptions {
   /** Default 127.0.0.1: the endpoint speaks plain TCP, as the SDK's development-emulator mode expects. */
@@ -70,8 +71,10 @@ export class ServiceBusAmqpListener {
   /** What to do when a connection goes: stop each of its receiving links. */
   private readonly linksOf = new WeakMap<Connection, Set<() => void>>();
   private readonly management: ManagementEndpoint;
+  private readonly sessions: SessionAcceptor;
   private readonly onAvailable = (path: string): void => {
     for (const link of this.outbound.get(pathKey(path)) ?? []) link.pump();
+    this.sessions.retry(path);
   };
   private address?: AddressInfo;
 
@@ -80,6 +83,7 @@ export class ServiceBusAmqpListener {
     private readonly options: AmqpListenerOptions,
   ) {
     this.management = new ManagementEndpoint(namespace);
+    this.sessions = new SessionAcceptor(namespace, (message) => this.options.log?.('warn', message));
     this.container = create_container({
       id: `local-servicebus-${namespace.name}`,
       // Dispositions and flow frames are small: Nagle's algorithm would hold each for the client's delayed ACK.
@@ -138,6 +142,7 @@ export class ServiceBusAmqpListener {
 
   async close(): Promise<void> {
     this.namespace.off('available', this.onAvailable);
+    this.sessions.close();
     for (const links of this.outbound.values()) for (const l of links) l.close();
     for (const c of this.connections) {
       try {
@@ -221,30 +226,49 @@ export class ServiceBusAmqpListener {
     }
     try {
       const filter = attach.source?.filter as Record<string, unknown> | undefined;
-      if (filter && 'com.microsoft:session-filter' in filter)
-        throw new AmqpRequestError(
-          CONDITIONS.notImplemented,
-          `Session receivers are not supported by the local Service Bus yet ('${address}').`,
-        );
       const entity = this.namespace.resolveReceivable(address);
       state.authorise(entity);
       const mode: ReceiveMode = attach.snd_settle_mode === 1 ? 'receiveAndDelete' : 'peekLock';
-      const outbound = new OutboundLink(this.namespace, entity, link, mode);
-      const key = pathKey(entity);
-      const set = this.outbound.get(key) ?? new Set<OutboundLink>();
-      set.add(outbound);
-      this.outbound.set(key, set);
-      const forget = (): void => {
-        outbound.close();
-        set.delete(outbound);
-      };
-      link.on('sender_close', forget);
-      const ofConnection = this.linksOf.get(connection) ?? new Set<() => void>();
-      ofConnection.add(forget);
-      this.linksOf.set(connection, ofConnection);
+      if (filter && SESSION_FILTER in filter) {
+        const requested = filter[SESSION_FILTER];
+        let outbound: OutboundLink | undefined;
+        this.sessions.accept(
+          link,
+          entity,
+          typeof requested === 'string' ? requested : undefined,
+          (sessionId) => {
+            outbound = new OutboundLink(this.namespace, entity, link, mode, { sessionId, owner: link });
+            this.track(connection, entity, link, outbound);
+          },
+          () => outbound?.sessionLost(),
+        );
+        return;
+      }
+      if (this.namespace.requiresSession(entity))
+        throw new AmqpRequestError(
+          CONDITIONS.notAllowed,
+          `'${entity}' requires sessions: receive from it with acceptSession or acceptNextSession, not createReceiver.`,
+        );
+      this.track(connection, entity, link, new OutboundLink(this.namespace, entity, link, mode));
     } catch (e) {
       link.close(toAmqpError(e));
     }
+  }
+
+  /** Pumps the link when its entity has messages; stops it when it or its connection goes. */
+  private track(connection: Connection, entity: string, link: Sender, outbound: OutboundLink): void {
+    const key = pathKey(entity);
+    const set = this.outbound.get(key) ?? new Set<OutboundLink>();
+    set.add(outbound);
+    this.outbound.set(key, set);
+    const forget = (): void => {
+      outbound.close();
+      set.delete(outbound);
+    };
+    link.on('sender_close', forget);
+    const ofConnection = this.linksOf.get(connection) ?? new Set<() => void>();
+    ofConnection.add(forget);
+    this.linksOf.set(connection, ofConnection);
   }
 
   /** Service Bus echoes the client's terminus and settle modes in its attach. */

@@ -196,3 +196,36 @@ export class SessionLockLostError extends ServiceBusError {
     this.name = 'SessionLockLostError';
   }
 }
+
+/** No rule of that name on the subscription (remove-rule); Service Bus's MessagingEntityNotFound. */
+export class RuleNotFoundError extends ServiceBusError {
+  readonly code = 'MessagingEntityNotFound';
+  readonly httpStatus = 404;
+  constructor(
+    readonly subscription: string,
+    readonly rule: string,
+    known: string[],
+  ) {
+    super(
+      `The messaging entity '${subscription}/Rules/${rule}' could not be found: the subscription has the rules ${
+        known.length ? known.map((k) => `'${k}'`).join(', ') : '(none: it receives nothing)'
+      }.`,
+    );
+    this.name = 'RuleNotFoundError';
+  }
+}
+
+/** A rule name the subscription already has (names are case-insensitive); MessagingEntityAlreadyExists. */
+export class RuleAlreadyExistsError extends ServiceBusError {
+  readonly code = 'MessagingEntityAlreadyExists';
+  readonly httpStatus = 409;
+  constructor(
+    readonly subscription: string,
+    readonly rule: string,
+  ) {
+    super(
+      `The subscription '${subscription}' already has a rule named '${rule}' (rule names are case-insensitive): remove it first, or pick another name.`,
+    );
+    this.name = 'RuleAlreadyExistsError';
+  }
+}

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { ServiceDatabase } from '../persistence/serviceDatabase';
 import { pathKey } from './entityPath';
 import { MessageStoreError } from './errors';
+import type { RuleSpec } from './filters';
 import type { MessageState, PropertyValue, StoredMessage } from './message';
 
 /**
@@ -21,6 +22,11 @@ export interface MessageJournal {
   duplicateWindowOpened(entityPath: string, messageId: string, until: number, now: number): void;
   /** A session's state was set (undefined: cleared) on a session-enabled queue or subscription. */
   sessionStateSet(entityPath: string, sessionId: string, state: Buffer | undefined): void;
+  /**
+   * A subscription's rules were changed at run time (`ServiceBusRuleManager`); `configured` is what the config said
+   * then, so that a later change of the config (a redeployment) wins over them.
+   */
+  rulesChanged(entityPath: string, rules: RuleSpec[], configured: RuleSpec[]): void;
   /** Resolves once everything recorded so far is committed; rejects with MessageStoreError when that failed. */
   committed(): Promise<void>;
   /** The state a previous run left, for the namespace to rebuild itself from. */
@@ -42,9 +48,17 @@ export interface SavedState {
   duplicates: { entityKey: string; messageId: string; until: number }[];
   /** Session states of session-enabled entities. */
   sessionStates: { entityKey: string; sessionId: string; state: Buffer }[];
+  /** Subscriptions' rules as last changed at run time, with the configured rules they replaced (JSON). */
+  ruleSets: { entityKey: string; configured: string; rules: RuleSpec[] }[];
 }
 
-const NOTHING_SAVED: SavedState = { messages: [], sequences: new Map(), duplicates: [], sessionStates: [] };
+const NOTHING_SAVED: SavedState = {
+  messages: [],
+  sequences: new Map(),
+  duplicates: [],
+  sessionStates: [],
+  ruleSets: [],
+};
 
 /** The journal of a namespace without a database: nothing is kept, everything is "committed" at once. */
 export const UNSAVED: MessageJournal = {
@@ -54,6 +68,7 @@ export const UNSAVED: MessageJournal = {
   sequenceUsed: () => undefined,
   duplicateWindowOpened: () => undefined,
   sessionStateSet: () => undefined,
+  rulesChanged: () => undefined,
   committed: () => Promise.resolve(),
   load: () => NOTHING_SAVED,
 };
@@ -98,6 +113,7 @@ CREATE TABLE IF NOT EXISTS sb_session_states (
   state BLOB NOT NULL,
   PRIMARY KEY (entity, session_id)
 );
+CREATE TABLE IF NOT EXISTS sb_rules (entity TEXT PRIMARY KEY, configured TEXT NOT NULL, rules TEXT NOT NULL);
 `;
 
 /** A row of sb_messages, as read back; written positionally in this order (`rowValues`). */
@@ -221,10 +237,15 @@ class PendingChanges {
   readonly closedWindows = new Map<string, number>();
   /** `entityKey \0 sessionId` → the state to keep (undefined: delete the row). */
   readonly sessionStates = new Map<string, { entityKey: string; sessionId: string; state: Buffer | undefined }>();
+  readonly ruleSets = new Map<string, { configured: string; rules: string }>();
 
   get empty(): boolean {
     return (
-      this.rows.size === 0 && this.sequences.size === 0 && this.duplicates.length === 0 && this.sessionStates.size === 0
+      this.rows.size === 0 &&
+      this.sequences.size === 0 &&
+      this.duplicates.length === 0 &&
+      this.sessionStates.size === 0 &&
+      this.ruleSets.size === 0
     );
   }
 
@@ -243,6 +264,7 @@ class PendingChanges {
     this.duplicates.push(...newer.duplicates);
     for (const [k, t] of newer.closedWindows) this.closedWindows.set(k, Math.max(t, this.closedWindows.get(k) ?? 0));
     for (const [k, v] of newer.sessionStates) this.sessionStates.set(k, v);
+    for (const [k, v] of newer.ruleSets) this.ruleSets.set(k, v);
     return this;
   }
 }
@@ -268,6 +290,7 @@ export class MessageStore implements MessageJournal {
     closeWindows: Database.Statement;
     sessionState: Database.Statement;
     clearSessionState: Database.Statement;
+    ruleSet: Database.Statement;
   };
 
   constructor(
@@ -290,6 +313,7 @@ export class MessageStore implements MessageJournal {
       closeWindows: db.prepare('DELETE FROM sb_duplicates WHERE entity = ? AND until <= ?'),
       sessionState: db.prepare('INSERT OR REPLACE INTO sb_session_states VALUES (?, ?, ?)'),
       clearSessionState: db.prepare('DELETE FROM sb_session_states WHERE entity = ? AND session_id = ?'),
+      ruleSet: db.prepare('INSERT OR REPLACE INTO sb_rules VALUES (?, ?, ?)'),
     };
   }
 
@@ -321,6 +345,13 @@ export class MessageStore implements MessageJournal {
     this.record().sessionStates.set(`${entityKey}\u0000${sessionId}`, { entityKey, sessionId, state });
   }
 
+  rulesChanged(entityPath: string, rules: RuleSpec[], configured: RuleSpec[]): void {
+    this.record().ruleSets.set(this.keyOf(entityPath), {
+      configured: JSON.stringify(configured),
+      rules: JSON.stringify(rules),
+    });
+  }
+
   committed(): Promise<void> {
     if (!this.nextCommit && !this.pending.empty) this.record();
     return this.nextCommit ?? Promise.resolve();
@@ -340,7 +371,15 @@ export class MessageStore implements MessageJournal {
     const sessionStates = db
       .prepare('SELECT entity AS entityKey, session_id AS sessionId, state FROM sb_session_states')
       .all() as SavedState['sessionStates'];
+    const ruleSets = (
+      db.prepare('SELECT entity AS entityKey, configured, rules FROM sb_rules').all() as {
+        entityKey: string;
+        configured: string;
+        rules: string;
+      }[]
+    ).map((r) => ({ ...r, rules: JSON.parse(r.rules) as RuleSpec[] }));
     return {
+      ruleSets,
       messages: rows.map((r) => ({ entityKey: r.entity, message: messageOf(r) })),
       sequences: new Map(sequences.map((s) => [s.entity, s.last])),
       duplicates,
@@ -400,5 +439,6 @@ export class MessageStore implements MessageJournal {
     for (const s of changes.sessionStates.values())
       if (s.state) this.sql.sessionState.run(s.entityKey, s.sessionId, s.state);
       else this.sql.clearSessionState.run(s.entityKey, s.sessionId);
+    for (const [entityKey, r] of changes.ruleSets) this.sql.ruleSet.run(entityKey, r.configured, r.rules);
   }
 }

@@ -10,9 +10,11 @@ import {
   InvalidOperationError,
   MessageNotFoundError,
   MessageStoreError,
+  RuleAlreadyExistsError,
+  RuleNotFoundError,
   ServerBusyError,
 } from './errors';
-import { filterView } from './filters';
+import { filterView, Rule, RuleSpec } from './filters';
 import {
   checkSizes,
   copyContent,
@@ -28,6 +30,7 @@ import {
   StoredMessage,
 } from './message';
 import { MessageJournal, MessageStore, SavedState, UNSAVED } from './messageStore';
+import { buildRule } from './subscriptionRule';
 
 export interface ServiceBusNamespaceOptions {
   /** Message size limits (Standard tier by default); `{ enforce: false }` turns the checks off. */
@@ -102,6 +105,8 @@ interface TopicNode {
 interface SubscriptionNode {
   kind: 'subscription';
   config: SubscriptionConfig;
+  /** The rules in force: the config's, as changed at run time by rule management. */
+  rules: Rule[];
   topic: TopicNode;
   entity: MessageEntity;
   dlq: MessageEntity;
@@ -160,7 +165,7 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
       };
       for (const s of t.subscriptions) {
         const path = subscriptionPath(t.name, s.name);
-        const node = { kind: 'subscription', config: s, topic } as SubscriptionNode;
+        const node = { kind: 'subscription', config: s, topic, rules: [...s.rules] } as SubscriptionNode;
         node.entity = this.newEntity(path, s, node);
         node.dlq = this.newDeadLetterQueue(path, node);
         topic.subscriptions.push(node);
@@ -230,7 +235,7 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
       maxDeliveryCount: isDlq ? undefined : entity.settings.maxDeliveryCount,
       rules:
         !isDlq && owner.kind === 'subscription'
-          ? owner.config.rules.map((r) => ({ name: r.name, filter: r.description }))
+          ? owner.rules.map((r) => ({ name: r.name, filter: r.description }))
           : undefined,
     };
   }
@@ -387,6 +392,36 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
     return this.receivable(entityPath).sessionIds();
   }
 
+  /** The rules of a subscription, in the order they are evaluated. */
+  rules(subscriptionPath: string): Rule[] {
+    return [...this.subscription(subscriptionPath).rules];
+  }
+
+  /**
+   * Adds a rule to a subscription (`ServiceBusRuleManager.createRule`); kept across restarts until the config's
+   * rules for the subscription change. Throws SqlFilterError for a filter or action that does not parse.
+   */
+  addRule(subscriptionPath: string, spec: RuleSpec): void {
+    const node = this.subscription(subscriptionPath);
+    if (node.rules.some((r) => r.name.toLowerCase() === spec.name.toLowerCase()))
+      throw new RuleAlreadyExistsError(node.entity.path, spec.name);
+    node.rules.push(buildRule(spec));
+    this.rulesChanged(node);
+  }
+
+  removeRule(subscriptionPath: string, name: string): void {
+    const node = this.subscription(subscriptionPath);
+    const at = node.rules.findIndex((r) => r.name.toLowerCase() === name.toLowerCase());
+    if (at < 0)
+      throw new RuleNotFoundError(
+        node.entity.path,
+        name,
+        node.rules.map((r) => r.name),
+      );
+    node.rules.splice(at, 1);
+    this.rulesChanged(node);
+  }
+
   requiresSession(entityPath: string): boolean {
     return this.receivable(entityPath).settings.requiresSession;
   }
@@ -483,6 +518,7 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
     }
     for (const d of saved.duplicates) sendTarget(d.entityKey)?.target.duplicates?.restore(d.messageId, d.until);
     for (const s of saved.sessionStates) this.receivables.get(s.entityKey)?.restoreSessionState(s.sessionId, s.state);
+    const changedRules = this.restoreRules(saved.ruleSets);
     let messages = 0;
     let scheduled = 0;
     let deadLettered = 0;
@@ -504,12 +540,44 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
     this.off('deadLettered', countDeadLettered);
     const parts = [
       messages && `restored ${messages} message${messages === 1 ? '' : 's'}`,
+      changedRules,
       scheduled && `${scheduled} scheduled`,
       deadLettered && `${deadLettered} of them dead-lettered (the delivery the restart interrupted was their last)`,
       unknown.size &&
         `kept the messages of ${[...unknown].join(', ')}, which the config no longer has (add the entities back to receive them)`,
     ].filter(Boolean);
     return parts.join(', ');
+  }
+
+  /**
+   * Rules changed at run time come back while the config still says what it said then; a config changed since (a
+   * redeployment) wins, as an ARM deployment resets a subscription's rules.
+   */
+  private restoreRules(ruleSets: SavedState['ruleSets']): string {
+    const kept: string[] = [];
+    const reset: string[] = [];
+    for (const set of ruleSets) {
+      const entity = this.receivables.get(set.entityKey);
+      const owner = entity && this.owners.get(entity);
+      if (!owner || owner.kind !== 'subscription') continue;
+      if (JSON.stringify(owner.config.rules.map((r) => r.spec)) !== set.configured) {
+        reset.push(owner.entity.path);
+        continue;
+      }
+      try {
+        owner.rules = set.rules.map(buildRule);
+        kept.push(owner.entity.path);
+      } catch {
+        reset.push(owner.entity.path);
+      }
+    }
+    return [
+      kept.length && `the rules last set at run time on ${kept.join(', ')}`,
+      reset.length &&
+        `the configured rules on ${reset.join(', ')} (the config changed since they were set at run time)`,
+    ]
+      .filter(Boolean)
+      .join(', ');
   }
 
   private newEntity(path: string, settings: QueueConfig | SubscriptionConfig, owner: Receiver): MessageEntity {
@@ -592,6 +660,24 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
       entityPath,
       this.knownForHint(),
       'Receive from a queue, a topic subscription (<topic>/Subscriptions/<name>) or a dead-letter queue (<entity>/$DeadLetterQueue); add missing entities to the Service Bus config file.',
+    );
+  }
+
+  private subscription(subscriptionPath: string): SubscriptionNode {
+    const entity = this.receivable(subscriptionPath);
+    const owner = this.owners.get(entity)!;
+    if (owner.kind !== 'subscription' || entity.isDeadLetterQueue)
+      throw new InvalidOperationError(
+        `'${entity.path}' is not a topic subscription; rules belong to subscriptions (<topic>/Subscriptions/<name>).`,
+      );
+    return owner;
+  }
+
+  private rulesChanged(node: SubscriptionNode): void {
+    this.journal.rulesChanged(
+      node.entity.path,
+      node.rules.map((r) => r.spec),
+      node.config.rules.map((r) => r.spec),
     );
   }
 
@@ -682,10 +768,13 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
     const view = filterView(atTopic, messageSize(atTopic));
     let routed = false;
     for (const sub of node.subscriptions) {
-      if (!sub.config.rules.some((r) => r.filter.matches(view))) continue;
+      // The first matching rule decides; its action, if any, changes this subscription's copy only.
+      const rule = sub.rules.find((r) => r.filter.matches(view));
+      if (!rule) continue;
       routed = true;
       const ttl = Math.min(atTopic.effectiveTimeToLive, sub.config.defaultMessageTimeToLiveMs);
       const copy = { ...atTopic, ...copyContent(atTopic), effectiveTimeToLive: ttl, expiresAt: now + ttl };
+      rule.action?.apply(copy);
       if (sub.config.requiresSession && copy.sessionId === undefined) {
         // A topic cannot refuse one subscription's copy; the subscription cannot take it without a session.
         this.moveToDeadLetter(

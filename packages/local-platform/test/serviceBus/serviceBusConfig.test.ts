@@ -213,8 +213,8 @@ describe('Service Bus config: errors name the entity, the property and the fix',
     );
   });
 
-  it('unsupported features fail start-up saying what to do: rule actions', () => {
-    const e = configError({
+  it('rule actions are parsed at start-up; a bad one stops it with its position', () => {
+    const withAction = (expression: string) => ({
       Topics: [
         {
           Name: 't',
@@ -227,7 +227,7 @@ describe('Service Bus config: errors name the entity, the property and the fix',
                   Properties: {
                     FilterType: 'Sql',
                     SqlFilter: { SqlExpression: '1=1' },
-                    Action: { SqlExpression: "SET sys.To = 'x'" },
+                    Action: { SqlExpression: expression },
                   },
                 },
               ],
@@ -236,7 +236,15 @@ describe('Service Bus config: errors name the entity, the property and the fix',
         },
       ],
     });
-    expect(e.message).toMatch(/rule actions .* are not supported/);
+    const parsed = parseServiceBusConfig(
+      { UserConfig: { Namespaces: [{ Name: 'ns', ...withAction("SET sys.To = 'x'; REMOVE internal") }] } },
+      'test',
+    );
+    expect(parsed.topics[0].subscriptions[0].rules[0].spec.action).toBe("SET sys.To = 'x'; REMOVE internal");
+    expect(configError(withAction('SET sys.SequenceNumber = 1')).message).toMatch(
+      /Action\.SqlExpression: SQL filter error at position 4.*set by the broker/s,
+    );
+    expect(configError(withAction('DROP x')).message).toMatch(/Expected SET or REMOVE, found 'DROP'/);
   });
 
   it('a misspelt setting suggests the right one', () => {

@@ -4,6 +4,8 @@ import {
   MessageLockLostError,
   MessageNotFoundError,
   MessageSizeExceededError,
+  RuleAlreadyExistsError,
+  RuleNotFoundError,
   ServiceBusAuthError,
   ServiceBusError,
   SessionCannotBeLockedError,
@@ -26,10 +28,12 @@ export const CONDITIONS = {
   internal: 'amqp:internal-error',
   deadLetter: 'com.microsoft:dead-letter',
   timeout: 'com.microsoft:timeout',
+  alreadyExists: 'com.microsoft:entity-already-exists',
 } as const;
 
 const STATUS: Record<string, number> = {
   [CONDITIONS.notFound]: 404,
+  [CONDITIONS.alreadyExists]: 409,
   [CONDITIONS.messageNotFound]: 404,
   [CONDITIONS.unauthorized]: 401,
   [CONDITIONS.sizeExceeded]: 413,
@@ -63,6 +67,8 @@ export function toAmqpError(e: unknown): AmqpError {
       condition: CONDITIONS.notFound,
       description: `The messaging entity '${e.entity}' could not be found. ${e.message}`,
     };
+  if (e instanceof RuleNotFoundError) return { condition: CONDITIONS.notFound, description: e.message };
+  if (e instanceof RuleAlreadyExistsError) return { condition: CONDITIONS.alreadyExists, description: e.message };
   if (e instanceof ServiceBusAuthError) return { condition: CONDITIONS.unauthorized, description: e.message };
   if (e instanceof MessageSizeExceededError) return { condition: CONDITIONS.sizeExceeded, description: e.message };
   if (e instanceof MessageLockLostError) return { condition: CONDITIONS.lockLost, description: e.message };

@@ -4,6 +4,7 @@ import type { ServiceBusNamespace } from '../namespace';
 import { AmqpRequestError, CONDITIONS, statusOf, toAmqpError } from './amqpErrors';
 import { decodeMessage, encodeMessage, toMessageInput } from './amqpMessage';
 import { lockTokenFromUuid, lockTokenUuid } from './lockTokens';
+import { ruleDescription, ruleSpecFromRequest } from './ruleDescriptions';
 
 type Body = Record<string, unknown>;
 
@@ -197,10 +198,27 @@ export class ManagementEndpoint {
         if (!ids.length) return { status: 204 };
         return { status: 200, body: { skip: types.wrap_int(skip + ids.length), 'sessions-ids': ids } };
       }
+      case 'com.microsoft:add-rule':
+        ns.addRule(entity, ruleSpecFromRequest(requestBody(request)));
+        return { status: 200 };
+      case 'com.microsoft:remove-rule': {
+        const name = requestBody(request)['rule-name'];
+        if (typeof name !== 'string') throw new AmqpRequestError(CONDITIONS.argument, "The request lacks 'rule-name'.");
+        ns.removeRule(entity, name);
+        return { status: 200 };
+      }
+      case 'com.microsoft:enumerate-rules': {
+        const body = requestBody(request);
+        const skip = Math.max(0, Number(body.skip ?? 0));
+        const top = Math.max(0, Number(body.top ?? Number.MAX_SAFE_INTEGER));
+        const rules = ns.rules(entity).slice(skip, skip + top);
+        if (!rules.length) return { status: 204 };
+        return { status: 200, body: { rules: rules.map((r) => ruleDescription(r.spec)) } };
+      }
       default:
         throw new AmqpRequestError(
           CONDITIONS.notImplemented,
-          `The local Service Bus does not implement the $management operation '${operation}'. It serves renew-lock, peek-message, schedule-message, cancel-scheduled-message, receive-by-sequence-number, update-disposition, renew-session-lock, get-session-state, set-session-state and get-message-sessions.`,
+          `The local Service Bus does not implement the $management operation '${operation}'. It serves renew-lock, peek-message, schedule-message, cancel-scheduled-message, receive-by-sequence-number, update-disposition, renew-session-lock, get-session-state, set-session-state, get-message-sessions, add-rule, remove-rule and enumerate-rules.`,
         );
     }
   }

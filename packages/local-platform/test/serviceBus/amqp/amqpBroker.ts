@@ -3,7 +3,7 @@ import { ServiceBusClient } from '@azure/service-bus';
 import { RealClock } from '../../../src/clock';
 import type { ServiceDatabase } from '../../../src/persistence/serviceDatabase';
 import { ServiceBusAmqpListener } from '../../../src/serviceBus/amqp/amqpListener';
-import { parseServiceBusConfig } from '../../../src/serviceBus/config';
+import { parseServiceBusConfig, type ServiceBusConfig } from '../../../src/serviceBus/config';
 import { ServiceBusNamespace } from '../../../src/serviceBus/namespace';
 
 export const KEY_NAME = 'RootManageSharedAccessKey';
@@ -54,9 +54,16 @@ export interface AmqpBroker {
 
 /** `database`: the namespace written through to it, as the platform runs it (restart tests reopen the same file). */
 export async function startAmqpBroker(
-  options: { database?: ServiceDatabase; log?: (level: 'info' | 'warn' | 'error', message: string) => void } = {},
+  options: {
+    database?: ServiceDatabase;
+    log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+    /** Changes the parsed config before the namespace is built (a redeployment between restarts). */
+    edit?: (config: ServiceBusConfig) => void;
+  } = {},
 ): Promise<AmqpBroker> {
-  const namespace = new ServiceBusNamespace(parseServiceBusConfig(CONFIG, 'test'), new RealClock(), options);
+  const config = parseServiceBusConfig(CONFIG, 'test');
+  options.edit?.(config);
+  const namespace = new ServiceBusNamespace(config, new RealClock(), options);
   const listener = new ServiceBusAmqpListener(namespace, { port: 0, keyName: KEY_NAME, key: KEY, log: options.log });
   await listener.listen();
   const clients: ServiceBusClient[] = [];

@@ -1,4 +1,4 @@
-import type { AddressInfo, Server } from 'node:net';
+import type { AddressInfo, Server, Socket } from 'node:net';
 import {
   create_container,
   type Connection,
@@ -20,6 +20,7 @@ import { ManagementEndpoint } from './managementEndpoint';
 import { OutboundLink } from './outboundLink';
 import { accepted } from './outcomes';
 import { SESSION_FILTER, SessionAcceptor } from './sessionAcceptor';
+import { boundTransfers, guardFrames, MAX_FRAME_SIZE } from './transferLimits';
 
 export interface AmqpListenerOptions {
   /** Default 127.0.0.1: the endpoint speaks plain TCP, as the SDK's development-emulator mode expects. */
@@ -105,6 +106,9 @@ export class ServiceBusAmqpListener {
       );
     this.container.on('error', report);
     this.container.on('protocol_error', report);
+    this.container.on('session_open', (c: EventContext) =>
+      boundTransfers(c.session as unknown as Parameters<typeof boundTransfers>[0], this.maxTransferBytes()),
+    );
     namespace.on('available', this.onAvailable);
   }
 
@@ -112,8 +116,15 @@ export class ServiceBusAmqpListener {
     const server = this.container.listen({
       port: this.options.port ?? 5672,
       host: this.options.host ?? '127.0.0.1',
+      max_frame_size: MAX_FRAME_SIZE,
     }) as Server;
     this.server = server;
+    // After rhea's own handler: it has attached its reader to the socket, which the guard now stands in front of.
+    server.on('connection', (socket: Socket) =>
+      guardFrames(socket, MAX_FRAME_SIZE, (e) =>
+        this.options.log?.('warn', `Service Bus (AMQP): closed a client connection: ${e.message}`),
+      ),
+    );
     const port = this.options.port ?? 5672;
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
@@ -131,6 +142,16 @@ export class ServiceBusAmqpListener {
     });
     this.address = server.address() as AddressInfo;
     return this.address;
+  }
+
+  /**
+   * The most a transfer may carry before its connection is closed: twice the link's max-message-size, so a message
+   * somewhat over the limit is refused politely (`amqp:link:message-size-exceeded`) and only a flood ends the
+   * connection; the whole namespace's limit when limits are off.
+   */
+  private maxTransferBytes(): number {
+    const limits = this.namespace.limits;
+    return limits.enforce ? 2 * limits.maxBatchBytes : 64 * 1024 * 1024;
   }
 
   /** The connection string for `@azure/service-bus` and other SDKs (plain TCP, development-emulator mode). */

@@ -29,6 +29,8 @@ interface Row {
   'send msg/s': number;
   'receive+complete msg/s': number;
   'end-to-end msg/s': number;
+  /** Process CPU (user + system) per message end to end: the broker's and the client's, both in this process. */
+  'CPU µs/msg': number;
 }
 
 async function pool(count: number, concurrency: number, one: (i: number) => Promise<unknown>): Promise<void> {
@@ -42,19 +44,28 @@ async function pool(count: number, concurrency: number, one: (i: number) => Prom
 
 const body = (i: number): Buffer => Buffer.from(JSON.stringify({ i, type: 'OrderPlaced' }));
 
+/** CPU used by the process while the timed parts ran (µs), summed over a path's phases. */
+let cpuMicros = 0;
+
 async function timed(fn: () => Promise<void>): Promise<number> {
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await fn();
+  const cpu = process.cpuUsage(cpu0);
+  cpuMicros += cpu.user + cpu.system;
   return (performance.now() - t0) / 1000;
 }
 
 function row(name: string, sendS: number, receiveS: number): Row {
+  const cpu = cpuMicros;
+  cpuMicros = 0;
   return {
     path: name,
     messages: N,
     'send msg/s': Math.round(N / sendS),
     'receive+complete msg/s': Math.round(N / receiveS),
     'end-to-end msg/s': Math.round(N / (sendS + receiveS)),
+    'CPU µs/msg': Math.round(cpu / N),
   };
 }
 
@@ -177,12 +188,17 @@ async function main(): Promise<void> {
     'rest-single': () => rest(base, 1),
   };
   const rows: Row[] = [];
-  for (const name of (process.env.BENCH_SB_PATHS ?? Object.keys(paths).join(',')).split(','))
+  for (const name of (process.env.BENCH_SB_PATHS ?? Object.keys(paths).join(',')).split(',')) {
+    cpuMicros = 0;
     rows.push(await paths[name]());
+  }
   if (namespace.peek(QUEUE, { maxMessages: 1 }).length) throw new Error('messages left over: a path lost count');
 
   console.log(
-    `\nLocal Service Bus, ${N} small messages per path (send, receive in peek-lock, complete), namespace on a SQLite file, ${os.cpus().length} CPUs:`,
+    `\nLocal Service Bus, ${N} small messages per path (send, receive in peek-lock, complete), namespace on a SQLite file, ${os.cpus().length} CPUs, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}:`,
   );
   console.table(rows);
   await client.close();

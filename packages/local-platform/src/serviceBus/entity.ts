@@ -8,6 +8,8 @@ import {
   SessionLockLostError,
 } from './errors';
 import { PropertyValue, ReceivedMessage, snapshot, StoredMessage } from './message';
+import { LockTimeline } from './lockTimeline';
+import { MessageLine } from './messageLine';
 import type { MessageJournal } from './messageStore';
 
 export type ReceiveMode = 'peekLock' | 'receiveAndDelete';
@@ -46,8 +48,7 @@ export interface EntityHooks {
 
 interface Lock {
   message: StoredMessage;
-  /** Undefined for a message of a session: the session's lock times it. */
-  wake?: ScheduledWake;
+  /** Set for a message of a session: the session's lock times it, not the entity's lock timeline. */
   sessionId?: string;
 }
 
@@ -82,11 +83,12 @@ export class MessageEntity {
    * Receivable messages in sequence-number order, by line: one line ('') for an entity without sessions, one per
    * session id for a session-enabled one (a session's line goes when it empties, so ids do not pile up).
    */
-  private readonly lines = new Map<string, StoredMessage[]>();
+  private readonly lines = new Map<string, MessageLine>();
   private availableCount = 0;
   private readonly locks = new Map<string, Lock>();
   private readonly sessionLocks = new Map<string, SessionLock>();
   private readonly sessionStates = new Map<string, Buffer>();
+  private readonly lockTimeline: LockTimeline;
   private readonly deferred = new Map<number, StoredMessage>();
   private expiryWake?: ScheduledWake;
   private expiryDue = Infinity;
@@ -96,7 +98,18 @@ export class MessageEntity {
     readonly path: string,
     readonly settings: EntitySettings,
     private readonly hooks: EntityHooks,
-  ) {}
+  ) {
+    const current = (token: string, until: number): boolean => this.locks.get(token)?.message.lockedUntil === until;
+    this.lockTimeline = new LockTimeline(
+      hooks.clock,
+      (token, until) => {
+        if (!current(token, until)) return false;
+        this.lockExpired(token);
+        return true;
+      },
+      current,
+    );
+  }
 
   get isDeadLetterQueue(): boolean {
     return this.hooks.deadLetter === undefined;
@@ -141,7 +154,7 @@ export class MessageEntity {
     const line = this.lines.get(key);
     const out: ReceivedMessage[] = [];
     while (line && out.length < maxMessages && line.length > 0) {
-      const message = line.shift()!;
+      const message = line.take()!;
       this.availableCount--;
       message.deliveryCount++;
       if (mode === 'receiveAndDelete') {
@@ -246,10 +259,8 @@ export class MessageEntity {
       throw new InvalidOperationError(
         `The message ${lockToken} of '${this.path}' is locked by its session '${lock.sessionId}': renew the session lock (renewSessionLock) instead.`,
       );
-    lock.wake?.cancel();
-    const now = this.hooks.clock.now();
-    lock.message.lockedUntil = now + this.settings.lockDurationMs;
-    lock.wake = this.hooks.clock.schedule(lock.message.lockedUntil, () => this.lockExpired(lockToken));
+    lock.message.lockedUntil = this.hooks.clock.now() + this.settings.lockDurationMs;
+    this.lockTimeline.add(lockToken, lock.message.lockedUntil);
     return new Date(lock.message.lockedUntil);
   }
 
@@ -342,9 +353,9 @@ export class MessageEntity {
     let best: string | undefined;
     let oldest = Infinity;
     for (const [id, line] of this.lines)
-      if (id !== '' && line.length && !this.sessionLocks.has(id) && line[0].sequenceNumber < oldest) {
+      if (id !== '' && line.length && !this.sessionLocks.has(id) && line.first()!.sequenceNumber < oldest) {
         best = id;
-        oldest = line[0].sequenceNumber;
+        oldest = line.first()!.sequenceNumber;
       }
     return best;
   }
@@ -394,13 +405,13 @@ export class MessageEntity {
   close(): void {
     this.closed = true;
     this.expiryWake?.cancel();
-    for (const lock of this.locks.values()) lock.wake?.cancel();
+    this.lockTimeline.close();
     for (const lock of this.sessionLocks.values()) lock.wake.cancel();
   }
 
   private all(): StoredMessage[] {
     return [
-      ...[...this.lines.values()].flat(),
+      ...[...this.lines.values()].flatMap((line) => [...line]),
       ...[...this.locks.values()].map((l) => l.message),
       ...this.deferred.values(),
     ].sort((a, b) => a.sequenceNumber - b.sequenceNumber);
@@ -408,22 +419,11 @@ export class MessageEntity {
 
   private insert(message: StoredMessage): void {
     const key = this.settings.requiresSession ? (message.sessionId ?? '') : '';
-    let list = this.lines.get(key);
-    if (!list) this.lines.set(key, (list = []));
+    let line = this.lines.get(key);
+    if (!line) this.lines.set(key, (line = new MessageLine()));
     this.availableCount++;
     // Redelivered messages go back to their place in sequence order, as the broker keeps them.
-    if (list.length === 0 || list[list.length - 1].sequenceNumber < message.sequenceNumber) {
-      list.push(message);
-      return;
-    }
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (list[mid].sequenceNumber < message.sequenceNumber) lo = mid + 1;
-      else hi = mid;
-    }
-    list.splice(lo, 0, message);
+    line.insert(message);
   }
 
   private lock(message: StoredMessage, now: number, sessionId?: string): void {
@@ -438,16 +438,13 @@ export class MessageEntity {
       return;
     }
     message.lockedUntil = now + this.settings.lockDurationMs;
-    this.locks.set(token, {
-      message,
-      wake: this.hooks.clock.schedule(message.lockedUntil, () => this.lockExpired(token)),
-    });
+    this.locks.set(token, { message });
+    this.lockTimeline.add(token, message.lockedUntil);
   }
 
   private takeLock(lockToken: string): StoredMessage {
     const lock = this.locks.get(lockToken);
     if (!lock) throw new MessageLockLostError(this.path, lockToken);
-    lock.wake?.cancel();
     if (lock.sessionId !== undefined) this.sessionLocks.get(lock.sessionId)?.tokens.delete(lockToken);
     this.locks.delete(lockToken);
     lock.message.lockToken = undefined;
@@ -501,11 +498,11 @@ export class MessageEntity {
     if (!this.settings.enforceTimeToLive || this.expiryDue > now) return;
     const expired: StoredMessage[] = [];
     for (const [key, line] of this.lines) {
-      const kept = line.filter((m) => (m.expiresAt <= now ? (expired.push(m), false) : true));
-      if (kept.length === line.length) continue;
-      this.availableCount -= line.length - kept.length;
-      if (kept.length || key === '') this.lines.set(key, kept);
-      else this.lines.delete(key);
+      const gone = line.removeWhere((m) => m.expiresAt <= now);
+      if (!gone.length) continue;
+      expired.push(...gone);
+      this.availableCount -= gone.length;
+      if (!line.length && key !== '') this.lines.delete(key);
     }
     for (const [seq, m] of this.deferred) {
       if (m.expiresAt <= now) {

@@ -718,6 +718,11 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
     node.target.scheduled.set(sequenceNumber, { message, wake });
   }
 
+  /**
+   * The message as an entity holds it. It takes `content` over (its properties object included): every caller passes
+   * content it owns (a fresh send, a schedule that fired, a forwarded copy), so nothing is copied here. The fields
+   * are written out rather than spread: one object shape for every message keeps the broker's hot path fast.
+   */
   private stored(
     content: MessageContent,
     sequenceNumber: number,
@@ -729,7 +734,19 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
     // The entity's DefaultMessageTimeToLive caps what the sender asked for, as the broker does.
     const ttl = Math.min(content.timeToLive ?? Infinity, entityTtl);
     return {
-      ...copyContent(content),
+      body: content.body,
+      contentType: content.contentType,
+      messageId: content.messageId,
+      correlationId: content.correlationId,
+      subject: content.subject,
+      to: content.to,
+      replyTo: content.replyTo,
+      replyToSessionId: content.replyToSessionId,
+      sessionId: content.sessionId,
+      partitionKey: content.partitionKey,
+      timeToLive: content.timeToLive,
+      scheduledEnqueueTime: content.scheduledEnqueueTime,
+      applicationProperties: content.applicationProperties,
       sequenceNumber,
       enqueuedTime,
       effectiveTimeToLive: ttl,
@@ -737,6 +754,8 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
       deliveryCount: 0,
       state: 'active',
       deadLetterSource,
+      lockToken: undefined,
+      lockedUntil: undefined,
       hops,
     };
   }

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { ServiceBusClient, type ServiceBusMessage, type ServiceBusReceivedMessage } from '@azure/service-bus';
 import { RealClock } from '../src/clock';
 import { ServiceDatabase } from '../src/persistence/serviceDatabase';
@@ -15,7 +16,9 @@ import { serveMountedApi } from '../src/testing/serveMountedApi';
  * complete) through the real @azure/service-bus over AMQP, batched and one by one, and through the REST protocol
  * in the same run, on a namespace written through to a SQLite file as the platform runs it (every acknowledgement
  * after its commit). Environment: BENCH_SB_MESSAGES (default 10000), BENCH_SB_CONCURRENCY (default 64),
- * BENCH_SB_PATHS (default batched,single,rest-batched,rest-single).
+ * BENCH_SB_PATHS (default batched,single,batched-worker,single-worker,rest-batched,rest-single). The -worker paths run
+ * the same SDK client in a worker thread, as a client in another process would be, so broker and client each have
+ * a core; the others share one thread, as the app and the broker do in the platform.
  */
 
 const N = Number(process.env.BENCH_SB_MESSAGES ?? 10_000);
@@ -162,6 +165,23 @@ async function rest(base: string, batchSize: number): Promise<Row> {
   );
 }
 
+/** Runs one SDK path in a worker thread against the broker in the main thread. */
+function inWorker(name: 'batched' | 'single', connectionString: string): Promise<Row> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(__filename, { workerData: { name, connectionString } });
+    worker.once('message', (r: Row) => resolve({ ...r, path: `${r.path}, client in a worker thread` }));
+    worker.once('error', reject);
+  });
+}
+
+async function workerMain(): Promise<void> {
+  const { name, connectionString } = workerData as { name: 'batched' | 'single'; connectionString: string };
+  const client = new ServiceBusClient(connectionString);
+  const r = name === 'batched' ? await sdkBatched(client) : await sdkOneByOne(client);
+  await client.close();
+  parentPort!.postMessage(r);
+}
+
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-bench-'));
   const database = new ServiceDatabase({ location: path.join(dir, 'services.sqlite') });
@@ -184,6 +204,8 @@ async function main(): Promise<void> {
   const paths: Record<string, () => Promise<Row>> = {
     batched: () => sdkBatched(client),
     single: () => sdkOneByOne(client),
+    'batched-worker': () => inWorker('batched', listener.connectionString()),
+    'single-worker': () => inWorker('single', listener.connectionString()),
     'rest-batched': () => rest(base, 100),
     'rest-single': () => rest(base, 1),
   };
@@ -209,7 +231,7 @@ async function main(): Promise<void> {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-main().catch((e) => {
+(isMainThread ? main() : workerMain()).catch((e) => {
   console.error(e);
   process.exit(1);
 });

@@ -2,9 +2,8 @@ import * as fs from 'node:fs';
 import { CORRELATION_FIELDS, CorrelationField, CorrelationFilterSpec } from './correlationFilter';
 import { formatIsoDuration, parseIsoDuration } from './duration';
 import { ServiceBusConfigError, SqlFilterError } from './errors';
-import { DEFAULT_RULE, Rule, RuleSpec } from './filters';
 import type { SqlValue } from './sqlAst';
-import { buildRule } from './subscriptionRule';
+import { buildRule, DEFAULT_RULE, Rule, RuleSpec } from './subscriptionRule';
 
 /**
  * Entities of the local namespace, read from a file in the official Service Bus emulator's Config.json format

@@ -1,7 +1,5 @@
-import type { CorrelationFilterSpec } from './correlationFilter';
 import type { StoredMessage } from './message';
 import type { FilterMessage } from './sqlAst';
-import type { SqlRuleAction } from './sqlRuleAction';
 
 /** A subscription rule's filter: SQL, correlation, or the constant true/false filters. */
 export interface RuleFilter {
@@ -10,35 +8,6 @@ export interface RuleFilter {
 
 export const TRUE_FILTER: RuleFilter = { matches: () => true };
 export const FALSE_FILTER: RuleFilter = { matches: () => false };
-
-/** A rule as written (config, template or `ServiceBusRuleManager.createRule`): what is kept and listed. */
-export interface RuleSpec {
-  name: string;
-  filter:
-    | { kind: 'true' }
-    | { kind: 'false' }
-    | { kind: 'sql'; expression: string }
-    | { kind: 'correlation'; spec: CorrelationFilterSpec };
-  /** A SQL rule action (`SET ...; REMOVE ...`), applied to the subscription's copy of a matched message. */
-  action?: string;
-}
-
-export interface Rule {
-  name: string;
-  filter: RuleFilter;
-  /** The filter as configured, for listings (`type = 'OrderPlaced'`, `correlation {...}`, `1=1`). */
-  description: string;
-  spec: RuleSpec;
-  action?: SqlRuleAction;
-}
-
-/** The default rule a subscription gets when none is configured, as Service Bus creates it. */
-export const DEFAULT_RULE: Rule = {
-  name: '$Default',
-  filter: TRUE_FILTER,
-  description: '1=1 (TrueFilter)',
-  spec: { name: '$Default', filter: { kind: 'true' } },
-};
 
 /** Builds the view filters read, once per message, shared by all subscriptions of a topic. */
 export function filterView(m: StoredMessage, size: number): FilterMessage {

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { ServiceDatabase } from '../persistence/serviceDatabase';
 import { pathKey } from './entityPath';
 import { MessageStoreError } from './errors';
-import type { RuleSpec } from './filters';
+import type { RuleSpec } from './subscriptionRule';
 import type { MessageState, PropertyValue, StoredMessage } from './message';
 
 /**

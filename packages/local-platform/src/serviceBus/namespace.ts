@@ -14,7 +14,7 @@ import {
   RuleNotFoundError,
   ServerBusyError,
 } from './errors';
-import { filterView, Rule, RuleSpec } from './filters';
+import { filterView } from './filters';
 import {
   checkSizes,
   copyContent,
@@ -30,7 +30,7 @@ import {
   StoredMessage,
 } from './message';
 import { MessageJournal, MessageStore, SavedState, UNSAVED } from './messageStore';
-import { buildRule } from './subscriptionRule';
+import { buildRule, Rule, RuleSpec } from './subscriptionRule';
 
 export interface ServiceBusNamespaceOptions {
   /** Message size limits (Standard tier by default); `{ enforce: false }` turns the checks off. */

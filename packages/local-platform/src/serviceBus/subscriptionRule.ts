@@ -1,7 +1,36 @@
-import { CorrelationFilter } from './correlationFilter';
-import { FALSE_FILTER, Rule, RuleSpec, TRUE_FILTER } from './filters';
+import { CorrelationFilter, type CorrelationFilterSpec } from './correlationFilter';
+import { FALSE_FILTER, RuleFilter, TRUE_FILTER } from './filters';
 import { SqlFilter } from './sqlFilter';
 import { SqlRuleAction } from './sqlRuleAction';
+
+/** A rule as written (config, template or `ServiceBusRuleManager.createRule`): what is kept and listed. */
+export interface RuleSpec {
+  name: string;
+  filter:
+    | { kind: 'true' }
+    | { kind: 'false' }
+    | { kind: 'sql'; expression: string }
+    | { kind: 'correlation'; spec: CorrelationFilterSpec };
+  /** A SQL rule action (`SET ...; REMOVE ...`), applied to the subscription's copy of a matched message. */
+  action?: string;
+}
+
+export interface Rule {
+  name: string;
+  filter: RuleFilter;
+  /** The filter as configured, for listings (`type = 'OrderPlaced'`, `correlation {...}`, `1=1`). */
+  description: string;
+  spec: RuleSpec;
+  action?: SqlRuleAction;
+}
+
+/** The default rule a subscription gets when none is configured, as Service Bus creates it. */
+export const DEFAULT_RULE: Rule = {
+  name: '$Default',
+  filter: TRUE_FILTER,
+  description: '1=1 (TrueFilter)',
+  spec: { name: '$Default', filter: { kind: 'true' } },
+};
 
 /**
  * A subscription rule from its written form: SQL filters and actions are parsed here, once, so a bad one is refused
@@ -19,7 +48,10 @@ export function buildRule(spec: RuleSpec): Rule {
     return withAction({
       name: spec.name,
       filter: new CorrelationFilter(f.spec),
-      description: `correlation ${JSON.stringify({ ...f.spec.system, properties: f.spec.properties })}`,
+      description: `correlation ${JSON.stringify({
+        ...f.spec.system,
+        ...(Object.keys(f.spec.properties).length ? { Properties: f.spec.properties } : {}),
+      })}`,
     });
   const compact = f.expression.replace(/\s+/g, '');
   if (compact === '1=1') return buildRule({ ...spec, filter: { kind: 'true' } });

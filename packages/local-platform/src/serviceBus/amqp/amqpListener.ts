@@ -181,6 +181,7 @@ export class ServiceBusAmqpListener {
 
   private forgetConnection(connection: Connection): void {
     this.connections.delete(connection);
+    this.sessions.dropConnection(connection);
     for (const forget of this.linksOf.get(connection) ?? []) forget();
     this.linksOf.delete(connection);
   }

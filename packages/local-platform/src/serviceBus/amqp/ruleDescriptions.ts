@@ -1,6 +1,6 @@
 import { types } from 'rhea';
 import type { CorrelationField, CorrelationFilterSpec } from '../correlationFilter';
-import type { RuleSpec } from '../filters';
+import type { RuleSpec } from '../subscriptionRule';
 import type { SqlValue } from '../sqlAst';
 import { AmqpRequestError, CONDITIONS } from './amqpErrors';
 

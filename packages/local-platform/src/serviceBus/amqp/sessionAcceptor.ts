@@ -9,6 +9,8 @@ const TIMEOUT = 'com.microsoft:timeout';
 
 /** How long a receiver waits for a free session when it names no timeout (the SDK's operation timeout). */
 const DEFAULT_WAIT_MS = 60_000;
+/** The longest wait a client may ask for: a timer per waiting link is the broker's to keep. */
+const MAX_WAIT_MS = 10 * 60_000;
 
 /** .NET ticks (100 ns since 0001-01-01) as 8 big-endian bytes: how Service Bus gives a session's locked-until. */
 export function dotNetTicks(date: Date): Buffer {
@@ -73,7 +75,10 @@ export class SessionAcceptor {
       entityPath,
       retry: () => this.tryAccept(link, entityPath, undefined, accepted, onLost, true),
     };
-    waiter.timer = setTimeout(() => this.timedOut(waiter), Number.isFinite(wait) && wait > 0 ? wait : DEFAULT_WAIT_MS);
+    waiter.timer = setTimeout(
+      () => this.timedOut(waiter),
+      Number.isFinite(wait) && wait > 0 ? Math.min(wait, MAX_WAIT_MS) : DEFAULT_WAIT_MS,
+    );
     const key = pathKey(entityPath);
     const set = this.waiting.get(key) ?? new Set<Waiter>();
     set.add(waiter);
@@ -87,6 +92,12 @@ export class SessionAcceptor {
       // A client gone while it waited must not lock a session nobody will receive from.
       if (!waiter.link.connection.is_open() || waiter.retry()) this.forget(waiter);
     }
+  }
+
+  /** Forgets the waiting links of a connection that went away: nobody is left to answer. */
+  dropConnection(connection: unknown): void {
+    for (const set of [...this.waiting.values()])
+      for (const waiter of [...set]) if (waiter.link.connection === connection) this.forget(waiter);
   }
 
   /** Ends every wait (the listener closes); the connections go with it. */

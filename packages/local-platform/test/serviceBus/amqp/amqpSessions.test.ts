@@ -7,8 +7,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { isServiceBusError, ServiceBusClient, type ServiceBusReceivedMessage } from '@azure/service-bus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { create_container, type Message } from 'rhea';
 import { ServiceDatabase } from '../../../src/persistence/serviceDatabase';
-import { AmqpBroker, startAmqpBroker } from './amqpBroker';
+import { createSasToken } from '../../../src/serviceBus/sasAuth';
+import { AmqpBroker, KEY, KEY_NAME, startAmqpBroker } from './amqpBroker';
 
 async function errorOf(p: Promise<unknown>): Promise<{ code: string; message: string }> {
   try {
@@ -99,6 +101,35 @@ describe('sessions through @azure/service-bus', () => {
     expect(receiver.sessionId).toBe('late');
     const [m] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 1000 });
     expect(m.messageId).toBe('late-1');
+    await receiver.completeMessage(m);
+    await receiver.close();
+  });
+
+  it('a client that drops while waiting for a session locks nothing: the session goes to the next receiver', async () => {
+    const port = Number(/:(\d+);/.exec(broker.connectionString)![1]);
+    const connection = create_container().connect({ host: '127.0.0.1', port, reconnect: false });
+    const reply = connection.open_receiver({ name: 'cbs-reply', source: { address: '$cbs' } });
+    const cbs = connection.open_sender({ target: { address: '$cbs' } });
+    await new Promise((r) => cbs.once('sendable', r));
+    const audience = `sb://127.0.0.1:${port}/sessions`;
+    cbs.send({
+      body: createSasToken(audience, KEY_NAME, KEY, Date.now() + 60_000),
+      message_id: 'put-1',
+      reply_to: 'cbs-reply',
+      application_properties: { operation: 'put-token', name: audience, type: 'servicebus.windows.net:sastoken' },
+    } as Message);
+    await new Promise((r) => reply.once('message', r));
+    connection.open_receiver({
+      source: { address: 'sessions', filter: { 'com.microsoft:session-filter': null } },
+      credit_window: 0,
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    (connection as unknown as { socket: { destroy(): void } }).socket.destroy();
+    await new Promise((r) => setTimeout(r, 100));
+    await client.createSender('sessions').sendMessages({ body: 'x', messageId: 'after-drop', sessionId: 'dropped' });
+    const receiver = await client.acceptSession('sessions', 'dropped');
+    const [m] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 1000 });
+    expect(m.messageId).toBe('after-drop');
     await receiver.completeMessage(m);
     await receiver.close();
   });

@@ -105,6 +105,36 @@ describe('sessions through @azure/service-bus', () => {
     await receiver.close();
   });
 
+  it('receivers asking for the next session at once each get a different one, and every message exactly once', async () => {
+    const sessions = Array.from({ length: 6 }, (_, i) => `par-${i}`);
+    await client
+      .createSender('sessions')
+      .sendMessages(
+        sessions.flatMap((id) =>
+          Array.from({ length: 5 }, (_, n) => ({ body: n, messageId: `${id}#${n}`, sessionId: id })),
+        ),
+      );
+    const receivers = await Promise.all(sessions.map(() => client.acceptNextSession('sessions')));
+    expect(new Set(receivers.map((r) => r.sessionId)).size).toBe(sessions.length);
+    const got = await Promise.all(
+      receivers.map(async (r) => {
+        const ids: string[] = [];
+        while (ids.length < 5) {
+          const batch = await r.receiveMessages(5, { maxWaitTimeInMs: 1000 });
+          if (!batch.length) break;
+          for (const m of batch) {
+            ids.push(String(m.messageId));
+            await r.completeMessage(m);
+          }
+        }
+        await r.close();
+        return { session: r.sessionId!, ids };
+      }),
+    );
+    for (const { session, ids } of got) expect(ids).toEqual(Array.from({ length: 5 }, (_, n) => `${session}#${n}`));
+    expect(broker.namespace.peek('sessions')).toEqual([]);
+  });
+
   it('a client that drops while waiting for a session locks nothing: the session goes to the next receiver', async () => {
     const port = Number(/:(\d+);/.exec(broker.connectionString)![1]);
     const connection = create_container().connect({ host: '127.0.0.1', port, reconnect: false });

@@ -163,7 +163,7 @@ export class MessageEntity {
         continue;
       }
       // The delivery is counted durably, so a message that crashes its consumer still reaches MaxDeliveryCount.
-      this.hooks.journal.changed(this.path, message);
+      this.hooks.journal.counted(this.path, message);
       this.lock(message, now, session?.sessionId);
       out.push(snapshot(message, this.path));
     }

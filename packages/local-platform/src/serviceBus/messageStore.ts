@@ -14,6 +14,8 @@ export interface MessageJournal {
   saved(entityPath: string, message: StoredMessage): void;
   /** Its delivery count, state or application properties changed where it is. */
   changed(entityPath: string, message: StoredMessage): void;
+  /** Only its delivery count changed (a delivery): the row is updated without rewriting its properties. */
+  counted(entityPath: string, message: StoredMessage): void;
   /** It left `entityPath`: settled, received and deleted, expired, moved to a dead-letter queue, fired or cancelled. */
   removed(entityPath: string, sequenceNumber: number): void;
   /** A queue or topic handed out this sequence number; it is never handed out again, even after a restart. */
@@ -64,6 +66,7 @@ const NOTHING_SAVED: SavedState = {
 export const UNSAVED: MessageJournal = {
   saved: () => undefined,
   changed: () => undefined,
+  counted: () => undefined,
   removed: () => undefined,
   sequenceUsed: () => undefined,
   duplicateWindowOpened: () => undefined,
@@ -221,11 +224,17 @@ function messageOf(r: MessageRow): StoredMessage {
 type RowChange =
   | { kind: 'save'; entityKey: string; message: StoredMessage }
   | { kind: 'change'; entityKey: string; message: StoredMessage }
+  | { kind: 'count'; entityKey: string; message: StoredMessage }
   | { kind: 'remove'; entityKey: string; sequenceNumber: number };
 
-/** An update in place needs the row to exist: after a save that did not reach the database, it is a save. */
+/**
+ * An update in place needs the row to exist: after a save that did not reach the database, it is a save. A count
+ * after a save or a change is carried by that write, which reads the message as it is at the commit.
+ */
 function merged(older: RowChange | undefined, newer: RowChange): RowChange {
-  return newer.kind === 'change' && older?.kind === 'save' ? { ...newer, kind: 'save' } : newer;
+  if (newer.kind === 'change' && older?.kind === 'save') return { ...newer, kind: 'save' };
+  if (newer.kind === 'count' && (older?.kind === 'save' || older?.kind === 'change')) return older;
+  return newer;
 }
 
 /** The changes recorded since the last commit, coalesced: a message changed ten times in one turn is written once. */
@@ -284,6 +293,7 @@ export class MessageStore implements MessageJournal {
   private readonly sql: {
     save: Database.Statement;
     change: Database.Statement;
+    count: Database.Statement;
     remove: Database.Statement;
     sequence: Database.Statement;
     duplicate: Database.Statement;
@@ -304,6 +314,9 @@ export class MessageStore implements MessageJournal {
       change: db.prepare(
         'UPDATE sb_messages SET state = ?, delivery_count = ?, application_properties = ? WHERE entity = ? AND sequence_number = ?',
       ),
+      count: db.prepare(
+        'UPDATE sb_messages SET state = ?, delivery_count = ? WHERE entity = ? AND sequence_number = ?',
+      ),
       remove: db.prepare('DELETE FROM sb_messages WHERE entity = ? AND sequence_number = ?'),
       sequence: db.prepare(
         `INSERT INTO sb_sequences VALUES (?, ?) ON CONFLICT (entity)
@@ -323,6 +336,10 @@ export class MessageStore implements MessageJournal {
 
   changed(entityPath: string, message: StoredMessage): void {
     this.record().row({ kind: 'change', entityKey: this.keyOf(entityPath), message });
+  }
+
+  counted(entityPath: string, message: StoredMessage): void {
+    this.record().row({ kind: 'count', entityKey: this.keyOf(entityPath), message });
   }
 
   removed(entityPath: string, sequenceNumber: number): void {
@@ -431,6 +448,8 @@ export class MessageStore implements MessageJournal {
           c.entityKey,
           c.message.sequenceNumber,
         );
+      else if (c.kind === 'count')
+        this.sql.count.run(c.message.state, c.message.deliveryCount, c.entityKey, c.message.sequenceNumber);
       else this.sql.remove.run(c.entityKey, c.sequenceNumber);
     }
     for (const [entityKey, last] of changes.sequences) this.sql.sequence.run(entityKey, last);

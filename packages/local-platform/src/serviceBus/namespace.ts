@@ -787,24 +787,30 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
     const view = filterView(atTopic, messageSize(atTopic));
     let routed = false;
     for (const sub of node.subscriptions) {
-      // The first matching rule decides; its action, if any, changes this subscription's copy only.
-      const rule = sub.rules.find((r) => r.filter.matches(view));
-      if (!rule) continue;
+      const matching = sub.rules.filter((r) => r.filter.matches(view));
+      if (!matching.length) continue;
       routed = true;
       const ttl = Math.min(atTopic.effectiveTimeToLive, sub.config.defaultMessageTimeToLiveMs);
-      const copy = { ...atTopic, ...copyContent(atTopic), effectiveTimeToLive: ttl, expiresAt: now + ttl };
-      rule.action?.apply(copy);
-      if (sub.config.requiresSession && copy.sessionId === undefined) {
-        // A topic cannot refuse one subscription's copy; the subscription cannot take it without a session.
-        this.moveToDeadLetter(
-          sub.entity,
-          copy,
-          'SessionIdIsMissing',
-          `The subscription '${sub.entity.path}' requires sessions and the message has no SessionId; set sessionId when sending to '${node.config.name}'.`,
-        );
-        continue;
+      const copy = (sequenceNumber: number): StoredMessage => ({
+        ...atTopic,
+        ...copyContent(atTopic),
+        sequenceNumber,
+        effectiveTimeToLive: ttl,
+        expiresAt: now + ttl,
+      });
+      // As Service Bus does: the rules without an action give one copy between them; each rule with an action gives
+      // a copy of its own, changed by the action and carrying the rule's name (RuleName). A second copy needs a
+      // sequence number of its own: the topic hands out the next one.
+      let first = true;
+      const number = (): number => (first ? ((first = false), sequenceNumber) : this.nextSequenceNumber(node));
+      if (matching.some((r) => !r.action)) this.admit(node, sub, copy(number()));
+      for (const rule of matching) {
+        if (!rule.action) continue;
+        const changed = copy(number());
+        rule.action.apply(changed);
+        changed.applicationProperties.RuleName = rule.name;
+        this.admit(node, sub, changed);
       }
-      this.enqueueOrForward(sub, copy);
     }
     if (!routed) {
       node.unrouted++;
@@ -814,6 +820,21 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
         reason: 'noMatchingSubscription',
       });
     }
+  }
+
+  /** A subscription's copy of a topic message goes in, unless the subscription needs a session it lacks. */
+  private admit(topic: TopicNode, sub: SubscriptionNode, copy: StoredMessage): void {
+    if (sub.config.requiresSession && copy.sessionId === undefined) {
+      // A topic cannot refuse one subscription's copy; the subscription cannot take it without a session.
+      this.moveToDeadLetter(
+        sub.entity,
+        copy,
+        'SessionIdIsMissing',
+        `The subscription '${sub.entity.path}' requires sessions and the message has no SessionId; set sessionId when sending to '${topic.config.name}'.`,
+      );
+      return;
+    }
+    this.enqueueOrForward(sub, copy);
   }
 
   private enqueueOrForward(receiver: Receiver, message: StoredMessage): void {

@@ -87,7 +87,7 @@ describe('rule management through @azure/service-bus', () => {
     ]);
     const all = await drain(client, 'all');
     expect(all.map((m) => [m.messageId, m.subject, m.applicationProperties])).toEqual([
-      ['eu-1', 'eu-order', { region: 'EU', type: 'OrderPlaced', routed: 'EU-desk' }],
+      ['eu-1', 'eu-order', { region: 'EU', type: 'OrderPlaced', routed: 'EU-desk', RuleName: 'eu-orders' }],
     ]);
     // The action changed only this subscription's copy.
     const placed = await drain(client, 'placed');
@@ -108,6 +108,24 @@ describe('rule management through @azure/service-bus', () => {
       { body: 'c', messageId: 'c-2', subject: 'OrderCancelled', applicationProperties: { priority: 2 } },
     ]);
     expect((await drain(client, 'all')).map((m) => m.messageId)).toEqual(['c-1']);
+    await drain(client, 'placed');
+    await drain(client, 'by-customer/$DeadLetterQueue');
+  });
+
+  it('gives one copy for the matching rules without an action and one per matching rule with an action', async () => {
+    // 'all' now has 'eu-orders' (with an action) and 'cancelled' (without): this message matches both.
+    await client.createSender('events').sendMessages({
+      body: 'both',
+      messageId: 'both-1',
+      subject: 'OrderCancelled',
+      applicationProperties: { priority: 1, region: 'EU' },
+    });
+    const copies = await drain(client, 'all');
+    expect(copies.map((m) => [m.messageId, m.subject, m.applicationProperties])).toEqual([
+      ['both-1', 'OrderCancelled', { priority: 1, region: 'EU' }],
+      ['both-1', 'eu-order', { priority: 1, region: 'EU', routed: 'EU-desk', RuleName: 'eu-orders' }],
+    ]);
+    expect(new Set(copies.map((m) => m.sequenceNumber!.toNumber())).size).toBe(2);
     await drain(client, 'placed');
     await drain(client, 'by-customer/$DeadLetterQueue');
   });

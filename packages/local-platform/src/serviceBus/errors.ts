@@ -229,3 +229,18 @@ export class RuleAlreadyExistsError extends ServiceBusError {
     this.name = 'RuleAlreadyExistsError';
   }
 }
+
+/** A subscription at Service Bus's limit of 2,000 rules; QuotaExceeded. */
+export class RuleQuotaExceededError extends ServiceBusError {
+  readonly code = 'QuotaExceeded';
+  readonly httpStatus = 403;
+  constructor(
+    readonly subscription: string,
+    readonly limit: number,
+  ) {
+    super(
+      `The subscription '${subscription}' has ${limit} rules, the most Service Bus allows: remove rules it no longer needs, or combine filters with OR.`,
+    );
+    this.name = 'RuleQuotaExceededError';
+  }
+}

@@ -246,7 +246,8 @@ class PendingChanges {
   readonly closedWindows = new Map<string, number>();
   /** `entityKey \0 sessionId` → the state to keep (undefined: delete the row). */
   readonly sessionStates = new Map<string, { entityKey: string; sessionId: string; state: Buffer | undefined }>();
-  readonly ruleSets = new Map<string, { configured: string; rules: string }>();
+  /** Serialised only when written: a burst of rule changes costs one JSON text per subscription and commit. */
+  readonly ruleSets = new Map<string, { configured: RuleSpec[]; rules: RuleSpec[] }>();
 
   get empty(): boolean {
     return (
@@ -363,10 +364,7 @@ export class MessageStore implements MessageJournal {
   }
 
   rulesChanged(entityPath: string, rules: RuleSpec[], configured: RuleSpec[]): void {
-    this.record().ruleSets.set(this.keyOf(entityPath), {
-      configured: JSON.stringify(configured),
-      rules: JSON.stringify(rules),
-    });
+    this.record().ruleSets.set(this.keyOf(entityPath), { configured, rules });
   }
 
   committed(): Promise<void> {
@@ -458,6 +456,7 @@ export class MessageStore implements MessageJournal {
     for (const s of changes.sessionStates.values())
       if (s.state) this.sql.sessionState.run(s.entityKey, s.sessionId, s.state);
       else this.sql.clearSessionState.run(s.entityKey, s.sessionId);
-    for (const [entityKey, r] of changes.ruleSets) this.sql.ruleSet.run(entityKey, r.configured, r.rules);
+    for (const [entityKey, r] of changes.ruleSets)
+      this.sql.ruleSet.run(entityKey, JSON.stringify(r.configured), JSON.stringify(r.rules));
   }
 }

@@ -12,6 +12,7 @@ import {
   MessageStoreError,
   RuleAlreadyExistsError,
   RuleNotFoundError,
+  RuleQuotaExceededError,
   ServerBusyError,
 } from './errors';
 import { filterView } from './filters';
@@ -113,6 +114,9 @@ interface SubscriptionNode {
 }
 
 type Receiver = QueueNode | SubscriptionNode;
+
+/** Service Bus's limit of rules per subscription. */
+const MAX_RULES = 2000;
 
 /** Service Bus auto-forwarding gives up after four hops. */
 const MAX_HOPS = 4;
@@ -405,6 +409,7 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
     const node = this.subscription(subscriptionPath);
     if (node.rules.some((r) => r.name.toLowerCase() === spec.name.toLowerCase()))
       throw new RuleAlreadyExistsError(node.entity.path, spec.name);
+    if (node.rules.length >= MAX_RULES) throw new RuleQuotaExceededError(node.entity.path, MAX_RULES);
     node.rules.push(buildRule(spec));
     this.rulesChanged(node);
   }

@@ -6,6 +6,7 @@ import {
   MessageSizeExceededError,
   RuleAlreadyExistsError,
   RuleNotFoundError,
+  RuleQuotaExceededError,
   ServiceBusAuthError,
   ServiceBusError,
   SessionCannotBeLockedError,
@@ -29,11 +30,13 @@ export const CONDITIONS = {
   deadLetter: 'com.microsoft:dead-letter',
   timeout: 'com.microsoft:timeout',
   alreadyExists: 'com.microsoft:entity-already-exists',
+  quotaExceeded: 'amqp:resource-limit-exceeded',
 } as const;
 
 const STATUS: Record<string, number> = {
   [CONDITIONS.notFound]: 404,
   [CONDITIONS.alreadyExists]: 409,
+  [CONDITIONS.quotaExceeded]: 403,
   [CONDITIONS.messageNotFound]: 404,
   [CONDITIONS.unauthorized]: 401,
   [CONDITIONS.sizeExceeded]: 413,
@@ -68,6 +71,7 @@ export function toAmqpError(e: unknown): AmqpError {
       description: `The messaging entity '${e.entity}' could not be found. ${e.message}`,
     };
   if (e instanceof RuleNotFoundError) return { condition: CONDITIONS.notFound, description: e.message };
+  if (e instanceof RuleQuotaExceededError) return { condition: CONDITIONS.quotaExceeded, description: e.message };
   if (e instanceof RuleAlreadyExistsError) return { condition: CONDITIONS.alreadyExists, description: e.message };
   if (e instanceof ServiceBusAuthError) return { condition: CONDITIONS.unauthorized, description: e.message };
   if (e instanceof MessageSizeExceededError) return { condition: CONDITIONS.sizeExceeded, description: e.message };

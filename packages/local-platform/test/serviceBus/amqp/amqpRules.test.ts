@@ -142,6 +142,16 @@ describe('rule management through @azure/service-bus', () => {
     expect(badAction.message).toMatch(/Expected SET or REMOVE/);
     expect((await listRules(client, 'all')).map((r) => r.name)).toEqual(['eu-orders', 'cancelled']);
   });
+
+  it('stops at the 2,000 rules a subscription may have, with QuotaExceeded', async () => {
+    const path = 'events/Subscriptions/by-customer';
+    for (let i = broker.namespace.rules(path).length; i < 1999; i++)
+      broker.namespace.addRule(path, { name: `r${i}`, filter: { kind: 'sql', expression: `n = ${i}` } });
+    const rules = client.createRuleManager('events', 'by-customer');
+    await rules.createRule('last', { sqlExpression: 'n = -1' });
+    expect((await errorOf(rules.createRule('one-too-many', { sqlExpression: 'n = -2' }))).code).toBe('QuotaExceeded');
+    expect(broker.namespace.rules(path)).toHaveLength(2000);
+  });
 });
 
 describe('rules changed at run time survive a restart', () => {

@@ -33,6 +33,16 @@ interface Stats {
   firstFinish: number;
   lastFinish: number;
   cpu: NodeJS.CpuUsage;
+  threadCpuMs: { main: number; others: Record<string, number> };
+}
+
+/** CPU ms of the main thread and of the busiest other thread (the app's worker thread) between two stats. */
+function threadCpu(before: Stats, after: Stats): { main: number; worker: number } {
+  const worker = Math.max(
+    0,
+    ...Object.entries(after.threadCpuMs.others).map(([tid, ms]) => ms - (before.threadCpuMs.others[tid] ?? 0)),
+  );
+  return { main: after.threadCpuMs.main - before.threadCpuMs.main, worker };
 }
 
 interface Catalogue {
@@ -266,6 +276,7 @@ async function run(catalogue: Catalogue, connections: number, withReads: boolean
     const requests = diff(after.requests, before.requests);
     const completed = outcomes.Completed ?? 0;
     const cpuMs = (after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system) / 1000;
+    const threads = threadCpu(before, after);
     const posts = Object.values(load.statuses).reduce((a, b) => a + b, 0);
     // Calls the order itself caused: everything the endpoints received but the load generator's own POSTs.
     const http =
@@ -278,7 +289,7 @@ async function run(catalogue: Catalogue, connections: number, withReads: boolean
       .map(([k, n]) => `${k} ${n}`)
       .join(', ');
     rows.push(
-      `| ${catalogue.name} | ${connections} | ${fmt(accepted / (load.elapsedMs / 1000))} | ${fmt(percentile(load.latencies, 50), 1)} / ${fmt(percentile(load.latencies, 99), 1)} | ${fmt(load.statuses[429] ?? 0)} | ${fmt(completed / finishedFor)} | ${fmt(completed)} / ${fmt(outcomes.Compensated ?? 0)} / ${fmt(after.running)}${other ? ` (${other})` : ''} | ${fmt((requests.cosmos ?? 0) / accepted, 1)} | ${fmt(http / accepted, 1)} | ${fmt(cpuMs / accepted, 2)} |`,
+      `| ${catalogue.name} | ${connections} | ${fmt(accepted / (load.elapsedMs / 1000))} | ${fmt(percentile(load.latencies, 50), 1)} / ${fmt(percentile(load.latencies, 99), 1)} | ${fmt(load.statuses[429] ?? 0)} | ${fmt(completed / finishedFor)} | ${fmt(completed)} / ${fmt(outcomes.Compensated ?? 0)} / ${fmt(after.running)}${other ? ` (${other})` : ''} | ${fmt((requests.cosmos ?? 0) / accepted, 1)} | ${fmt(http / accepted, 1)} | ${fmt(cpuMs / accepted, 1)} | ${fmt(threads.main / accepted, 1)} / ${fmt(threads.worker / accepted, 1)} |`,
     );
     console.log(rows[rows.length - 1]);
     const unexpected = Object.keys(load.statuses).filter((s) => s !== '202' && s !== '429');
@@ -287,6 +298,9 @@ async function run(catalogue: Catalogue, connections: number, withReads: boolean
     const why = Object.entries(diff(after.reasons, before.reasons)).filter(([, n]) => n > 0);
     for (const [reason, n] of why) console.log(`   ${n} × ${reason}`);
     if (withReads) {
+      if (profileDir)
+        await platform.profile(path.resolve(profileDir, `${catalogue.skus.length}-skus-reads.cpuprofile`));
+      const beforeReads = await platform.stats();
       const reads = await generate(
         platform.url,
         50,
@@ -294,8 +308,11 @@ async function run(catalogue: Catalogue, connections: number, withReads: boolean
         200,
         { ms: 5000, requests: 200_000 },
       );
+      if (profileDir) await platform.profile();
+      const readThreads = threadCpu(beforeReads, await platform.stats());
+      const perRead = (ms: number): string => fmt(ms / Math.max(1, reads.latencies.length), 2);
       console.log(
-        `GET /api/orders/{id}, 50 connections: ${fmt(reads.latencies.length / (reads.elapsedMs / 1000))} req/s, p50 ${fmt(percentile(reads.latencies, 50), 1)} ms, p99 ${fmt(percentile(reads.latencies, 99), 1)} ms (answers ${JSON.stringify(reads.statuses)})`,
+        `GET /api/orders/{id}, 50 connections: ${fmt(reads.latencies.length / (reads.elapsedMs / 1000))} req/s, p50 ${fmt(percentile(reads.latencies, 50), 1)} ms, p99 ${fmt(percentile(reads.latencies, 99), 1)} ms (answers ${JSON.stringify(reads.statuses)}); CPU ms per GET: main ${perRead(readThreads.main)}, app thread ${perRead(readThreads.worker)}`,
       );
     }
   } finally {
@@ -310,9 +327,9 @@ async function main(): Promise<void> {
     `\nOrders under load: ${os.cpus().length} cores, ${cpu}, Node ${process.version}; ${seconds} s or ${maxRequests} POSTs per run, then drained`,
   );
   console.log(
-    '\n| catalogue | connections | accepted POST/s | p50 / p99 ms | 429s | sagas completed/s | Completed / Compensated / Running | Cosmos calls per order | HTTP calls per order | platform CPU ms per order |',
+    '\n| catalogue | connections | accepted POST/s | p50 / p99 ms | 429s | sagas completed/s | Completed / Compensated / Running | Cosmos calls per order | HTTP calls per order | platform CPU ms per order | of which main / app thread |',
   );
-  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   const catalogues = (process.env.LOAD_CATALOGUES ?? 'hot,spread').split(',').map((n) => ({ hot, spread })[n]!);
   for (const catalogue of catalogues) {
     for (const c of connectionCounts)

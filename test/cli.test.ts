@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { orderPlacedMessage } from './fixtures/orderMessages';
 
 const root = path.join(__dirname, '..');
+const GATEWAY_KEY = 'cli-test-gateway-key';
 
 /** `npm start` runs the platform's command in the app's folder after the build; here on a free port and an in-memory store. */
 function startCli(): Promise<{ child: ChildProcess; url: string; output: () => string }> {
@@ -13,7 +14,13 @@ function startCli(): Promise<{ child: ChildProcess; url: string; output: () => s
     [path.join(root, 'node_modules/.bin/local-platform'), '--port', '0', '--store', 'memory'],
     {
       cwd: root,
-      env: { ...process.env, WEBSITE_HOSTNAME: '', LOCAL_PAYMENT_CONFIRM_DELAY_MS: '100' },
+      env: {
+        ...process.env,
+        WEBSITE_HOSTNAME: '',
+        LOCAL_PAYMENT_CONFIRM_DELAY_MS: '100',
+        LOCAL_PAYMENT_GATEWAY_API_KEY: GATEWAY_KEY,
+        PAYMENT_GATEWAY_API_KEY: GATEWAY_KEY,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -48,6 +55,8 @@ describe('npm start (the CLI on the project app)', () => {
     expect(out).toContain('orderSaga: orchestrationTrigger');
     expect(out).toContain('chargePayment: activityTrigger');
     expect(out).not.toContain('startOrchestration');
+    // As `func start` runs the Node.js worker apart from the host: the app's work on its own thread.
+    expect(out).toContain("The app's functions run in a worker thread of their own");
 
     const order = {
       orderId: 'ord-cli-1',
@@ -73,6 +82,17 @@ describe('npm start (the CLI on the project app)', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(view?.saga).toMatchObject({ runtimeStatus: 'Completed', output: { outcome: 'Completed' } });
+    // The side effects, from the services themselves: one charge for the order's total, one confirmation.
+    const charges = (await (
+      await fetch(`${cli.url}/payment-gateway/v1/charges?orderId=ord-cli-1`, {
+        headers: { authorization: `Bearer ${GATEWAY_KEY}` },
+      })
+    ).json()) as { data: { amount: number; currency: string; status: string }[] };
+    expect(charges.data).toEqual([expect.objectContaining({ amount: 1500, currency: 'eur' })]);
+    const emails = (await (await fetch(`${cli.url}/email/emails`)).json()) as { value: { to?: unknown }[] };
+    expect(JSON.stringify(emails.value.filter((e) => JSON.stringify(e).includes('ord-cli-1')))).toContain(
+      'ada@example.com',
+    );
   });
 });
 

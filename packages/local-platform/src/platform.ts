@@ -9,13 +9,13 @@ import {
   RPC_BASE,
   WEBHOOK_BASE,
 } from './durable';
-import { loadApp } from './functionsHost/appLoader';
 import type { RpcTypedData } from './functionsHost/coreApi';
 import { buildHttpRoutes } from './functionsHost/httpTriggers';
 import { HttpHost } from './functionsHost/httpServer';
 import { HttpThrottle } from './functionsHost/httpThrottle';
 import { DurableBacklogCheck } from './durable/backlogCheck';
-import { FunctionInvoker } from './functionsHost/invoker';
+import type { HostLog } from './functionsHost/invoker';
+import { startLanguageWorker, type WorkerPlacement } from './functionsHost/languageWorker/startLanguageWorker';
 import type { FunctionRegistry, RegisteredFunction } from './functionsHost/registry';
 import {
   buildServiceBusTriggers,
@@ -74,6 +74,11 @@ export interface PlatformOptions {
   log?: LogSink;
   /** The least severe level logged, or 'silent'. Default: LOCAL_LOG_LEVEL (info). */
   logLevel?: LogThreshold;
+  /**
+   * Where the app's functions run when LOCAL_FUNCTIONS_WORKER is not set: 'inline' (default) in the platform's
+   * thread, 'thread' in a worker thread of their own (the CLI's choice: a second core for the app).
+   */
+  functionsWorker?: 'inline' | 'thread';
 }
 
 export interface Platform {
@@ -95,6 +100,8 @@ export interface Platform {
   clouds: LocalClouds;
   /** The AWS mirror's local side (Lambda runtime, Step Functions), when the project has a SAM template. */
   aws: LocalAws | undefined;
+  /** Where the app's functions run: in the platform's thread, or in a worker thread of their own. */
+  functionsWorker: WorkerPlacement;
   /** The lines `func start` would print: each function and how it is triggered. */
   describeFunctions(): string[];
   /** The durableClient input value, as a function with a durableClient binding receives it. */
@@ -179,19 +186,23 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         ? new RealClock()
         : options.clock;
 
-  const registry = await loadApp(appRoot);
+  const logging = platformLog.enabled('error');
+  const appLog: HostLog = (level, _category, fn, message) =>
+    log(appLogLevel(level), fn ? `[${fn}] ${message}` : message);
+  const functionsWorker = local.functionsWorker ?? options.functionsWorker ?? 'inline';
+  const { registry, invoker, shareEnvironment, stopWorker } = await startLanguageWorker(
+    appRoot,
+    functionsWorker,
+    appLog,
+    logging ? executionLog(platformLog) : undefined,
+  );
   const unsupported = [...registry.functions.values()].filter(
     (f) => !SUPPORTED_TRIGGERS.has(f.trigger.type.toLowerCase()),
   );
-  if (unsupported.length) throw new UnsupportedTriggerError(unsupported);
-  registry.logSink = (level, _category, message) => log(appLogLevel(level), message);
-  const logging = platformLog.enabled('error');
-  const invoker = new FunctionInvoker(
-    registry,
-    (level, _category, fn, message) => log(appLogLevel(level), `[${fn}] ${message}`),
-    {},
-    logging ? executionLog(platformLog) : undefined,
-  );
+  if (unsupported.length) {
+    await stopWorker();
+    throw new UnsupportedTriggerError(unsupported);
+  }
 
   const storeSetting = options.store ?? local.durableStore;
   const memoryStore = storeSetting === 'memory' || storeSetting === ':memory:';
@@ -321,6 +332,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     serviceBus.close();
     await servicesDb.close();
     await store.close();
+    await stopWorker();
   };
   try {
     clouds = await startLocalClouds({
@@ -380,6 +392,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   // The durable client rewrites management URLs to localhost:7071 unless the host name is known.
   if (!process.env.WEBSITE_HOSTNAME) process.env.WEBSITE_HOSTNAME = new URL(baseUrl).host;
 
+  shareEnvironment();
   await invoker.runHooks('appStart', { hookData: {}, appHookData: {}, functionAppDirectory: appRoot });
   const unwatch = logging
     ? [logOrchestrationChanges(engine, platformLog), logServiceBusSetAsides(serviceBus, platformLog)]
@@ -429,6 +442,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     serviceBusConnectionString,
     clouds: cloudsStarted,
     aws,
+    functionsWorker,
     describeFunctions,
     durableClientInput: () => durableClientInput(baseUrl),
     whenIdle,
@@ -451,6 +465,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       await serviceBusAmqp.close();
       await httpHost.close();
       await invoker.runHooks('appTerminate', { hookData: {}, appHookData: {} });
+      await stopWorker();
       await store.close();
       await aws?.stop();
       await cloudsStarted.stop();

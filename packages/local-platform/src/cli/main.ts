@@ -13,11 +13,23 @@ async function main(): Promise<void> {
   }
   // As `func start`, the app is the current folder unless --app names another.
   const appRoot = path.resolve(args.app ?? process.cwd());
-  const platform = await startPlatform({ appRoot, port: args.port, store: args.store, logLevel: args.logLevel });
+  const platform = await startPlatform({
+    appRoot,
+    port: args.port,
+    store: args.store,
+    logLevel: args.logLevel,
+    // As `func start` runs the Node.js worker in a process of its own: the app's work on a second core.
+    functionsWorker: 'thread',
+  });
   console.log(
     `\nAzure Functions app ${appRoot} on the embedded platform (durable task hub ${platform.taskHub}).\n\nFunctions:\n`,
   );
   for (const line of platform.describeFunctions()) console.log(`        ${line}\n`);
+  console.log(
+    platform.functionsWorker === 'thread'
+      ? "The app's functions run in a worker thread of their own (LOCAL_FUNCTIONS_WORKER=inline runs them in the host's thread).\n"
+      : "The app's functions run in the host's thread (LOCAL_FUNCTIONS_WORKER=inline).\n",
+  );
   console.log('Local services:');
   console.log(`        Service Bus:         [${platform.serviceBus.entityNames().join(', ')}]`);
   console.log(`          AMQP (SDKs):       ${platform.serviceBusConnectionString}`);

@@ -27,6 +27,8 @@ export interface LocalCosmosOptions {
   protocol?: 'https' | 'http';
   /** Failures that are the endpoint's own (not the caller's), e.g. a bug; never requests or keys. */
   log?: (level: 'warn' | 'error', message: string) => void;
+  /** The endpoint's time (`_ts`, time to live), epoch ms. Default: the real clock. */
+  now?: () => number;
 }
 
 export interface LocalCosmos {
@@ -56,10 +58,14 @@ export async function startLocalCosmos(
 ): Promise<LocalCosmos> {
   const opts: LocalCosmosOptions = typeof options === 'number' ? { port: options } : options;
   const memory = !opts.store || opts.store === 'memory' || opts.store === ':memory:';
-  const store = new SqliteCosmosStore({
-    location: memory ? ':memory:' : path.resolve(opts.store!),
-    synchronous: opts.synchronous,
-  });
+  const now = opts.now ?? Date.now;
+  const store = new SqliteCosmosStore(
+    {
+      location: memory ? ':memory:' : path.resolve(opts.store!),
+      synchronous: opts.synchronous,
+    },
+    now,
+  );
   const protocol = opts.protocol ?? 'https';
   let server: Awaited<ReturnType<typeof listenCosmosHttp>> | undefined;
   let client: CosmosClient | undefined;
@@ -72,13 +78,13 @@ export async function startLocalCosmos(
     await store.close();
   };
   try {
-    await applyCosmosConfig(store, config, configFile, Date.now);
+    await applyCosmosConfig(store, config, configFile, now);
     server = await listenCosmosHttp({
       protocol,
       host: opts.host ?? '127.0.0.1',
       port: opts.port ?? 0,
       auth: new MasterKeyAuth(LOCAL_COSMOS_KEY),
-      context: { store, queryResults: new QueryResultCache(), now: Date.now },
+      context: { store, queryResults: new QueryResultCache(), now },
       onInternalError: (error, method, url) =>
         opts.log?.('error', `[cosmos] ${method} ${url.split('?')[0]} failed: ${(error as Error)?.stack ?? error}`),
     });

@@ -1,4 +1,4 @@
-import type { FunctionInvoker } from '../functionsHost/invoker';
+import type { AppInvoker } from '../functionsHost/appInvoker';
 import type { FunctionRegistry } from '../functionsHost/registry';
 import type { Action } from './actions';
 import type { DurableWorker } from './durableWorker';
@@ -31,7 +31,7 @@ function toOutcome(state: WireState): OrchestratorOutcome {
 export class RegistryDurableWorker implements DurableWorker {
   constructor(
     private readonly registry: FunctionRegistry,
-    private readonly invoker: FunctionInvoker,
+    private readonly invoker: AppInvoker,
   ) {}
 
   orchestratorNames(): string[] {

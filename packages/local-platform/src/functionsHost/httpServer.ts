@@ -6,7 +6,7 @@ import type { RpcTypedData } from './coreApi';
 import { authorize, KeySettings } from './functionKeys';
 import { fromRpcHttpResponse, HttpRoute, matchRoute, toRpcHttpRequest } from './httpTriggers';
 import type { HttpThrottle } from './httpThrottle';
-import type { FunctionInvoker } from './invoker';
+import type { AppInvoker } from './appInvoker';
 import type { RegisteredFunction } from './registry';
 
 export interface HttpHostOptions {
@@ -16,7 +16,7 @@ export interface HttpHostOptions {
   routes: HttpRoute[];
   mounts: MountedApi[];
   keys: KeySettings & { systemKey?: string };
-  invoker: FunctionInvoker;
+  invoker: AppInvoker;
   /** Extra input bindings (e.g. durableClient) for a function, given the origin the caller used. */
   extraInputs(fn: RegisteredFunction, origin: string): Record<string, RpcTypedData>;
   maxBodyBytes: number;
@@ -286,7 +286,7 @@ export class HttpHost {
         { 'retry-after': String(refused.retryAfterSeconds) },
       );
     }
-    const invoke = (): ReturnType<FunctionInvoker['invoke']> =>
+    const invoke = (): ReturnType<AppInvoker['invoke']> =>
       this.options.invoker.invoke(fn, {
         trigger: toRpcHttpRequest(req, url, body, match.params),
         inputs: this.options.extraInputs(fn, origin),

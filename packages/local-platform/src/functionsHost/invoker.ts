@@ -1,22 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import type { AppInvoker, InvocationInput, InvocationResult } from './appInvoker';
 import type { RpcTypedData } from './coreApi';
 import type { FunctionRegistry, RegisteredFunction } from './registry';
 
-export interface InvocationInput {
-  trigger: RpcTypedData | null;
-  /** Extra input bindings by binding name (e.g. the durableClient payload). */
-  inputs?: Record<string, RpcTypedData>;
-  triggerMetadata?: Record<string, RpcTypedData>;
-  /** Why the function runs, as the host's `Executing` line says it (default: by trigger type). */
-  reason?: string;
-}
-
-export interface InvocationResult {
-  /** What the handler returned, before conversion (activities and orchestrators use this). */
-  result: unknown;
-  returnValue?: RpcTypedData | null;
-  outputs: Record<string, RpcTypedData | null>;
-}
+export type { InvocationInput, InvocationResult } from './appInvoker';
 
 export class ResultConversionError extends Error {
   constructor(message: string) {
@@ -33,17 +20,22 @@ export interface InvocationObserver {
   finished(fn: RegisteredFunction, invocationId: string, outcome: { durationMs: number; error?: unknown }): void;
 }
 
-const DEFAULT_REASONS: Record<string, string> = {
+const DEFAULT_REASONS: Record<string, string | undefined> = {
   httpTrigger: 'This function was programmatically called via the host APIs.',
   orchestrationTrigger: 'An orchestration episode',
   activityTrigger: 'Scheduled by an orchestration',
 };
 
+/** Why a function runs when its caller gave no reason: by its trigger type. */
+export function defaultReason(fn: RegisteredFunction): string {
+  return DEFAULT_REASONS[fn.trigger.type] ?? fn.trigger.type;
+}
+
 /**
  * Calls a registered function the way the Node.js worker does: the app's own programming model turns RPC
  * data into arguments and the result back, and pre/post-invocation hooks run around the handler.
  */
-export class FunctionInvoker {
+export class FunctionInvoker implements AppInvoker {
   constructor(
     private readonly registry: FunctionRegistry,
     private readonly log: HostLog,
@@ -52,9 +44,9 @@ export class FunctionInvoker {
   ) {}
 
   async invoke(fn: RegisteredFunction, input: InvocationInput): Promise<InvocationResult> {
-    const invocationId = randomUUID();
+    const invocationId = input.invocationId ?? randomUUID();
     if (!this.observer) return this.run(fn, input, invocationId);
-    this.observer.started(fn, invocationId, input.reason ?? DEFAULT_REASONS[fn.trigger.type] ?? fn.trigger.type);
+    this.observer.started(fn, invocationId, input.reason ?? defaultReason(fn));
     const began = performance.now();
     try {
       const result = await this.run(fn, input, invocationId);

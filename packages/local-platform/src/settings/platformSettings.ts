@@ -223,6 +223,12 @@ export const PLATFORM_SETTINGS = {
     30_000,
     'Delay of the answers the `pm_card_slow_<N>` test cards slow down, in ms.',
   ),
+  functionsWorker: optional(
+    'LOCAL_FUNCTIONS_WORKER',
+    choice('thread', 'inline'),
+    '`thread` under `local-platform` (`npm start`), `inline` when a program calls `startPlatform`',
+    "Where the app's functions run: `thread` in a worker thread of their own (the app's SDKs and code on a second core, as the Functions host runs its language worker in another process), `inline` in the host's thread (tests can reach the app's modules).",
+  ),
   stopGraceMs: withDefault(
     'LOCAL_STOP_GRACE_MS',
     integer(0),

@@ -8,6 +8,7 @@ import {
 import type { ContainerRecord, DocumentTransaction, StoredDocument } from '../storage/cosmosStore';
 import { describePartitionKey, type PartitionKeyText } from './partitionKey';
 import { documentRid, epochSeconds, etagFor, stampDocument } from './systemProperties';
+import { expiryOf } from './timeToLive';
 
 /** Cosmos DB's largest document (2 MB), system properties included. */
 export const MAX_DOCUMENT_BYTES = 2 * 1024 * 1024;
@@ -68,7 +69,8 @@ export function writeVersion(scope: WriteScope, input: DocumentInput, previous?:
     throw new RequestTooLargeError(
       `Request size is too large: document '${input.id}' would be ${bytes.toLocaleString('en-US')} bytes with its system properties; Cosmos DB allows ${MAX_DOCUMENT_BYTES.toLocaleString('en-US')} bytes (2 MB) per item.`,
     );
-  const stored: StoredDocument = { pk: input.pk, id: input.id, rid, lsn, ts, body };
+  const expiresAt = expiryOf(scope.container, input.doc, ts);
+  const stored: StoredDocument = { pk: input.pk, id: input.id, rid, lsn, ts, body, expiresAt };
   scope.tx.put(stored);
   return stored;
 }

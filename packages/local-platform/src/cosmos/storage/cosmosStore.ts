@@ -24,6 +24,8 @@ export interface ContainerRecord {
   readonly self: string;
   /** The settings with system properties, as JSON text. */
   readonly body: string;
+  /** Time to live in seconds (-1: items never expire unless they say so); undefined turns it off. */
+  readonly defaultTtl?: number;
 }
 
 /** The latest version of a document. */
@@ -38,6 +40,8 @@ export interface StoredDocument {
   readonly ts: number;
   /** The document with its system properties, as JSON text, returned as stored. */
   readonly body: string;
+  /** Epoch seconds from which the version is gone (its time to live), or null/undefined when it never expires. */
+  readonly expiresAt?: number | null;
 }
 
 /** The writes of one request, run alone and in order with every other request's (see writeDocuments). */
@@ -86,7 +90,8 @@ export interface ChangeFeedRequest {
 }
 
 /**
- * Where the local Cosmos DB keeps databases, containers and documents. Reads see committed state only. Writes are
+ * Where the local Cosmos DB keeps databases, containers and documents. Reads see committed state only, and never a
+ * document whose time to live ran out (it is deleted later, as Cosmos DB deletes expired items in the background). Writes are
  * answered once committed (a process killed afterwards loses nothing acknowledged); writes handed over in one
  * event-loop turn share a commit. Methods returning promises reject with the CosmosError named in their docs.
  */

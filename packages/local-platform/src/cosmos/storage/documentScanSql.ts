@@ -1,4 +1,5 @@
 import type { ChangeFeedRequest, DocumentScope, PathFilter } from './cosmosStore';
+import { LIVE_DOCUMENT } from './sqliteSchema';
 
 type SqlValue = string | number | null;
 
@@ -55,10 +56,10 @@ function inList(column: string, values: readonly string[], params: SqlValue[]): 
   return `${column} IN (${values.map(() => '?').join(', ')})`;
 }
 
-/** A scan of one container's documents in scope. */
-export function scanSql(containerRid: string, scope: DocumentScope): ScanSql {
-  const params: SqlValue[] = [containerRid];
-  const where = ['container_rid = ?'];
+/** A scan of one container's documents in scope, as they are at `nowSeconds` (none past its time to live). */
+export function scanSql(containerRid: string, scope: DocumentScope, nowSeconds: number): ScanSql {
+  const params: SqlValue[] = [containerRid, nowSeconds];
+  const where = ['container_rid = ?', LIVE_DOCUMENT];
   if (scope.partitionKeys) {
     if (scope.partitionKeys.length === 0) where.push('0');
     else where.push(inList('pk', scope.partitionKeys, params));
@@ -91,9 +92,9 @@ export function scanSql(containerRid: string, scope: DocumentScope): ScanSql {
 }
 
 /** The change feed's next page: latest versions written after an LSN, in LSN order. */
-export function changesSql(containerRid: string, request: ChangeFeedRequest): ScanSql {
-  const params: SqlValue[] = [containerRid, request.afterLsn];
-  const where = ['container_rid = ?', 'lsn > ?'];
+export function changesSql(containerRid: string, request: ChangeFeedRequest, nowSeconds: number): ScanSql {
+  const params: SqlValue[] = [containerRid, request.afterLsn, nowSeconds];
+  const where = ['container_rid = ?', 'lsn > ?', LIVE_DOCUMENT];
   if (request.partitionKey !== undefined) {
     params.push(request.partitionKey);
     where.push('pk = ?');

@@ -8,6 +8,7 @@ import {
   epochSeconds,
   etagFor,
 } from '../documents/systemProperties';
+import { containerDefaultTtl } from '../documents/timeToLive';
 import { ConflictError, containerNotFound, CosmosError, databaseNotFound } from '../errors';
 import type {
   ChangeFeedRequest,
@@ -23,6 +24,9 @@ import { changesSql, scanSql } from './documentScanSql';
 import { CosmosStatements, createCosmosSchema } from './sqliteSchema';
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** Expired documents deleted per sweep: enough to keep up with any local write rate, small enough to go unnoticed. */
+const EXPIRED_PER_SWEEP = 1000;
 
 const containerKey = (databaseId: string, id: string): string => `${databaseId}\u0000${id}`;
 
@@ -41,6 +45,7 @@ export class SqliteCosmosStore implements CosmosStore {
   private containers = new Map<string, ContainerRecord>();
   private liveContainers = new Set<string>();
   private lsn: number;
+  private lastSweepMs = 0;
 
   constructor(
     options: ServiceDatabaseOptions,
@@ -118,6 +123,8 @@ export class SqliteCosmosStore implements CosmosStore {
       const database = this.databases.get(databaseId)!;
       const record = this.containerRecord(databaseId, current.rid, database.rid, settings);
       this.sql.updateContainer.run(record.body, record.rid);
+      if (record.defaultTtl !== current.defaultTtl)
+        this.sql.recomputeExpiry.run({ rid: record.rid, defaultTtl: record.defaultTtl ?? null });
       this.containers.set(containerKey(databaseId, settings.id), record);
       return record;
     });
@@ -132,7 +139,7 @@ export class SqliteCosmosStore implements CosmosStore {
   }
 
   readDocument(container: ContainerRecord, pk: string, id: string): StoredDocument | undefined {
-    const row = this.sql.document.get(container.rid, pk, id);
+    const row = this.sql.document.get(container.rid, pk, id, epochSeconds(this.now()));
     return row ? { pk, id, ...row } : undefined;
   }
 
@@ -141,22 +148,46 @@ export class SqliteCosmosStore implements CosmosStore {
     const tx: DocumentTransaction = {
       get: (pk, id) => this.readDocument(container, pk, id),
       nextLsn: () => this.allocateLsn(),
-      put: (doc) => void sql.upsertDocument.run(container.rid, doc.pk, doc.id, doc.rid, doc.lsn, doc.ts, doc.body),
+      put: (doc) =>
+        void sql.upsertDocument.run(
+          container.rid,
+          doc.pk,
+          doc.id,
+          doc.rid,
+          doc.lsn,
+          doc.ts,
+          doc.body,
+          doc.expiresAt ?? null,
+        ),
       remove: (pk, id) => void sql.deleteDocument.run(container.rid, pk, id),
     };
+    this.sweepExpiredSoon();
     return this.mutate(() => {
       if (!this.liveContainers.has(container.rid)) throw containerNotFound(container.databaseId, container.id);
       return work(tx);
     });
   }
 
+  /**
+   * Deletes documents past their time to live, a bounded number at a time, at most once a second and only while
+   * something is written: they are already invisible, so this only keeps the file from growing with them.
+   */
+  private sweepExpiredSoon(): void {
+    const now = this.now();
+    if (now - this.lastSweepMs < 1000) return;
+    this.lastSweepMs = now;
+    void this.database
+      .commit(() => this.sql.deleteExpired.run(epochSeconds(now), EXPIRED_PER_SWEEP))
+      .catch(() => undefined);
+  }
+
   scanDocuments(container: ContainerRecord, scope: DocumentScope): StoredDocument[] {
-    const { sql, params } = scanSql(container.rid, scope);
+    const { sql, params } = scanSql(container.rid, scope, epochSeconds(this.now()));
     return this.statement(sql).all(...params) as StoredDocument[];
   }
 
   readChanges(container: ContainerRecord, request: ChangeFeedRequest): StoredDocument[] {
-    const { sql, params } = changesSql(container.rid, request);
+    const { sql, params } = changesSql(container.rid, request, epochSeconds(this.now()));
     return this.statement(sql).all(...params) as StoredDocument[];
   }
 
@@ -226,7 +257,8 @@ export class SqliteCosmosStore implements CosmosStore {
     const ts = epochSeconds(this.now());
     const self = `dbs/${ofDatabase}/colls/${rid}/`;
     const body = containerResource(settings, { rid, self, etag: etagFor(this.allocateLsn(), ts), ts });
-    return { databaseId, id: settings.id, rid, partitionKey: settings.partitionKey, self, body };
+    const defaultTtl = containerDefaultTtl(settings);
+    return { databaseId, id: settings.id, rid, partitionKey: settings.partitionKey, self, body, defaultTtl };
   }
 
   private dropContainer(container: ContainerRecord): void {
@@ -249,6 +281,7 @@ export class SqliteCosmosStore implements CosmosStore {
         partitionKey: settings.partitionKey,
         self: settings._self,
         body: row.body,
+        defaultTtl: containerDefaultTtl(settings),
       });
       this.liveContainers.add(row.rid);
     }

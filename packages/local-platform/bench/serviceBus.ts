@@ -17,8 +17,8 @@ import { serveMountedApi } from '../src/testing/serveMountedApi';
  * in the same run, on a namespace written through to a SQLite file as the platform runs it (every acknowledgement
  * after its commit). Environment: BENCH_SB_MESSAGES (default 10000), BENCH_SB_CONCURRENCY (default 64),
  * BENCH_SB_PATHS (default batched,single,batched-worker,single-worker,rest-batched,rest-single). The -worker paths run
- * the same SDK client in a worker thread, as a client in another process would be, so broker and client each have
- * a core; the others share one thread, as the app and the broker do in the platform.
+ * the same SDK client in a worker thread, as `npm start` runs the app (LOCAL_FUNCTIONS_WORKER=thread) or a client in
+ * another process would be, so broker and client each have a core; the others share one thread, as an app run inline.
  */
 
 const N = Number(process.env.BENCH_SB_MESSAGES ?? 10_000);

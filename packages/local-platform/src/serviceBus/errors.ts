@@ -74,14 +74,14 @@ export class MessageSizeExceededError extends ServiceBusError {
   readonly code = 'MessageSizeExceeded';
   readonly httpStatus = 413;
   constructor(
-    readonly what: 'message' | 'applicationProperties' | 'batch',
+    readonly what: 'message' | 'applicationProperties' | 'batch' | 'sessionState',
     readonly actualBytes: number,
     readonly limitBytes: number,
     description: string,
   ) {
     super(
       `${description} is ${actualBytes} bytes; Service Bus (Standard tier) allows ${limitBytes} bytes ` +
-        `(${limitBytes / 1024} KB) for ${what === 'applicationProperties' ? 'application properties' : `a ${what}`}. ` +
+        `(${limitBytes / 1024} KB) for ${what === 'applicationProperties' ? 'application properties' : what === 'sessionState' ? 'a session state' : `a ${what}`}. ` +
         'Send large payloads by reference (store the data, send its id) or split the batch.',
     );
     this.name = 'MessageSizeExceededError';

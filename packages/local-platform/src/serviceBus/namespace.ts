@@ -9,6 +9,7 @@ import {
   EntityNotFoundError,
   InvalidOperationError,
   MessageNotFoundError,
+  MessageSizeExceededError,
   MessageStoreError,
   RuleAlreadyExistsError,
   RuleNotFoundError,
@@ -387,8 +388,17 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
     return this.receivable(entityPath).sessionState(sessionId);
   }
 
+  /** Sets (undefined: clears) a session's state; Service Bus keeps at most a message's size (256 KB). */
   setSessionState(entityPath: string, sessionId: string, state: Buffer | undefined): void {
-    this.receivable(entityPath).setSessionState(sessionId, state);
+    const entity = this.receivable(entityPath);
+    if (state && this.limits.enforce && state.length > this.limits.maxMessageBytes)
+      throw new MessageSizeExceededError(
+        'sessionState',
+        state.length,
+        this.limits.maxMessageBytes,
+        `The state of session '${sessionId}' of '${entity.path}'`,
+      );
+    entity.setSessionState(sessionId, state);
   }
 
   /** Sessions with messages or a state, sorted by id. */

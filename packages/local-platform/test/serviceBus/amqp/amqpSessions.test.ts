@@ -194,6 +194,9 @@ describe('sessions through @azure/service-bus', () => {
     expect(await receiver.getSessionState()).toBeNull();
     await receiver.setSessionState({ step: 2 });
     expect(await receiver.getSessionState()).toEqual({ step: 2 });
+    const tooBig = await errorOf(receiver.setSessionState(Buffer.alloc(300 * 1024, 1)));
+    expect(tooBig).toMatchObject({ code: 'MessageSizeExceeded', message: expect.stringMatching(/session state/) });
+    expect(await receiver.getSessionState()).toEqual({ step: 2 });
     expect(broker.namespace.sessionIds('sessions')).toContain('stateful');
     const [first] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 1000 });
     await receiver.deferMessage(first);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock, ScheduledWake } from '../clock';
 import { EntityNotFoundError, InvalidOperationError, MessageLockLostError } from '../serviceBus/errors';
-import type { SessionHolder } from '../serviceBus/entity';
+import type { SessionHolder } from '../serviceBus/sessionLocks';
 import type { PropertyValue, ReceivedMessage } from '../serviceBus/message';
 import type { ServiceBusNamespace } from '../serviceBus/namespace';
 import { pathKey, subscriptionPath } from '../serviceBus/entityPath';

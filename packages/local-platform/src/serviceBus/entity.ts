@@ -1,15 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock, ScheduledWake } from '../clock';
-import {
-  InvalidOperationError,
-  MessageLockLostError,
-  MessageNotFoundError,
-  SessionCannotBeLockedError,
-  SessionLockLostError,
-} from './errors';
+import { InvalidOperationError, MessageLockLostError, MessageNotFoundError, SessionLockLostError } from './errors';
 import { PropertyValue, ReceivedMessage, snapshot, StoredMessage } from './message';
 import { LockTimeline } from './lockTimeline';
 import { MessageLine } from './messageLine';
+import { SessionHolder, SessionLocks } from './sessionLocks';
 import type { MessageJournal } from './messageStore';
 
 export type ReceiveMode = 'peekLock' | 'receiveAndDelete';
@@ -23,12 +18,6 @@ export interface EntitySettings {
   enforceTimeToLive: boolean;
   /** Messages are received only through a session lock, each session in order (RequiresSession). */
   requiresSession: boolean;
-}
-
-/** Who holds a session lock: the receiving link that accepted the session. */
-export interface SessionHolder {
-  sessionId: string;
-  owner: object;
 }
 
 export interface EntityHooks {
@@ -50,16 +39,6 @@ interface Lock {
   message: StoredMessage;
   /** Set for a message of a session: the session's lock times it, not the entity's lock timeline. */
   sessionId?: string;
-}
-
-interface SessionLock {
-  owner: object;
-  lockedUntil: number;
-  wake: ScheduledWake;
-  /** Lock tokens of the messages received under this session lock: released with it. */
-  tokens: Set<string>;
-  /** Told when the lock expires, so the receiver's link can end with SessionLockLost. */
-  onLost: () => void;
 }
 
 export interface EntityCounts {
@@ -86,8 +65,7 @@ export class MessageEntity {
   private readonly lines = new Map<string, MessageLine>();
   private availableCount = 0;
   private readonly locks = new Map<string, Lock>();
-  private readonly sessionLocks = new Map<string, SessionLock>();
-  private readonly sessionStates = new Map<string, Buffer>();
+  private readonly sessions: SessionLocks;
   private readonly lockTimeline: LockTimeline;
   private readonly deferred = new Map<number, StoredMessage>();
   private expiryWake?: ScheduledWake;
@@ -109,6 +87,10 @@ export class MessageEntity {
       },
       current,
     );
+    this.sessions = new SessionLocks(path, hooks.clock, settings.lockDurationMs, hooks.journal, (tokens) => {
+      for (const token of tokens) if (this.locks.has(token)) this.release(this.takeLock(token));
+      this.hooks.available(this);
+    });
   }
 
   get isDeadLetterQueue(): boolean {
@@ -187,20 +169,14 @@ export class MessageEntity {
       throw new InvalidOperationError(
         `'${this.path}' requires sessions: receive through a session (acceptSession or acceptNextSession), not createReceiver.`,
       );
-    this.heldLock(session);
+    this.sessions.held(session);
     return session.sessionId;
-  }
-
-  private heldLock(session: SessionHolder): SessionLock {
-    const lock = this.sessionLocks.get(session.sessionId);
-    if (!lock || lock.owner !== session.owner) throw new SessionLockLostError(this.path, session.sessionId);
-    return lock;
   }
 
   /** Receives deferred messages by sequence number, locked, as ServiceBusReceiver.receiveDeferredMessages does. */
   receiveDeferred(sequenceNumbers: number[], sessionId?: string): ReceivedMessage[] {
     const now = this.hooks.clock.now();
-    if (this.settings.requiresSession && (sessionId === undefined || !this.sessionLocks.has(sessionId)))
+    if (this.settings.requiresSession && (sessionId === undefined || !this.sessions.isLocked(sessionId)))
       throw new SessionLockLostError(this.path, sessionId ?? '(none given)');
     const missing = sequenceNumbers.filter(
       (s) => !this.deferred.has(s) || (sessionId !== undefined && this.deferred.get(s)!.sessionId !== sessionId),
@@ -277,25 +253,10 @@ export class MessageEntity {
       throw new InvalidOperationError(
         `'${this.path}' does not require sessions: receive with createReceiver, or set RequiresSession on the entity.`,
       );
-    const now = this.hooks.clock.now();
-    this.sweepExpired(now);
+    this.sweepExpired(this.hooks.clock.now());
     const id = sessionId ?? this.nextFreeSession();
     if (id === undefined) return undefined;
-    const held = this.sessionLocks.get(id);
-    if (held)
-      throw new SessionCannotBeLockedError(
-        `The session '${id}' of '${this.path}' is locked by another receiver until ${new Date(held.lockedUntil).toISOString()}; ` +
-          'Service Bus lets one receiver hold a session at a time. Close that receiver, or wait for its lock to end.',
-      );
-    const lockedUntil = now + this.settings.lockDurationMs;
-    this.sessionLocks.set(id, {
-      owner,
-      lockedUntil,
-      wake: this.hooks.clock.schedule(lockedUntil, () => this.sessionLockExpired(id)),
-      tokens: new Set(),
-      onLost,
-    });
-    return { sessionId: id, lockedUntil: new Date(lockedUntil) };
+    return { sessionId: id, lockedUntil: this.sessions.lock(id, owner, onLost) };
   }
 
   /** True when acceptSession(undefined) would find a session now. */
@@ -306,45 +267,36 @@ export class MessageEntity {
 
   /** The holder lets the session go (its receiver closed): its unsettled messages go back in line, in order. */
   releaseSession(session: SessionHolder): void {
-    const lock = this.sessionLocks.get(session.sessionId);
-    if (lock && lock.owner === session.owner) this.endSessionLock(session.sessionId, lock);
+    this.sessions.release(session);
   }
 
   /** Extends a session lock by the LockDuration from now; its messages' locks follow. */
   renewSessionLock(sessionId: string): Date {
-    const lock = this.sessionLocks.get(sessionId);
-    if (!lock) throw new SessionLockLostError(this.path, sessionId);
-    lock.wake.cancel();
-    lock.lockedUntil = this.hooks.clock.now() + this.settings.lockDurationMs;
-    lock.wake = this.hooks.clock.schedule(lock.lockedUntil, () => this.sessionLockExpired(sessionId));
-    for (const token of lock.tokens) {
+    const until = this.sessions.renew(sessionId);
+    for (const token of this.sessions.current(sessionId)!.tokens) {
       const held = this.locks.get(token);
-      if (held) held.message.lockedUntil = lock.lockedUntil;
+      if (held) held.message.lockedUntil = until;
     }
-    return new Date(lock.lockedUntil);
+    return new Date(until);
   }
 
   /** The session's state (undefined when none was set); only a session lock's holder reads it, as in Azure. */
   sessionState(sessionId: string): Buffer | undefined {
-    if (!this.sessionLocks.has(sessionId)) throw new SessionLockLostError(this.path, sessionId);
-    return this.sessionStates.get(sessionId);
+    return this.sessions.state(sessionId);
   }
 
   setSessionState(sessionId: string, state: Buffer | undefined): void {
-    if (!this.sessionLocks.has(sessionId)) throw new SessionLockLostError(this.path, sessionId);
-    if (state && state.length) this.sessionStates.set(sessionId, state);
-    else this.sessionStates.delete(sessionId);
-    this.hooks.journal.sessionStateSet(this.path, sessionId, state && state.length ? state : undefined);
+    this.sessions.setState(sessionId, state);
   }
 
   /** A state a previous run kept. */
   restoreSessionState(sessionId: string, state: Buffer): void {
-    this.sessionStates.set(sessionId, state);
+    this.sessions.restoreState(sessionId, state);
   }
 
   /** Ids of the sessions that hold messages (receivable, locked or deferred) or a state, sorted. */
   sessionIds(): string[] {
-    const ids = new Set<string>(this.sessionStates.keys());
+    const ids = new Set<string>(this.sessions.withState());
     for (const m of this.all()) if (m.sessionId !== undefined) ids.add(m.sessionId);
     return [...ids].sort();
   }
@@ -353,25 +305,11 @@ export class MessageEntity {
     let best: string | undefined;
     let oldest = Infinity;
     for (const [id, line] of this.lines)
-      if (id !== '' && line.length && !this.sessionLocks.has(id) && line.first()!.sequenceNumber < oldest) {
+      if (id !== '' && line.length && !this.sessions.isLocked(id) && line.first()!.sequenceNumber < oldest) {
         best = id;
         oldest = line.first()!.sequenceNumber;
       }
     return best;
-  }
-
-  private sessionLockExpired(sessionId: string): void {
-    const lock = this.sessionLocks.get(sessionId);
-    if (this.closed || !lock) return;
-    this.endSessionLock(sessionId, lock);
-    lock.onLost();
-  }
-
-  private endSessionLock(sessionId: string, lock: SessionLock): void {
-    lock.wake.cancel();
-    this.sessionLocks.delete(sessionId);
-    for (const token of [...lock.tokens]) if (this.locks.has(token)) this.release(this.takeLock(token));
-    this.hooks.available(this);
   }
 
   isLocked(lockToken: string): boolean {
@@ -406,7 +344,7 @@ export class MessageEntity {
     this.closed = true;
     this.expiryWake?.cancel();
     this.lockTimeline.close();
-    for (const lock of this.sessionLocks.values()) lock.wake.cancel();
+    this.sessions.close();
   }
 
   private all(): StoredMessage[] {
@@ -429,7 +367,7 @@ export class MessageEntity {
   private lock(message: StoredMessage, now: number, sessionId?: string): void {
     const token = randomUUID();
     message.lockToken = token;
-    const session = sessionId === undefined ? undefined : this.sessionLocks.get(sessionId);
+    const session = sessionId === undefined ? undefined : this.sessions.current(sessionId);
     if (session) {
       // A session's messages are locked as long as the session is: they go back when its lock ends.
       message.lockedUntil = session.lockedUntil;
@@ -445,7 +383,7 @@ export class MessageEntity {
   private takeLock(lockToken: string): StoredMessage {
     const lock = this.locks.get(lockToken);
     if (!lock) throw new MessageLockLostError(this.path, lockToken);
-    if (lock.sessionId !== undefined) this.sessionLocks.get(lock.sessionId)?.tokens.delete(lockToken);
+    if (lock.sessionId !== undefined) this.sessions.current(lock.sessionId)?.tokens.delete(lockToken);
     this.locks.delete(lockToken);
     lock.message.lockToken = undefined;
     lock.message.lockedUntil = undefined;

@@ -3,7 +3,8 @@ import type { Clock, ScheduledWake } from '../clock';
 import type { ServiceDatabase } from '../persistence/serviceDatabase';
 import { loadServiceBusConfig, QueueConfig, ServiceBusConfig, SubscriptionConfig, TopicConfig } from './config';
 import { DuplicateDetector } from './duplicateDetection';
-import { EntityCounts, MessageEntity, ReceiveMode, SessionHolder } from './entity';
+import { EntityCounts, MessageEntity, ReceiveMode } from './entity';
+import type { SessionHolder } from './sessionLocks';
 import { deadLetterPath, pathKey, subscriptionPath } from './entityPath';
 import {
   EntityNotFoundError,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Delivery, EventContext, Sender } from 'rhea';
-import type { ReceiveMode, SessionHolder } from '../entity';
+import type { ReceiveMode } from '../entity';
+import type { SessionHolder } from '../sessionLocks';
 import type { PropertyValue, ReceivedMessage } from '../message';
 import type { ServiceBusNamespace } from '../namespace';
 import { CONDITIONS, toAmqpError } from './amqpErrors';

@@ -294,11 +294,19 @@ export class MessageEntity {
     this.sessions.restoreState(sessionId, state);
   }
 
-  /** Ids of the sessions that hold messages (receivable, locked or deferred) or a state, sorted. */
-  sessionIds(): string[] {
-    const ids = new Set<string>(this.sessions.withState());
-    for (const m of this.all()) if (m.sessionId !== undefined) ids.add(m.sessionId);
-    return [...ids].sort();
+  /**
+   * Ids of the sessions that hold messages (receivable, locked or deferred) or a state, sorted; with `updatedSince`,
+   * only those with a message enqueued or a state set since then.
+   */
+  sessionIds(updatedSince = -Infinity): string[] {
+    const updated = new Map<string, number>(this.sessions.withState());
+    for (const m of this.all())
+      if (m.sessionId !== undefined)
+        updated.set(m.sessionId, Math.max(updated.get(m.sessionId) ?? -Infinity, m.enqueuedTime));
+    return [...updated]
+      .filter(([, at]) => at >= updatedSince)
+      .map(([id]) => id)
+      .sort();
   }
 
   private nextFreeSession(): string | undefined {

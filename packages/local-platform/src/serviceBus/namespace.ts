@@ -402,9 +402,9 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
     entity.setSessionState(sessionId, state);
   }
 
-  /** Sessions with messages or a state, sorted by id. */
-  sessionIds(entityPath: string): string[] {
-    return this.receivable(entityPath).sessionIds();
+  /** Sessions with messages or a state, sorted by id; with `updatedSince`, those enqueued to or given a state since. */
+  sessionIds(entityPath: string, updatedSince?: number): string[] {
+    return this.receivable(entityPath).sessionIds(updatedSince);
   }
 
   /** The rules of a subscription, in the order they are evaluated. */

@@ -25,7 +25,8 @@ interface SessionLock {
  */
 export class SessionLocks {
   private readonly locks = new Map<string, SessionLock>();
-  private readonly states = new Map<string, Buffer>();
+  /** Each state with when it was last set (at a restart: when it was read back). */
+  private readonly states = new Map<string, { state: Buffer; setAt: number }>();
 
   constructor(
     private readonly entityPath: string,
@@ -90,25 +91,25 @@ export class SessionLocks {
   /** The session's state (undefined when none was set); only while the session is locked, as in Azure. */
   state(sessionId: string): Buffer | undefined {
     if (!this.locks.has(sessionId)) throw new SessionLockLostError(this.entityPath, sessionId);
-    return this.states.get(sessionId);
+    return this.states.get(sessionId)?.state;
   }
 
   setState(sessionId: string, state: Buffer | undefined): void {
     if (!this.locks.has(sessionId)) throw new SessionLockLostError(this.entityPath, sessionId);
     const kept = state && state.length ? state : undefined;
-    if (kept) this.states.set(sessionId, kept);
+    if (kept) this.states.set(sessionId, { state: kept, setAt: this.clock.now() });
     else this.states.delete(sessionId);
     this.journal.sessionStateSet(this.entityPath, sessionId, kept);
   }
 
   /** A state a previous run kept. */
   restoreState(sessionId: string, state: Buffer): void {
-    this.states.set(sessionId, state);
+    this.states.set(sessionId, { state, setAt: this.clock.now() });
   }
 
-  /** Ids of the sessions that have a state. */
-  withState(): Iterable<string> {
-    return this.states.keys();
+  /** The sessions that have a state, with when it was set. */
+  withState(): Iterable<[string, number]> {
+    return [...this.states].map(([id, s]): [string, number] => [id, s.setAt]);
   }
 
   close(): void {

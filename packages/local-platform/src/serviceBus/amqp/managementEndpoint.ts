@@ -194,7 +194,10 @@ export class ManagementEndpoint {
         const body = requestBody(request);
         const skip = Math.max(0, Number(body.skip ?? 0));
         const top = Math.max(0, Number(body.top ?? Number.MAX_SAFE_INTEGER));
-        const ids = ns.sessionIds(entity).slice(skip, skip + top);
+        const since = body['last-updated-time'];
+        const ids = ns
+          .sessionIds(entity, since instanceof Date ? since.getTime() : typeof since === 'number' ? since : undefined)
+          .slice(skip, skip + top);
         if (!ids.length) return { status: 204 };
         return { status: 200, body: { skip: types.wrap_int(skip + ids.length), 'sessions-ids': ids } };
       }

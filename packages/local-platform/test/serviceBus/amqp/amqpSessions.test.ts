@@ -208,11 +208,16 @@ describe('sessions through @azure/service-bus', () => {
     const management = (
       client as unknown as {
         _connectionContext: {
-          getManagementClient(entity: string): { listMessageSessions(skip: number, top: number): Promise<string[]> };
+          getManagementClient(entity: string): {
+            listMessageSessions(skip: number, top: number, lastUpdatedTime?: Date): Promise<string[]>;
+          };
         };
       }
     )._connectionContext.getManagementClient('sessions');
     expect(await management.listMessageSessions(0, 10)).toEqual(['other', 'stateful']);
+    expect(await management.listMessageSessions(1, 10)).toEqual(['stateful']);
+    // Nothing was enqueued or set after this time.
+    expect(await management.listMessageSessions(0, 10, new Date(Date.now() + 60_000))).toEqual([]);
     await receiver.completeMessage(second);
     await receiver.completeMessage(deferred);
     await receiver.close();

@@ -14,6 +14,7 @@ import { CosmosAnalyticsStore } from './cosmos/analyticsStore';
 import { CosmosInventory } from './cosmos/inventory/cosmosInventory';
 import { CosmosNotificationOutbox } from './cosmos/notificationOutbox';
 import { CosmosOrderRepository } from './cosmos/orderRepository';
+import { OrderRecordCache } from './cosmos/orderRecordCache';
 import { CosmosSagaCallbacks } from './cosmos/sagaCallbacks';
 import { AcsEmailSender } from './emailService';
 import { HttpPaymentGateway } from './paymentGateway';
@@ -74,7 +75,7 @@ export function appPorts(): AppPorts {
     email: new AcsEmailSender(),
     analytics: new CosmosAnalyticsStore(),
     events: new ServiceBusEventPublisher(messageSender, () => optionalSetting('ORDER_EVENTS_TOPIC', 'orders')),
-    orders: new CosmosOrderRepository(),
+    orders: new OrderRecordCache(new CosmosOrderRepository()),
     messages: messageSender,
     callbacks: new CosmosSagaCallbacks(new SfnTaskTokenSender()),
   };

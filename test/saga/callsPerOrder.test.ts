@@ -97,3 +97,28 @@ describe('calls per order (happy path, Durable)', () => {
     expect((outcomes() - outcomesBefore) / ORDERS).toBe(1);
   }, 120_000);
 });
+
+describe('calls per status poll', () => {
+  it('GET /api/orders/{id} reads an order record from Cosmos DB once per instance; an unknown order is read each time', async () => {
+    const skus: [string, string] = ['SKU-POLL-A', 'SKU-POLL-B'];
+    await inventory(t).set({ [skus[0]]: 10, [skus[1]]: 10 });
+    await placeAndSettle(['ord-poll-1'], skus);
+    const reads = () => cosmosCounts()['GET docs'] ?? 0;
+    const before = reads();
+    for (let i = 0; i < 10; i++) {
+      const res = await fetch(`${t.baseUrl}/api/orders/ord-poll-1`);
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { order: { orderId: string } }).order.orderId).toBe('ord-poll-1');
+    }
+    // The instance wrote the record at intake: no poll needs Cosmos DB for it.
+    expect(reads() - before).toBe(0);
+
+    const unknown = async () => (await fetch(`${t.baseUrl}/api/orders/ord-poll-later`)).status;
+    expect(await unknown()).toBe(404);
+    expect(await unknown()).toBe(404);
+    expect(reads() - before).toBe(2);
+    // A miss was not remembered: the order placed now is found.
+    await placeAndSettle(['ord-poll-later'], skus);
+    expect(await unknown()).toBe(200);
+  }, 60_000);
+});

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { ServiceBusClient, type ServiceBusMessage, type ServiceBusReceivedMessage } from '@azure/service-bus';
 import { RealClock } from '../src/clock';
 import { ServiceDatabase } from '../src/persistence/serviceDatabase';
@@ -15,7 +16,9 @@ import { serveMountedApi } from '../src/testing/serveMountedApi';
  * complete) through the real @azure/service-bus over AMQP, batched and one by one, and through the REST protocol
  * in the same run, on a namespace written through to a SQLite file as the platform runs it (every acknowledgement
  * after its commit). Environment: BENCH_SB_MESSAGES (default 10000), BENCH_SB_CONCURRENCY (default 64),
- * BENCH_SB_PATHS (default batched,single,rest-batched,rest-single).
+ * BENCH_SB_PATHS (default batched,single,batched-worker,single-worker,rest-batched,rest-single). The -worker paths run
+ * the same SDK client in a worker thread, as `npm start` runs the app (LOCAL_FUNCTIONS_WORKER=thread) or a client in
+ * another process would be, so broker and client each have a core; the others share one thread, as an app run inline.
  */
 
 const N = Number(process.env.BENCH_SB_MESSAGES ?? 10_000);
@@ -29,6 +32,8 @@ interface Row {
   'send msg/s': number;
   'receive+complete msg/s': number;
   'end-to-end msg/s': number;
+  /** Process CPU (user + system) per message end to end: the broker's and the client's, both in this process. */
+  'CPU µs/msg': number;
 }
 
 async function pool(count: number, concurrency: number, one: (i: number) => Promise<unknown>): Promise<void> {
@@ -42,19 +47,28 @@ async function pool(count: number, concurrency: number, one: (i: number) => Prom
 
 const body = (i: number): Buffer => Buffer.from(JSON.stringify({ i, type: 'OrderPlaced' }));
 
+/** CPU used by the process while the timed parts ran (µs), summed over a path's phases. */
+let cpuMicros = 0;
+
 async function timed(fn: () => Promise<void>): Promise<number> {
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await fn();
+  const cpu = process.cpuUsage(cpu0);
+  cpuMicros += cpu.user + cpu.system;
   return (performance.now() - t0) / 1000;
 }
 
 function row(name: string, sendS: number, receiveS: number): Row {
+  const cpu = cpuMicros;
+  cpuMicros = 0;
   return {
     path: name,
     messages: N,
     'send msg/s': Math.round(N / sendS),
     'receive+complete msg/s': Math.round(N / receiveS),
     'end-to-end msg/s': Math.round(N / (sendS + receiveS)),
+    'CPU µs/msg': Math.round(cpu / N),
   };
 }
 
@@ -151,6 +165,23 @@ async function rest(base: string, batchSize: number): Promise<Row> {
   );
 }
 
+/** Runs one SDK path in a worker thread against the broker in the main thread. */
+function inWorker(name: 'batched' | 'single', connectionString: string): Promise<Row> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(__filename, { workerData: { name, connectionString } });
+    worker.once('message', (r: Row) => resolve({ ...r, path: `${r.path}, client in a worker thread` }));
+    worker.once('error', reject);
+  });
+}
+
+async function workerMain(): Promise<void> {
+  const { name, connectionString } = workerData as { name: 'batched' | 'single'; connectionString: string };
+  const client = new ServiceBusClient(connectionString);
+  const r = name === 'batched' ? await sdkBatched(client) : await sdkOneByOne(client);
+  await client.close();
+  parentPort!.postMessage(r);
+}
+
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-bench-'));
   const database = new ServiceDatabase({ location: path.join(dir, 'services.sqlite') });
@@ -173,16 +204,23 @@ async function main(): Promise<void> {
   const paths: Record<string, () => Promise<Row>> = {
     batched: () => sdkBatched(client),
     single: () => sdkOneByOne(client),
+    'batched-worker': () => inWorker('batched', listener.connectionString()),
+    'single-worker': () => inWorker('single', listener.connectionString()),
     'rest-batched': () => rest(base, 100),
     'rest-single': () => rest(base, 1),
   };
   const rows: Row[] = [];
-  for (const name of (process.env.BENCH_SB_PATHS ?? Object.keys(paths).join(',')).split(','))
+  for (const name of (process.env.BENCH_SB_PATHS ?? Object.keys(paths).join(',')).split(',')) {
+    cpuMicros = 0;
     rows.push(await paths[name]());
+  }
   if (namespace.peek(QUEUE, { maxMessages: 1 }).length) throw new Error('messages left over: a path lost count');
 
   console.log(
-    `\nLocal Service Bus, ${N} small messages per path (send, receive in peek-lock, complete), namespace on a SQLite file, ${os.cpus().length} CPUs:`,
+    `\nLocal Service Bus, ${N} small messages per path (send, receive in peek-lock, complete), namespace on a SQLite file, ${os.cpus().length} CPUs, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}:`,
   );
   console.table(rows);
   await client.close();
@@ -193,7 +231,7 @@ async function main(): Promise<void> {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-main().catch((e) => {
+(isMainThread ? main() : workerMain()).catch((e) => {
   console.error(e);
   process.exit(1);
 });

@@ -308,6 +308,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       maxMessageBatchSize:
         options.serviceBusMaxMessageBatchSize ??
         (hostSetting(hostJson, 'extensions', 'serviceBus', 'maxMessageBatchSize') as number | undefined),
+      maxConcurrentSessions: hostSetting(hostJson, 'extensions', 'serviceBus', 'maxConcurrentSessions') as
+        number | undefined,
       health: hostSetting(hostJson, 'concurrency', 'dynamicConcurrencyEnabled') === true ? durableBacklog : undefined,
     },
   );

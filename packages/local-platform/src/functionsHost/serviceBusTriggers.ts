@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock, ScheduledWake } from '../clock';
 import { EntityNotFoundError, InvalidOperationError, MessageLockLostError } from '../serviceBus/errors';
+import type { SessionHolder } from '../serviceBus/sessionLocks';
 import type { PropertyValue, ReceivedMessage } from '../serviceBus/message';
 import type { ServiceBusNamespace } from '../serviceBus/namespace';
 import { pathKey, subscriptionPath } from '../serviceBus/entityPath';
@@ -17,6 +18,8 @@ export interface ServiceBusTrigger {
   autoCompleteMessages: boolean;
   /** The binding's dataType: 'binary' hands the body over as bytes. */
   dataType?: string;
+  /** isSessionsEnabled: messages are taken session by session, each session in order, one invocation at a time. */
+  sessions: boolean;
 }
 
 export class ServiceBusTriggerConfigError extends Error {
@@ -61,11 +64,6 @@ export function buildServiceBusTriggers(
     const topicName = optionalText(fn, 'topicName', resolve);
     const subscriptionName = optionalText(fn, 'subscriptionName', resolve);
     const source = namespace.config.source;
-    if (fn.trigger.isSessionsEnabled === true)
-      throw new ServiceBusTriggerConfigError(
-        `Service Bus function '${fn.name}' sets isSessionsEnabled, but the embedded Service Bus has no sessions. ` +
-          'Remove isSessionsEnabled for local runs, or run against Azure / the official emulator.',
-      );
     let wanted: string;
     let fix: string;
     if (queueName && !topicName) {
@@ -90,6 +88,13 @@ export function buildServiceBusTriggers(
           `(it has: ${namespace.entityNames().join(', ') || 'nothing'}). ${fix}`,
       );
     }
+    const sessions = fn.trigger.isSessionsEnabled === true;
+    if (sessions !== namespace.requiresSession(entityPath))
+      throw new ServiceBusTriggerConfigError(
+        sessions
+          ? `Service Bus function '${fn.name}' sets isSessionsEnabled, but '${entityPath}' does not require sessions: set "RequiresSession": true on it (${source}), or remove isSessionsEnabled.`
+          : `Service Bus function '${fn.name}' listens to '${entityPath}', which requires sessions: set isSessionsEnabled: true on the trigger, as Azure requires.`,
+      );
     const cardinality = String(fn.trigger.cardinality ?? 'one').toLowerCase();
     if (cardinality !== 'one' && cardinality !== 'many')
       throw new ServiceBusTriggerConfigError(
@@ -101,13 +106,14 @@ export function buildServiceBusTriggers(
       cardinality,
       autoCompleteMessages: fn.trigger.autoCompleteMessages !== false,
       dataType: typeof fn.trigger.dataType === 'string' ? fn.trigger.dataType : undefined,
+      sessions,
     };
   });
 }
 
 /** One line for describeFunctions, like `func start` prints. */
 export function describeServiceBusTrigger(t: ServiceBusTrigger): string {
-  return `${t.fn.name}: serviceBusTrigger (${t.entityPath}${t.cardinality === 'many' ? ', batches' : ''})`;
+  return `${t.fn.name}: serviceBusTrigger (${t.entityPath}${t.cardinality === 'many' ? ', batches' : ''}${t.sessions ? ', sessions' : ''})`;
 }
 
 // ---- conversion to what the Functions host sends the Node.js worker ----
@@ -269,6 +275,8 @@ export interface ServiceBusTriggerHostOptions {
   maxMessageBatchSize?: number;
   /** host.json extensions.serviceBus.maxAutoLockRenewalDuration (ms): how long locks are renewed during a run. */
   maxAutoLockRenewalDurationMs?: number;
+  /** host.json extensions.serviceBus.maxConcurrentSessions: sessions a session-enabled function works on at once. */
+  maxConcurrentSessions?: number;
   /**
    * host.json `concurrency.dynamicConcurrencyEnabled`: the Functions host lowers a trigger's concurrency while it is
    * unhealthy; this host takes no new message while the check reports overload (the messages wait, durable, in
@@ -317,6 +325,7 @@ export class ServiceBusTriggerHost {
       maxConcurrentCalls: options.maxConcurrentCalls ?? 16,
       maxMessageBatchSize: options.maxMessageBatchSize ?? 1000,
       maxAutoLockRenewalDurationMs: options.maxAutoLockRenewalDurationMs ?? 5 * 60_000,
+      maxConcurrentSessions: options.maxConcurrentSessions ?? 8,
       health: options.health,
       healthRecheckMs: options.healthRecheckMs ?? 100,
     };
@@ -352,18 +361,26 @@ export class ServiceBusTriggerHost {
     await Promise.allSettled([...this.inFlight]);
   }
 
+  /** True (and a look again scheduled) while the host's health check reports overload. */
+  private overloaded(): boolean {
+    if (!this.options.health?.overload()) return false;
+    this.recheck ??= setTimeout(() => {
+      this.recheck = undefined;
+      for (const each of this.triggers) this.pump(each);
+    }, this.options.healthRecheckMs);
+    return true;
+  }
+
   private pump(t: ServiceBusTrigger): void {
+    if (t.sessions) {
+      this.pumpSessions(t);
+      return;
+    }
     const state = this.state.get(t)!;
     // Batches run one at a time per function, as the extension's batch receive loop does.
     const limit = t.cardinality === 'many' ? 1 : this.options.maxConcurrentCalls;
     while (!this.stopped && this.started && state.running < limit) {
-      if (this.options.health?.overload()) {
-        this.recheck ??= setTimeout(() => {
-          this.recheck = undefined;
-          for (const each of this.triggers) this.pump(each);
-        }, this.options.healthRecheckMs);
-        return;
-      }
+      if (this.overloaded()) return;
       let messages: ReceivedMessage[];
       try {
         messages = this.namespace.receive(t.entityPath, {
@@ -389,7 +406,65 @@ export class ServiceBusTriggerHost {
     }
   }
 
-  private async process(t: ServiceBusTrigger, messages: ReceivedMessage[]): Promise<void> {
+  /**
+   * A session-enabled function, as the extension runs it: up to maxConcurrentSessions sessions at once, each locked
+   * for the host and worked through in order, one invocation at a time, then released when it has nothing left.
+   */
+  private pumpSessions(t: ServiceBusTrigger): void {
+    const state = this.state.get(t)!;
+    while (!this.stopped && this.started && state.running < this.options.maxConcurrentSessions) {
+      if (this.overloaded()) return;
+      const session: SessionHolder = { sessionId: '', owner: {} };
+      let accepted: { sessionId: string } | undefined;
+      try {
+        accepted = this.namespace.acceptSession(t.entityPath, undefined, session.owner, () =>
+          this.log(
+            'warn',
+            `Service Bus function '${t.fn.name}': the lock on session '${session.sessionId}' of '${t.entityPath}' expired while the function ran; its unsettled messages will be delivered again.`,
+          ),
+        );
+      } catch (e) {
+        this.log(
+          'error',
+          `Service Bus function '${t.fn.name}' cannot take a session of '${t.entityPath}': ${(e as Error).message}`,
+        );
+        return;
+      }
+      if (!accepted) return;
+      session.sessionId = accepted.sessionId;
+      state.running++;
+      const run = this.workSession(t, session).finally(() => {
+        state.running--;
+        this.inFlight.delete(run);
+        this.pump(t);
+      });
+      this.inFlight.add(run);
+      void this.track(run);
+    }
+  }
+
+  private async workSession(t: ServiceBusTrigger, session: SessionHolder): Promise<void> {
+    try {
+      while (!this.stopped) {
+        let messages: ReceivedMessage[];
+        try {
+          messages = this.namespace.receive(t.entityPath, {
+            maxMessages: t.cardinality === 'many' ? this.options.maxMessageBatchSize : 1,
+            mode: 'peekLock',
+            session,
+          });
+        } catch {
+          return; // The session lock expired (logged when it did).
+        }
+        if (messages.length === 0) return;
+        await this.process(t, messages, session);
+      }
+    } finally {
+      this.namespace.releaseSession(t.entityPath, session);
+    }
+  }
+
+  private async process(t: ServiceBusTrigger, messages: ReceivedMessage[], session?: SessionHolder): Promise<void> {
     const started = this.clock.now();
     const renewals = new Map<string, ScheduledWake>();
     let running = true;
@@ -402,7 +477,11 @@ export class ServiceBusTriggerHost {
         this.clock.schedule(due, () => {
           if (!running || this.clock.now() - started >= this.options.maxAutoLockRenewalDurationMs) return;
           try {
-            armRenewal(m, this.namespace.renewLock(t.entityPath, m.lockToken!).getTime());
+            // A session's messages are locked by the session: its lock is the one to renew.
+            const renewed = session
+              ? this.namespace.renewSessionLock(t.entityPath, session.sessionId)
+              : this.namespace.renewLock(t.entityPath, m.lockToken!);
+            armRenewal(m, renewed.getTime());
           } catch {
             // Lock already gone (settled or expired); nothing to renew.
           }

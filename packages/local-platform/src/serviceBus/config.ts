@@ -1,10 +1,9 @@
 import * as fs from 'node:fs';
-import { CORRELATION_FIELDS, CorrelationField, CorrelationFilter } from './correlationFilter';
+import { CORRELATION_FIELDS, CorrelationField, CorrelationFilterSpec } from './correlationFilter';
 import { formatIsoDuration, parseIsoDuration } from './duration';
 import { ServiceBusConfigError, SqlFilterError } from './errors';
-import { DEFAULT_RULE, FALSE_FILTER, Rule, TRUE_FILTER } from './filters';
 import type { SqlValue } from './sqlAst';
-import { SqlFilter } from './sqlFilter';
+import { buildRule, DEFAULT_RULE, Rule, RuleSpec } from './subscriptionRule';
 
 /**
  * Entities of the local namespace, read from a file in the official Service Bus emulator's Config.json format
@@ -20,6 +19,8 @@ export interface ReceiverSettings {
   deadLetteringOnMessageExpiration: boolean;
   forwardTo?: string;
   forwardDeadLetteredMessagesTo?: string;
+  /** Messages carry a SessionId and are received through session locks, each session in order. */
+  requiresSession: boolean;
 }
 
 export interface DuplicateDetectionSettings {
@@ -195,19 +196,9 @@ class ConfigReader {
   }
 }
 
-function receiverSettings(
-  r: ConfigReader,
-  props: Map<string, unknown>,
-  where: string,
-  what: 'queue' | 'subscription',
-): ReceiverSettings {
-  if (r.bool(props.get('RequiresSession'), `${where}.RequiresSession`))
-    r.fail(
-      `${where}.RequiresSession`,
-      `sessions are not supported by the embedded Service Bus. Set "RequiresSession": false for local runs (messages keep their SessionId) ` +
-        `or run against Azure / the official emulator to test session-ordered processing of this ${what}.`,
-    );
+function receiverSettings(r: ConfigReader, props: Map<string, unknown>, where: string): ReceiverSettings {
   return {
+    requiresSession: r.bool(props.get('RequiresSession'), `${where}.RequiresSession`),
     maxDeliveryCount: r.int(
       props.get('MaxDeliveryCount'),
       `${where}.MaxDeliveryCount`,
@@ -254,7 +245,7 @@ function duplicateSettings(r: ConfigReader, props: Map<string, unknown>, where: 
   };
 }
 
-function correlationFilter(r: ConfigReader, value: unknown, where: string): Rule['filter'] {
+function correlationFilter(r: ConfigReader, value: unknown, where: string): CorrelationFilterSpec {
   const obj = r.object(value, where, '{ "Label": "OrderPlaced", "Properties": { "type": "OrderPlaced" } }');
   const fields = r.keys(obj, [...Object.keys(CORRELATION_FIELDS), 'Properties'], where);
   const system: Partial<Record<CorrelationField, string>> = {};
@@ -280,7 +271,7 @@ function correlationFilter(r: ConfigReader, value: unknown, where: string): Rule
       where,
       'names no field to match; set at least one (e.g. "Label" or "Properties"), or drop the rule to receive everything.',
     );
-  return new CorrelationFilter({ system, properties });
+  return { system, properties };
 }
 
 function rule(r: ConfigReader, raw: unknown, where: string): Rule {
@@ -304,32 +295,30 @@ function rule(r: ConfigReader, raw: unknown, where: string): Rule {
     `${at}.Properties`,
   );
   const action = props.get('Action');
+  let actionExpression: string | undefined;
   if (action !== undefined && action !== null) {
     const expr = r
       .keys(
-        r.object(action, `${at}.Properties.Action`, '{ "SqlExpression": "" }'),
+        r.object(action, `${at}.Properties.Action`, '{ "SqlExpression": "SET sys.Label = \'audit\'" }'),
         ['SqlExpression'],
         `${at}.Properties.Action`,
       )
       .get('SqlExpression');
-    if (typeof expr === 'string' ? expr.trim() !== '' : expr !== undefined && expr !== null)
-      r.fail(
-        `${at}.Properties.Action`,
-        `rule actions (${JSON.stringify(expr)}) are not supported by the embedded Service Bus; remove the Action (or set its SqlExpression to "") and set the properties when sending.`,
-      );
+    if (expr !== undefined && expr !== null && typeof expr !== 'string')
+      r.fail(`${at}.Properties.Action.SqlExpression`, `must be a string; found ${JSON.stringify(expr)}.`);
+    actionExpression = typeof expr === 'string' && expr.trim() ? expr : undefined;
   }
   let type = props.get('FilterType');
   if (type === undefined)
     type = props.has('CorrelationFilter') ? 'Correlation' : props.has('SqlFilter') ? 'Sql' : undefined;
   const kind = typeof type === 'string' ? type.toLowerCase() : undefined;
+  let filter: RuleSpec['filter'];
   if (kind === 'correlation') {
-    return {
-      name,
-      filter: correlationFilter(r, props.get('CorrelationFilter'), `${at}.Properties.CorrelationFilter`),
-      description: `correlation ${JSON.stringify(props.get('CorrelationFilter'))}`,
+    filter = {
+      kind: 'correlation',
+      spec: correlationFilter(r, props.get('CorrelationFilter'), `${at}.Properties.CorrelationFilter`),
     };
-  }
-  if (kind === 'sql') {
+  } else if (kind === 'sql') {
     const sqlWhere = `${at}.Properties.SqlFilter`;
     const sql = r.keys(
       r.object(props.get('SqlFilter'), sqlWhere, '{ "SqlExpression": "type = \'OrderPlaced\'" }'),
@@ -342,20 +331,23 @@ function rule(r: ConfigReader, raw: unknown, where: string): Rule {
         `${sqlWhere}.SqlExpression`,
         `must be a non-empty SQL condition such as "type = 'OrderPlaced'" (or "1=1" for everything).`,
       );
-    const compact = expression.replace(/\s+/g, '');
-    if (compact === '1=1') return { name, filter: TRUE_FILTER, description: '1=1 (TrueFilter)' };
-    if (compact === '1=0') return { name, filter: FALSE_FILTER, description: '1=0 (FalseFilter)' };
-    try {
-      return { name, filter: SqlFilter.parse(expression), description: expression };
-    } catch (e) {
-      if (e instanceof SqlFilterError) r.fail(`${sqlWhere}.SqlExpression`, e.message);
-      throw e;
-    }
+    filter = { kind: 'sql', expression: expression as string };
+  } else {
+    return r.fail(
+      `${at}.Properties.FilterType`,
+      `must be "Correlation" or "Sql"; found ${JSON.stringify(type) ?? 'nothing'}.`,
+    );
   }
-  return r.fail(
-    `${at}.Properties.FilterType`,
-    `must be "Correlation" or "Sql"; found ${JSON.stringify(type) ?? 'nothing'}.`,
-  );
+  try {
+    return buildRule({ name: name as string, filter, action: actionExpression });
+  } catch (e) {
+    if (!(e instanceof SqlFilterError)) throw e;
+    const failedAction = actionExpression !== undefined && e.expression === actionExpression;
+    return r.fail(
+      failedAction ? `${at}.Properties.Action.SqlExpression` : `${at}.Properties.SqlFilter.SqlExpression`,
+      e.message,
+    );
+  }
 }
 
 function uniqueNames(r: ConfigReader, names: { name: string; where: string }[], what: string): void {
@@ -388,7 +380,7 @@ function subscription(r: ConfigReader, raw: unknown, where: string): Subscriptio
   );
   return {
     name,
-    ...receiverSettings(r, props, `${at}.Properties`, 'subscription'),
+    ...receiverSettings(r, props, `${at}.Properties`),
     rules: rules.length ? rules : [DEFAULT_RULE],
   };
 }
@@ -436,7 +428,7 @@ export function parseServiceBusConfig(json: unknown, source: string): ServiceBus
     );
     return {
       name,
-      ...receiverSettings(r, props, `${at}.Properties`, 'queue'),
+      ...receiverSettings(r, props, `${at}.Properties`),
       ...duplicateSettings(r, props, `${at}.Properties`),
     };
   });

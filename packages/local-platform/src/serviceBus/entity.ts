@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock, ScheduledWake } from '../clock';
-import { InvalidOperationError, MessageLockLostError, MessageNotFoundError } from './errors';
+import { InvalidOperationError, MessageLockLostError, MessageNotFoundError, SessionLockLostError } from './errors';
 import { PropertyValue, ReceivedMessage, snapshot, StoredMessage } from './message';
+import { LockTimeline } from './lockTimeline';
+import { MessageLine } from './messageLine';
+import { SessionHolder, SessionLocks } from './sessionLocks';
 import type { MessageJournal } from './messageStore';
 
 export type ReceiveMode = 'peekLock' | 'receiveAndDelete';
@@ -13,6 +16,8 @@ export interface EntitySettings {
   deadLetteringOnMessageExpiration: boolean;
   /** False for a dead-letter queue: Service Bus does not expire dead-lettered messages. */
   enforceTimeToLive: boolean;
+  /** Messages are received only through a session lock, each session in order (RequiresSession). */
+  requiresSession: boolean;
 }
 
 export interface EntityHooks {
@@ -32,7 +37,8 @@ export interface EntityHooks {
 
 interface Lock {
   message: StoredMessage;
-  wake: ScheduledWake;
+  /** Set for a message of a session: the session's lock times it, not the entity's lock timeline. */
+  sessionId?: string;
 }
 
 export interface EntityCounts {
@@ -52,9 +58,15 @@ const TTL_REASON = 'TTLExpiredException';
  * to a message is recorded in the journal; locks are not, so a restart loses them as a lock expiry would.
  */
 export class MessageEntity {
-  /** Receivable messages in sequence-number order. */
-  private available: StoredMessage[] = [];
+  /**
+   * Receivable messages in sequence-number order, by line: one line ('') for an entity without sessions, one per
+   * session id for a session-enabled one (a session's line goes when it empties, so ids do not pile up).
+   */
+  private readonly lines = new Map<string, MessageLine>();
+  private availableCount = 0;
   private readonly locks = new Map<string, Lock>();
+  private readonly sessions: SessionLocks;
+  private readonly lockTimeline: LockTimeline;
   private readonly deferred = new Map<number, StoredMessage>();
   private expiryWake?: ScheduledWake;
   private expiryDue = Infinity;
@@ -64,7 +76,22 @@ export class MessageEntity {
     readonly path: string,
     readonly settings: EntitySettings,
     private readonly hooks: EntityHooks,
-  ) {}
+  ) {
+    const current = (token: string, until: number): boolean => this.locks.get(token)?.message.lockedUntil === until;
+    this.lockTimeline = new LockTimeline(
+      hooks.clock,
+      (token, until) => {
+        if (!current(token, until)) return false;
+        this.lockExpired(token);
+        return true;
+      },
+      current,
+    );
+    this.sessions = new SessionLocks(path, hooks.clock, settings.lockDurationMs, hooks.journal, (tokens) => {
+      for (const token of tokens) if (this.locks.has(token)) this.release(this.takeLock(token));
+      this.hooks.available(this);
+    });
+  }
 
   get isDeadLetterQueue(): boolean {
     return this.hooks.deadLetter === undefined;
@@ -101,13 +128,16 @@ export class MessageEntity {
     this.hooks.available(this);
   }
 
-  receive(maxMessages: number, mode: ReceiveMode): ReceivedMessage[] {
+  receive(maxMessages: number, mode: ReceiveMode, session?: SessionHolder): ReceivedMessage[] {
     if (!(maxMessages >= 1)) throw new InvalidOperationError(`maxMessages must be at least 1, got ${maxMessages}.`);
+    const key = this.lineFor(session);
     const now = this.hooks.clock.now();
     this.sweepExpired(now);
+    const line = this.lines.get(key);
     const out: ReceivedMessage[] = [];
-    while (out.length < maxMessages && this.available.length > 0) {
-      const message = this.available.shift()!;
+    while (line && out.length < maxMessages && line.length > 0) {
+      const message = line.take()!;
+      this.availableCount--;
       message.deliveryCount++;
       if (mode === 'receiveAndDelete') {
         this.hooks.journal.removed(this.path, message.sequenceNumber);
@@ -115,17 +145,42 @@ export class MessageEntity {
         continue;
       }
       // The delivery is counted durably, so a message that crashes its consumer still reaches MaxDeliveryCount.
-      this.hooks.journal.changed(this.path, message);
-      this.lock(message, now);
+      this.hooks.journal.counted(this.path, message);
+      this.lock(message, now, session?.sessionId);
       out.push(snapshot(message, this.path));
     }
+    if (line && line.length === 0 && key !== '') this.lines.delete(key);
     return out;
   }
 
+  /**
+   * The line a receiver takes from: a session entity is received from only under a session lock the receiver holds,
+   * an entity without sessions only without one, as Service Bus refuses the other kind of receiver.
+   */
+  private lineFor(session: SessionHolder | undefined): string {
+    if (!this.settings.requiresSession) {
+      if (session)
+        throw new InvalidOperationError(
+          `'${this.path}' does not require sessions, so it has no session '${session.sessionId}': receive with createReceiver, not acceptSession.`,
+        );
+      return '';
+    }
+    if (!session)
+      throw new InvalidOperationError(
+        `'${this.path}' requires sessions: receive through a session (acceptSession or acceptNextSession), not createReceiver.`,
+      );
+    this.sessions.held(session);
+    return session.sessionId;
+  }
+
   /** Receives deferred messages by sequence number, locked, as ServiceBusReceiver.receiveDeferredMessages does. */
-  receiveDeferred(sequenceNumbers: number[]): ReceivedMessage[] {
+  receiveDeferred(sequenceNumbers: number[], sessionId?: string): ReceivedMessage[] {
     const now = this.hooks.clock.now();
-    const missing = sequenceNumbers.filter((s) => !this.deferred.has(s));
+    if (this.settings.requiresSession && (sessionId === undefined || !this.sessions.isLocked(sessionId)))
+      throw new SessionLockLostError(this.path, sessionId ?? '(none given)');
+    const missing = sequenceNumbers.filter(
+      (s) => !this.deferred.has(s) || (sessionId !== undefined && this.deferred.get(s)!.sessionId !== sessionId),
+    );
     if (missing.length)
       throw new MessageNotFoundError(
         `No deferred message with sequence number ${missing.join(', ')} in '${this.path}'; it was never deferred, was already received, or expired.`,
@@ -135,7 +190,7 @@ export class MessageEntity {
       this.deferred.delete(s);
       message.deliveryCount++;
       this.hooks.journal.changed(this.path, message);
-      this.lock(message, now);
+      this.lock(message, now, this.settings.requiresSession ? sessionId : undefined);
       return snapshot(message, this.path);
     });
   }
@@ -176,11 +231,93 @@ export class MessageEntity {
   renewLock(lockToken: string): Date {
     const lock = this.locks.get(lockToken);
     if (!lock) throw new MessageLockLostError(this.path, lockToken);
-    lock.wake.cancel();
-    const now = this.hooks.clock.now();
-    lock.message.lockedUntil = now + this.settings.lockDurationMs;
-    lock.wake = this.hooks.clock.schedule(lock.message.lockedUntil, () => this.lockExpired(lockToken));
+    if (lock.sessionId !== undefined)
+      throw new InvalidOperationError(
+        `The message ${lockToken} of '${this.path}' is locked by its session '${lock.sessionId}': renew the session lock (renewSessionLock) instead.`,
+      );
+    lock.message.lockedUntil = this.hooks.clock.now() + this.settings.lockDurationMs;
+    this.lockTimeline.add(lockToken, lock.message.lockedUntil);
     return new Date(lock.message.lockedUntil);
+  }
+
+  /**
+   * Locks a session for `owner`: the one named, or (undefined) the free session whose next message is the oldest.
+   * Returns undefined when no session is free; throws SessionCannotBeLockedError when the named one is held.
+   */
+  acceptSession(
+    sessionId: string | undefined,
+    owner: object,
+    onLost: () => void,
+  ): { sessionId: string; lockedUntil: Date } | undefined {
+    if (!this.settings.requiresSession)
+      throw new InvalidOperationError(
+        `'${this.path}' does not require sessions: receive with createReceiver, or set RequiresSession on the entity.`,
+      );
+    this.sweepExpired(this.hooks.clock.now());
+    const id = sessionId ?? this.nextFreeSession();
+    if (id === undefined) return undefined;
+    return { sessionId: id, lockedUntil: this.sessions.lock(id, owner, onLost) };
+  }
+
+  /** True when acceptSession(undefined) would find a session now. */
+  hasFreeSession(): boolean {
+    this.sweepExpired(this.hooks.clock.now());
+    return this.nextFreeSession() !== undefined;
+  }
+
+  /** The holder lets the session go (its receiver closed): its unsettled messages go back in line, in order. */
+  releaseSession(session: SessionHolder): void {
+    this.sessions.release(session);
+  }
+
+  /** Extends a session lock by the LockDuration from now; its messages' locks follow. */
+  renewSessionLock(sessionId: string): Date {
+    const until = this.sessions.renew(sessionId);
+    for (const token of this.sessions.current(sessionId)!.tokens) {
+      const held = this.locks.get(token);
+      if (held) held.message.lockedUntil = until;
+    }
+    return new Date(until);
+  }
+
+  /** The session's state (undefined when none was set); only a session lock's holder reads it, as in Azure. */
+  sessionState(sessionId: string): Buffer | undefined {
+    return this.sessions.state(sessionId);
+  }
+
+  setSessionState(sessionId: string, state: Buffer | undefined): void {
+    this.sessions.setState(sessionId, state);
+  }
+
+  /** A state a previous run kept. */
+  restoreSessionState(sessionId: string, state: Buffer): void {
+    this.sessions.restoreState(sessionId, state);
+  }
+
+  /**
+   * Ids of the sessions that hold messages (receivable, locked or deferred) or a state, sorted; with `updatedSince`,
+   * only those with a message enqueued or a state set since then.
+   */
+  sessionIds(updatedSince = -Infinity): string[] {
+    const updated = new Map<string, number>(this.sessions.withState());
+    for (const m of this.all())
+      if (m.sessionId !== undefined)
+        updated.set(m.sessionId, Math.max(updated.get(m.sessionId) ?? -Infinity, m.enqueuedTime));
+    return [...updated]
+      .filter(([, at]) => at >= updatedSince)
+      .map(([id]) => id)
+      .sort();
+  }
+
+  private nextFreeSession(): string | undefined {
+    let best: string | undefined;
+    let oldest = Infinity;
+    for (const [id, line] of this.lines)
+      if (id !== '' && line.length && !this.sessions.isLocked(id) && line.first()!.sequenceNumber < oldest) {
+        best = id;
+        oldest = line.first()!.sequenceNumber;
+      }
+    return best;
   }
 
   isLocked(lockToken: string): boolean {
@@ -188,10 +325,10 @@ export class MessageEntity {
   }
 
   /** Browses without locking: receivable, locked and deferred messages in sequence order. */
-  peek(maxMessages: number, fromSequenceNumber = 0): ReceivedMessage[] {
+  peek(maxMessages: number, fromSequenceNumber = 0, sessionId?: string): ReceivedMessage[] {
     this.sweepExpired(this.hooks.clock.now());
     return this.all()
-      .filter((m) => m.sequenceNumber >= fromSequenceNumber)
+      .filter((m) => m.sequenceNumber >= fromSequenceNumber && (sessionId === undefined || m.sessionId === sessionId))
       .slice(0, maxMessages)
       .map((m) => snapshot(m, this.path));
   }
@@ -199,60 +336,62 @@ export class MessageEntity {
   counts(): EntityCounts {
     this.sweepExpired(this.hooks.clock.now());
     return {
-      active: this.available.length + this.locks.size,
+      active: this.availableCount + this.locks.size,
       locked: this.locks.size,
       deferred: this.deferred.size,
     };
   }
 
-  hasAvailable(): boolean {
+  /** Something to receive: on an entity without sessions, or in the given session of a session entity. */
+  hasAvailable(sessionId?: string): boolean {
     this.sweepExpired(this.hooks.clock.now());
-    return this.available.length > 0;
+    return (this.lines.get(sessionId ?? '')?.length ?? 0) > 0;
   }
 
   close(): void {
     this.closed = true;
     this.expiryWake?.cancel();
-    for (const lock of this.locks.values()) lock.wake.cancel();
+    this.lockTimeline.close();
+    this.sessions.close();
   }
 
   private all(): StoredMessage[] {
-    return [...this.available, ...[...this.locks.values()].map((l) => l.message), ...this.deferred.values()].sort(
-      (a, b) => a.sequenceNumber - b.sequenceNumber,
-    );
+    return [
+      ...[...this.lines.values()].flatMap((line) => [...line]),
+      ...[...this.locks.values()].map((l) => l.message),
+      ...this.deferred.values(),
+    ].sort((a, b) => a.sequenceNumber - b.sequenceNumber);
   }
 
   private insert(message: StoredMessage): void {
-    const list = this.available;
+    const key = this.settings.requiresSession ? (message.sessionId ?? '') : '';
+    let line = this.lines.get(key);
+    if (!line) this.lines.set(key, (line = new MessageLine()));
+    this.availableCount++;
     // Redelivered messages go back to their place in sequence order, as the broker keeps them.
-    if (list.length === 0 || list[list.length - 1].sequenceNumber < message.sequenceNumber) {
-      list.push(message);
-      return;
-    }
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (list[mid].sequenceNumber < message.sequenceNumber) lo = mid + 1;
-      else hi = mid;
-    }
-    list.splice(lo, 0, message);
+    line.insert(message);
   }
 
-  private lock(message: StoredMessage, now: number): void {
+  private lock(message: StoredMessage, now: number, sessionId?: string): void {
     const token = randomUUID();
     message.lockToken = token;
+    const session = sessionId === undefined ? undefined : this.sessions.current(sessionId);
+    if (session) {
+      // A session's messages are locked as long as the session is: they go back when its lock ends.
+      message.lockedUntil = session.lockedUntil;
+      session.tokens.add(token);
+      this.locks.set(token, { message, sessionId });
+      return;
+    }
     message.lockedUntil = now + this.settings.lockDurationMs;
-    this.locks.set(token, {
-      message,
-      wake: this.hooks.clock.schedule(message.lockedUntil, () => this.lockExpired(token)),
-    });
+    this.locks.set(token, { message });
+    this.lockTimeline.add(token, message.lockedUntil);
   }
 
   private takeLock(lockToken: string): StoredMessage {
     const lock = this.locks.get(lockToken);
     if (!lock) throw new MessageLockLostError(this.path, lockToken);
-    lock.wake.cancel();
+    if (lock.sessionId !== undefined) this.sessions.current(lock.sessionId)?.tokens.delete(lockToken);
     this.locks.delete(lockToken);
     lock.message.lockToken = undefined;
     lock.message.lockedUntil = undefined;
@@ -304,7 +443,13 @@ export class MessageEntity {
   private sweepExpired(now: number): void {
     if (!this.settings.enforceTimeToLive || this.expiryDue > now) return;
     const expired: StoredMessage[] = [];
-    this.available = this.available.filter((m) => (m.expiresAt <= now ? (expired.push(m), false) : true));
+    for (const [key, line] of this.lines) {
+      const gone = line.removeWhere((m) => m.expiresAt <= now);
+      if (!gone.length) continue;
+      expired.push(...gone);
+      this.availableCount -= gone.length;
+      if (!line.length && key !== '') this.lines.delete(key);
+    }
     for (const [seq, m] of this.deferred) {
       if (m.expiresAt <= now) {
         this.deferred.delete(seq);
@@ -316,7 +461,7 @@ export class MessageEntity {
     this.expiryWake = undefined;
     this.expiryDue = Infinity;
     let next = Infinity;
-    for (const m of this.available) next = Math.min(next, m.expiresAt);
+    for (const line of this.lines.values()) for (const m of line) next = Math.min(next, m.expiresAt);
     for (const m of this.deferred.values()) next = Math.min(next, m.expiresAt);
     this.armExpiry(next);
   }

@@ -74,14 +74,14 @@ export class MessageSizeExceededError extends ServiceBusError {
   readonly code = 'MessageSizeExceeded';
   readonly httpStatus = 413;
   constructor(
-    readonly what: 'message' | 'applicationProperties' | 'batch',
+    readonly what: 'message' | 'applicationProperties' | 'batch' | 'sessionState',
     readonly actualBytes: number,
     readonly limitBytes: number,
     description: string,
   ) {
     super(
       `${description} is ${actualBytes} bytes; Service Bus (Standard tier) allows ${limitBytes} bytes ` +
-        `(${limitBytes / 1024} KB) for ${what === 'applicationProperties' ? 'application properties' : `a ${what}`}. ` +
+        `(${limitBytes / 1024} KB) for ${what === 'applicationProperties' ? 'application properties' : what === 'sessionState' ? 'a session state' : `a ${what}`}. ` +
         'Send large payloads by reference (store the data, send its id) or split the batch.',
     );
     this.name = 'MessageSizeExceededError';
@@ -167,5 +167,80 @@ export class MessageStoreError extends ServiceBusError {
       { cause },
     );
     this.name = 'MessageStoreError';
+  }
+}
+
+/** A session another receiver holds (or, for "next session", none free); Service Bus's SessionCannotBeLocked. */
+export class SessionCannotBeLockedError extends ServiceBusError {
+  readonly code = 'SessionCannotBeLocked';
+  readonly httpStatus = 410;
+  constructor(message: string) {
+    super(message);
+    this.name = 'SessionCannotBeLockedError';
+  }
+}
+
+/** The session lock a request relies on is not held (expired, released, or never taken); SessionLockLost. */
+export class SessionLockLostError extends ServiceBusError {
+  readonly code = 'SessionLockLost';
+  readonly httpStatus = 410;
+  constructor(
+    readonly entity: string,
+    readonly sessionId: string,
+  ) {
+    super(
+      `The lock on session '${sessionId}' of '${entity}' is not held: it expired (the entity's LockDuration passed; ` +
+        'renew the session lock for long work, as the SDK does with maxAutoLockRenewalDurationInMs) or its receiver closed. ' +
+        'Accept the session again (acceptSession) to go on.',
+    );
+    this.name = 'SessionLockLostError';
+  }
+}
+
+/** No rule of that name on the subscription (remove-rule); Service Bus's MessagingEntityNotFound. */
+export class RuleNotFoundError extends ServiceBusError {
+  readonly code = 'MessagingEntityNotFound';
+  readonly httpStatus = 404;
+  constructor(
+    readonly subscription: string,
+    readonly rule: string,
+    known: string[],
+  ) {
+    super(
+      `The messaging entity '${subscription}/Rules/${rule}' could not be found: the subscription has the rules ${
+        known.length ? known.map((k) => `'${k}'`).join(', ') : '(none: it receives nothing)'
+      }.`,
+    );
+    this.name = 'RuleNotFoundError';
+  }
+}
+
+/** A rule name the subscription already has (names are case-insensitive); MessagingEntityAlreadyExists. */
+export class RuleAlreadyExistsError extends ServiceBusError {
+  readonly code = 'MessagingEntityAlreadyExists';
+  readonly httpStatus = 409;
+  constructor(
+    readonly subscription: string,
+    readonly rule: string,
+  ) {
+    super(
+      `The subscription '${subscription}' already has a rule named '${rule}' (rule names are case-insensitive): remove it first, or pick another name.`,
+    );
+    this.name = 'RuleAlreadyExistsError';
+  }
+}
+
+/** A subscription at Service Bus's limit of 2,000 rules; QuotaExceeded. */
+export class RuleQuotaExceededError extends ServiceBusError {
+  readonly code = 'QuotaExceeded';
+  readonly httpStatus = 403;
+  constructor(
+    readonly subscription: string,
+    readonly limit: number,
+  ) {
+    super(
+      `The subscription '${subscription}' has ${limit} rules, the most Service Bus allows: remove rules it no longer needs, or combine filters with OR.`,
+    );
+    this.name = 'RuleQuotaExceededError';
   }
 }

@@ -9,16 +9,6 @@ export interface RuleFilter {
 export const TRUE_FILTER: RuleFilter = { matches: () => true };
 export const FALSE_FILTER: RuleFilter = { matches: () => false };
 
-export interface Rule {
-  name: string;
-  filter: RuleFilter;
-  /** The filter as configured, for listings (`type = 'OrderPlaced'`, `correlation {...}`, `1=1`). */
-  description: string;
-}
-
-/** The default rule a subscription gets when none is configured, as Service Bus creates it. */
-export const DEFAULT_RULE: Rule = { name: '$Default', filter: TRUE_FILTER, description: '1=1 (TrueFilter)' };
-
 /** Builds the view filters read, once per message, shared by all subscriptions of a topic. */
 export function filterView(m: StoredMessage, size: number): FilterMessage {
   return {

@@ -113,7 +113,8 @@ function optionalString(value: unknown, field: string): string | undefined {
 }
 
 function toBody(body: unknown): { body: Buffer; json: boolean } {
-  if (Buffer.isBuffer(body)) return { body, json: false };
+  // A copy: the sender may reuse its buffer, and a slice of a bigger one (a decoded AMQP frame) would keep all of it.
+  if (Buffer.isBuffer(body)) return { body: Buffer.from(body), json: false };
   if (body instanceof Uint8Array) return { body: Buffer.from(body), json: false };
   if (typeof body === 'string') return { body: Buffer.from(body, 'utf8'), json: false };
   if (body === undefined) return { body: Buffer.alloc(0), json: false };
@@ -264,7 +265,8 @@ export function snapshot(m: StoredMessage, entityPath: string): ReceivedMessage 
   const description = props.DeadLetterErrorDescription;
   return {
     entityPath,
-    body: Buffer.from(m.body),
+    // Bodies are never written to once stored (senders' bytes are copied on the way in), so receivers share them.
+    body: m.body,
     contentType: m.contentType,
     messageId: m.messageId,
     correlationId: m.correlationId,

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { ServiceDatabase } from '../persistence/serviceDatabase';
 import { pathKey } from './entityPath';
 import { MessageStoreError } from './errors';
+import type { RuleSpec } from './subscriptionRule';
 import type { MessageState, PropertyValue, StoredMessage } from './message';
 
 /**
@@ -13,12 +14,21 @@ export interface MessageJournal {
   saved(entityPath: string, message: StoredMessage): void;
   /** Its delivery count, state or application properties changed where it is. */
   changed(entityPath: string, message: StoredMessage): void;
+  /** Only its delivery count changed (a delivery): the row is updated without rewriting its properties. */
+  counted(entityPath: string, message: StoredMessage): void;
   /** It left `entityPath`: settled, received and deleted, expired, moved to a dead-letter queue, fired or cancelled. */
   removed(entityPath: string, sequenceNumber: number): void;
   /** A queue or topic handed out this sequence number; it is never handed out again, even after a restart. */
   sequenceUsed(entityPath: string, sequenceNumber: number): void;
   /** Duplicate detection saw `messageId` first at `now`; a resend is dropped until `until`. */
   duplicateWindowOpened(entityPath: string, messageId: string, until: number, now: number): void;
+  /** A session's state was set (undefined: cleared) on a session-enabled queue or subscription. */
+  sessionStateSet(entityPath: string, sessionId: string, state: Buffer | undefined): void;
+  /**
+   * A subscription's rules were changed at run time (`ServiceBusRuleManager`); `configured` is what the config said
+   * then, so that a later change of the config (a redeployment) wins over them.
+   */
+  rulesChanged(entityPath: string, rules: RuleSpec[], configured: RuleSpec[]): void;
   /** Resolves once everything recorded so far is committed; rejects with MessageStoreError when that failed. */
   committed(): Promise<void>;
   /** The state a previous run left, for the namespace to rebuild itself from. */
@@ -38,17 +48,30 @@ export interface SavedState {
   sequences: Map<string, number>;
   /** Open duplicate-detection windows, oldest first. */
   duplicates: { entityKey: string; messageId: string; until: number }[];
+  /** Session states of session-enabled entities. */
+  sessionStates: { entityKey: string; sessionId: string; state: Buffer }[];
+  /** Subscriptions' rules as last changed at run time, with the configured rules they replaced (JSON). */
+  ruleSets: { entityKey: string; configured: string; rules: RuleSpec[] }[];
 }
 
-const NOTHING_SAVED: SavedState = { messages: [], sequences: new Map(), duplicates: [] };
+const NOTHING_SAVED: SavedState = {
+  messages: [],
+  sequences: new Map(),
+  duplicates: [],
+  sessionStates: [],
+  ruleSets: [],
+};
 
 /** The journal of a namespace without a database: nothing is kept, everything is "committed" at once. */
 export const UNSAVED: MessageJournal = {
   saved: () => undefined,
   changed: () => undefined,
+  counted: () => undefined,
   removed: () => undefined,
   sequenceUsed: () => undefined,
   duplicateWindowOpened: () => undefined,
+  sessionStateSet: () => undefined,
+  rulesChanged: () => undefined,
   committed: () => Promise.resolve(),
   load: () => NOTHING_SAVED,
 };
@@ -87,6 +110,13 @@ CREATE TABLE IF NOT EXISTS sb_duplicates (
   PRIMARY KEY (entity, message_id)
 );
 CREATE INDEX IF NOT EXISTS sb_duplicates_until ON sb_duplicates (entity, until);
+CREATE TABLE IF NOT EXISTS sb_session_states (
+  entity TEXT NOT NULL,
+  session_id TEXT NOT NULL,
+  state BLOB NOT NULL,
+  PRIMARY KEY (entity, session_id)
+);
+CREATE TABLE IF NOT EXISTS sb_rules (entity TEXT PRIMARY KEY, configured TEXT NOT NULL, rules TEXT NOT NULL);
 `;
 
 /** A row of sb_messages, as read back; written positionally in this order (`rowValues`). */
@@ -194,11 +224,17 @@ function messageOf(r: MessageRow): StoredMessage {
 type RowChange =
   | { kind: 'save'; entityKey: string; message: StoredMessage }
   | { kind: 'change'; entityKey: string; message: StoredMessage }
+  | { kind: 'count'; entityKey: string; message: StoredMessage }
   | { kind: 'remove'; entityKey: string; sequenceNumber: number };
 
-/** An update in place needs the row to exist: after a save that did not reach the database, it is a save. */
+/**
+ * An update in place needs the row to exist: after a save that did not reach the database, it is a save. A count
+ * after a save or a change is carried by that write, which reads the message as it is at the commit.
+ */
 function merged(older: RowChange | undefined, newer: RowChange): RowChange {
-  return newer.kind === 'change' && older?.kind === 'save' ? { ...newer, kind: 'save' } : newer;
+  if (newer.kind === 'change' && older?.kind === 'save') return { ...newer, kind: 'save' };
+  if (newer.kind === 'count' && (older?.kind === 'save' || older?.kind === 'change')) return older;
+  return newer;
 }
 
 /** The changes recorded since the last commit, coalesced: a message changed ten times in one turn is written once. */
@@ -208,9 +244,19 @@ class PendingChanges {
   readonly duplicates: { entityKey: string; messageId: string; until: number }[] = [];
   /** Per entity, duplicate-detection windows that closed before this time can be deleted. */
   readonly closedWindows = new Map<string, number>();
+  /** `entityKey \0 sessionId` → the state to keep (undefined: delete the row). */
+  readonly sessionStates = new Map<string, { entityKey: string; sessionId: string; state: Buffer | undefined }>();
+  /** Serialised only when written: a burst of rule changes costs one JSON text per subscription and commit. */
+  readonly ruleSets = new Map<string, { configured: RuleSpec[]; rules: RuleSpec[] }>();
 
   get empty(): boolean {
-    return this.rows.size === 0 && this.sequences.size === 0 && this.duplicates.length === 0;
+    return (
+      this.rows.size === 0 &&
+      this.sequences.size === 0 &&
+      this.duplicates.length === 0 &&
+      this.sessionStates.size === 0 &&
+      this.ruleSets.size === 0
+    );
   }
 
   row(change: RowChange): void {
@@ -227,6 +273,8 @@ class PendingChanges {
     for (const [k, n] of newer.sequences) this.sequences.set(k, Math.max(n, this.sequences.get(k) ?? 0));
     this.duplicates.push(...newer.duplicates);
     for (const [k, t] of newer.closedWindows) this.closedWindows.set(k, Math.max(t, this.closedWindows.get(k) ?? 0));
+    for (const [k, v] of newer.sessionStates) this.sessionStates.set(k, v);
+    for (const [k, v] of newer.ruleSets) this.ruleSets.set(k, v);
     return this;
   }
 }
@@ -246,10 +294,14 @@ export class MessageStore implements MessageJournal {
   private readonly sql: {
     save: Database.Statement;
     change: Database.Statement;
+    count: Database.Statement;
     remove: Database.Statement;
     sequence: Database.Statement;
     duplicate: Database.Statement;
     closeWindows: Database.Statement;
+    sessionState: Database.Statement;
+    clearSessionState: Database.Statement;
+    ruleSet: Database.Statement;
   };
 
   constructor(
@@ -263,6 +315,9 @@ export class MessageStore implements MessageJournal {
       change: db.prepare(
         'UPDATE sb_messages SET state = ?, delivery_count = ?, application_properties = ? WHERE entity = ? AND sequence_number = ?',
       ),
+      count: db.prepare(
+        'UPDATE sb_messages SET state = ?, delivery_count = ? WHERE entity = ? AND sequence_number = ?',
+      ),
       remove: db.prepare('DELETE FROM sb_messages WHERE entity = ? AND sequence_number = ?'),
       sequence: db.prepare(
         `INSERT INTO sb_sequences VALUES (?, ?) ON CONFLICT (entity)
@@ -270,6 +325,9 @@ export class MessageStore implements MessageJournal {
       ),
       duplicate: db.prepare('INSERT OR REPLACE INTO sb_duplicates VALUES (?, ?, ?)'),
       closeWindows: db.prepare('DELETE FROM sb_duplicates WHERE entity = ? AND until <= ?'),
+      sessionState: db.prepare('INSERT OR REPLACE INTO sb_session_states VALUES (?, ?, ?)'),
+      clearSessionState: db.prepare('DELETE FROM sb_session_states WHERE entity = ? AND session_id = ?'),
+      ruleSet: db.prepare('INSERT OR REPLACE INTO sb_rules VALUES (?, ?, ?)'),
     };
   }
 
@@ -279,6 +337,10 @@ export class MessageStore implements MessageJournal {
 
   changed(entityPath: string, message: StoredMessage): void {
     this.record().row({ kind: 'change', entityKey: this.keyOf(entityPath), message });
+  }
+
+  counted(entityPath: string, message: StoredMessage): void {
+    this.record().row({ kind: 'count', entityKey: this.keyOf(entityPath), message });
   }
 
   removed(entityPath: string, sequenceNumber: number): void {
@@ -294,6 +356,15 @@ export class MessageStore implements MessageJournal {
     const pending = this.record();
     pending.duplicates.push({ entityKey, messageId, until });
     pending.closedWindows.set(entityKey, now);
+  }
+
+  sessionStateSet(entityPath: string, sessionId: string, state: Buffer | undefined): void {
+    const entityKey = this.keyOf(entityPath);
+    this.record().sessionStates.set(`${entityKey}\u0000${sessionId}`, { entityKey, sessionId, state });
+  }
+
+  rulesChanged(entityPath: string, rules: RuleSpec[], configured: RuleSpec[]): void {
+    this.record().ruleSets.set(this.keyOf(entityPath), { configured, rules });
   }
 
   committed(): Promise<void> {
@@ -312,10 +383,22 @@ export class MessageStore implements MessageJournal {
     const duplicates = db
       .prepare('SELECT entity AS entityKey, message_id AS messageId, until FROM sb_duplicates ORDER BY until')
       .all() as SavedState['duplicates'];
+    const sessionStates = db
+      .prepare('SELECT entity AS entityKey, session_id AS sessionId, state FROM sb_session_states')
+      .all() as SavedState['sessionStates'];
+    const ruleSets = (
+      db.prepare('SELECT entity AS entityKey, configured, rules FROM sb_rules').all() as {
+        entityKey: string;
+        configured: string;
+        rules: string;
+      }[]
+    ).map((r) => ({ ...r, rules: JSON.parse(r.rules) as RuleSpec[] }));
     return {
+      ruleSets,
       messages: rows.map((r) => ({ entityKey: r.entity, message: messageOf(r) })),
       sequences: new Map(sequences.map((s) => [s.entity, s.last])),
       duplicates,
+      sessionStates,
     };
   }
 
@@ -363,10 +446,17 @@ export class MessageStore implements MessageJournal {
           c.entityKey,
           c.message.sequenceNumber,
         );
+      else if (c.kind === 'count')
+        this.sql.count.run(c.message.state, c.message.deliveryCount, c.entityKey, c.message.sequenceNumber);
       else this.sql.remove.run(c.entityKey, c.sequenceNumber);
     }
     for (const [entityKey, last] of changes.sequences) this.sql.sequence.run(entityKey, last);
     for (const [entityKey, before] of changes.closedWindows) this.sql.closeWindows.run(entityKey, before);
     for (const d of changes.duplicates) this.sql.duplicate.run(d.entityKey, d.messageId, d.until);
+    for (const s of changes.sessionStates.values())
+      if (s.state) this.sql.sessionState.run(s.entityKey, s.sessionId, s.state);
+      else this.sql.clearSessionState.run(s.entityKey, s.sessionId);
+    for (const [entityKey, r] of changes.ruleSets)
+      this.sql.ruleSet.run(entityKey, JSON.stringify(r.configured), JSON.stringify(r.rules));
   }
 }

@@ -4,12 +4,17 @@ import type { ServiceDatabase } from '../persistence/serviceDatabase';
 import { loadServiceBusConfig, QueueConfig, ServiceBusConfig, SubscriptionConfig, TopicConfig } from './config';
 import { DuplicateDetector } from './duplicateDetection';
 import { EntityCounts, MessageEntity, ReceiveMode } from './entity';
+import type { SessionHolder } from './sessionLocks';
 import { deadLetterPath, pathKey, subscriptionPath } from './entityPath';
 import {
   EntityNotFoundError,
   InvalidOperationError,
   MessageNotFoundError,
+  MessageSizeExceededError,
   MessageStoreError,
+  RuleAlreadyExistsError,
+  RuleNotFoundError,
+  RuleQuotaExceededError,
   ServerBusyError,
 } from './errors';
 import { filterView } from './filters';
@@ -28,6 +33,7 @@ import {
   StoredMessage,
 } from './message';
 import { MessageJournal, MessageStore, SavedState, UNSAVED } from './messageStore';
+import { buildRule, Rule, RuleSpec } from './subscriptionRule';
 
 export interface ServiceBusNamespaceOptions {
   /** Message size limits (Standard tier by default); `{ enforce: false }` turns the checks off. */
@@ -102,12 +108,17 @@ interface TopicNode {
 interface SubscriptionNode {
   kind: 'subscription';
   config: SubscriptionConfig;
+  /** The rules in force: the config's, as changed at run time by rule management. */
+  rules: Rule[];
   topic: TopicNode;
   entity: MessageEntity;
   dlq: MessageEntity;
 }
 
 type Receiver = QueueNode | SubscriptionNode;
+
+/** Service Bus's limit of rules per subscription. */
+const MAX_RULES = 2000;
 
 /** Service Bus auto-forwarding gives up after four hops. */
 const MAX_HOPS = 4;
@@ -160,7 +171,7 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
       };
       for (const s of t.subscriptions) {
         const path = subscriptionPath(t.name, s.name);
-        const node = { kind: 'subscription', config: s, topic } as SubscriptionNode;
+        const node = { kind: 'subscription', config: s, topic, rules: [...s.rules] } as SubscriptionNode;
         node.entity = this.newEntity(path, s, node);
         node.dlq = this.newDeadLetterQueue(path, node);
         topic.subscriptions.push(node);
@@ -230,7 +241,7 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
       maxDeliveryCount: isDlq ? undefined : entity.settings.maxDeliveryCount,
       rules:
         !isDlq && owner.kind === 'subscription'
-          ? owner.config.rules.map((r) => ({ name: r.name, filter: r.description }))
+          ? owner.rules.map((r) => ({ name: r.name, filter: r.description }))
           : undefined,
     };
   }
@@ -283,6 +294,13 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
     }
     const list = (Array.isArray(messages) ? messages : [messages]).map(normaliseMessage);
     checkSizes(list, name, this.limits);
+    if (node.kind === 'queue' && node.config.requiresSession) {
+      const without = list.find((m) => m.sessionId === undefined);
+      if (without)
+        throw new InvalidOperationError(
+          `Message '${without.messageId}' has no SessionId, and '${name}' requires sessions: Service Bus accepts only messages with a SessionId there. Set sessionId on the message, or send to an entity without RequiresSession.`,
+        );
+    }
     const now = this.clock.now();
     return list.map((content) => {
       if (node.target.duplicates?.check(content.messageId, now)) {
@@ -329,12 +347,99 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
     }
   }
 
-  receive(entityPath: string, options: { maxMessages?: number; mode?: ReceiveMode } = {}): ReceivedMessage[] {
-    return this.receivable(entityPath).receive(options.maxMessages ?? 1, options.mode ?? 'peekLock');
+  /** Receives from an entity, or (`session`) from a session the caller holds the lock of. */
+  receive(
+    entityPath: string,
+    options: { maxMessages?: number; mode?: ReceiveMode; session?: SessionHolder } = {},
+  ): ReceivedMessage[] {
+    return this.receivable(entityPath).receive(options.maxMessages ?? 1, options.mode ?? 'peekLock', options.session);
   }
 
-  receiveDeferred(entityPath: string, sequenceNumbers: number[]): ReceivedMessage[] {
-    return this.receivable(entityPath).receiveDeferred(sequenceNumbers);
+  receiveDeferred(entityPath: string, sequenceNumbers: number[], sessionId?: string): ReceivedMessage[] {
+    return this.receivable(entityPath).receiveDeferred(sequenceNumbers, sessionId);
+  }
+
+  /**
+   * Locks a session of a session-enabled queue or subscription for `owner`: the one named, or (undefined) the free
+   * session with the oldest message. Undefined when none is free; SessionCannotBeLockedError when the named one is
+   * held. `onLost` is called if the lock expires.
+   */
+  acceptSession(
+    entityPath: string,
+    sessionId: string | undefined,
+    owner: object,
+    onLost: () => void,
+  ): { sessionId: string; lockedUntil: Date } | undefined {
+    return this.receivable(entityPath).acceptSession(sessionId, owner, onLost);
+  }
+
+  hasFreeSession(entityPath: string): boolean {
+    return this.receivable(entityPath).hasFreeSession();
+  }
+
+  releaseSession(entityPath: string, session: SessionHolder): void {
+    this.receivable(entityPath).releaseSession(session);
+  }
+
+  renewSessionLock(entityPath: string, sessionId: string): Date {
+    return this.receivable(entityPath).renewSessionLock(sessionId);
+  }
+
+  sessionState(entityPath: string, sessionId: string): Buffer | undefined {
+    return this.receivable(entityPath).sessionState(sessionId);
+  }
+
+  /** Sets (undefined: clears) a session's state; Service Bus keeps at most a message's size (256 KB). */
+  setSessionState(entityPath: string, sessionId: string, state: Buffer | undefined): void {
+    const entity = this.receivable(entityPath);
+    if (state && this.limits.enforce && state.length > this.limits.maxMessageBytes)
+      throw new MessageSizeExceededError(
+        'sessionState',
+        state.length,
+        this.limits.maxMessageBytes,
+        `The state of session '${sessionId}' of '${entity.path}'`,
+      );
+    entity.setSessionState(sessionId, state);
+  }
+
+  /** Sessions with messages or a state, sorted by id; with `updatedSince`, those enqueued to or given a state since. */
+  sessionIds(entityPath: string, updatedSince?: number): string[] {
+    return this.receivable(entityPath).sessionIds(updatedSince);
+  }
+
+  /** The rules of a subscription, in the order they are evaluated. */
+  rules(subscriptionPath: string): Rule[] {
+    return [...this.subscription(subscriptionPath).rules];
+  }
+
+  /**
+   * Adds a rule to a subscription (`ServiceBusRuleManager.createRule`); kept across restarts until the config's
+   * rules for the subscription change. Throws SqlFilterError for a filter or action that does not parse.
+   */
+  addRule(subscriptionPath: string, spec: RuleSpec): void {
+    const node = this.subscription(subscriptionPath);
+    if (node.rules.some((r) => r.name.toLowerCase() === spec.name.toLowerCase()))
+      throw new RuleAlreadyExistsError(node.entity.path, spec.name);
+    if (node.rules.length >= MAX_RULES) throw new RuleQuotaExceededError(node.entity.path, MAX_RULES);
+    node.rules.push(buildRule(spec));
+    this.rulesChanged(node);
+  }
+
+  removeRule(subscriptionPath: string, name: string): void {
+    const node = this.subscription(subscriptionPath);
+    const at = node.rules.findIndex((r) => r.name.toLowerCase() === name.toLowerCase());
+    if (at < 0)
+      throw new RuleNotFoundError(
+        node.entity.path,
+        name,
+        node.rules.map((r) => r.name),
+      );
+    node.rules.splice(at, 1);
+    this.rulesChanged(node);
+  }
+
+  requiresSession(entityPath: string): boolean {
+    return this.receivable(entityPath).settings.requiresSession;
   }
 
   complete(entityPath: string, lockToken: string): void {
@@ -362,22 +467,27 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
   }
 
   /** Browses without locking; queues also show their scheduled messages (state 'scheduled'). */
-  peek(entityPath: string, options: { maxMessages?: number; fromSequenceNumber?: number } = {}): ReceivedMessage[] {
+  peek(
+    entityPath: string,
+    options: { maxMessages?: number; fromSequenceNumber?: number; sessionId?: string } = {},
+  ): ReceivedMessage[] {
     const entity = this.receivable(entityPath);
     const max = options.maxMessages ?? Infinity;
     const from = options.fromSequenceNumber ?? 0;
+    const sessionId = options.sessionId;
     const owner = this.owners.get(entity)!;
-    const messages = entity.peek(Infinity, from);
+    const messages = entity.peek(Infinity, from, sessionId);
     if (owner.kind === 'queue' && !entity.isDeadLetterQueue) {
       for (const { message } of owner.target.scheduled.values())
-        if (message.sequenceNumber >= from) messages.push(snapshot(message, entity.path));
+        if (message.sequenceNumber >= from && (sessionId === undefined || message.sessionId === sessionId))
+          messages.push(snapshot(message, entity.path));
       messages.sort((a, b) => a.sequenceNumber - b.sequenceNumber);
     }
     return messages.slice(0, max);
   }
 
-  hasAvailable(entityPath: string): boolean {
-    return this.receivable(entityPath).hasAvailable();
+  hasAvailable(entityPath: string, sessionId?: string): boolean {
+    return this.receivable(entityPath).hasAvailable(sessionId);
   }
 
   /** Cancels every clock wake (locks, schedules, expiry) so a real clock does not keep the process alive. */
@@ -423,6 +533,8 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
       if (node) node.target.sequence = Math.max(node.target.sequence, last);
     }
     for (const d of saved.duplicates) sendTarget(d.entityKey)?.target.duplicates?.restore(d.messageId, d.until);
+    for (const s of saved.sessionStates) this.receivables.get(s.entityKey)?.restoreSessionState(s.sessionId, s.state);
+    const changedRules = this.restoreRules(saved.ruleSets);
     let messages = 0;
     let scheduled = 0;
     let deadLettered = 0;
@@ -444,12 +556,44 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
     this.off('deadLettered', countDeadLettered);
     const parts = [
       messages && `restored ${messages} message${messages === 1 ? '' : 's'}`,
+      changedRules,
       scheduled && `${scheduled} scheduled`,
       deadLettered && `${deadLettered} of them dead-lettered (the delivery the restart interrupted was their last)`,
       unknown.size &&
         `kept the messages of ${[...unknown].join(', ')}, which the config no longer has (add the entities back to receive them)`,
     ].filter(Boolean);
     return parts.join(', ');
+  }
+
+  /**
+   * Rules changed at run time come back while the config still says what it said then; a config changed since (a
+   * redeployment) wins, as an ARM deployment resets a subscription's rules.
+   */
+  private restoreRules(ruleSets: SavedState['ruleSets']): string {
+    const kept: string[] = [];
+    const reset: string[] = [];
+    for (const set of ruleSets) {
+      const entity = this.receivables.get(set.entityKey);
+      const owner = entity && this.owners.get(entity);
+      if (!owner || owner.kind !== 'subscription') continue;
+      if (JSON.stringify(owner.config.rules.map((r) => r.spec)) !== set.configured) {
+        reset.push(owner.entity.path);
+        continue;
+      }
+      try {
+        owner.rules = set.rules.map(buildRule);
+        kept.push(owner.entity.path);
+      } catch {
+        reset.push(owner.entity.path);
+      }
+    }
+    return [
+      kept.length && `the rules last set at run time on ${kept.join(', ')}`,
+      reset.length &&
+        `the configured rules on ${reset.join(', ')} (the config changed since they were set at run time)`,
+    ]
+      .filter(Boolean)
+      .join(', ');
   }
 
   private newEntity(path: string, settings: QueueConfig | SubscriptionConfig, owner: Receiver): MessageEntity {
@@ -460,6 +604,7 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
         maxDeliveryCount: settings.maxDeliveryCount,
         deadLetteringOnMessageExpiration: settings.deadLetteringOnMessageExpiration,
         enforceTimeToLive: true,
+        requiresSession: settings.requiresSession,
       },
       {
         clock: this.clock,
@@ -483,6 +628,8 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
         maxDeliveryCount: Infinity,
         deadLetteringOnMessageExpiration: false,
         enforceTimeToLive: false,
+        // A dead-letter queue is received from without sessions, as in Azure.
+        requiresSession: false,
       },
       {
         clock: this.clock,
@@ -532,6 +679,24 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
     );
   }
 
+  private subscription(subscriptionPath: string): SubscriptionNode {
+    const entity = this.receivable(subscriptionPath);
+    const owner = this.owners.get(entity)!;
+    if (owner.kind !== 'subscription' || entity.isDeadLetterQueue)
+      throw new InvalidOperationError(
+        `'${entity.path}' is not a topic subscription; rules belong to subscriptions (<topic>/Subscriptions/<name>).`,
+      );
+    return owner;
+  }
+
+  private rulesChanged(node: SubscriptionNode): void {
+    this.journal.rulesChanged(
+      node.entity.path,
+      node.rules.map((r) => r.spec),
+      node.config.rules.map((r) => r.spec),
+    );
+  }
+
   private sendTarget(entityPath: string): QueueNode | TopicNode {
     const key = pathKey(entityPath);
     const node = this.queues.get(key) ?? this.topics.get(key);
@@ -569,6 +734,11 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
     node.target.scheduled.set(sequenceNumber, { message, wake });
   }
 
+  /**
+   * The message as an entity holds it. It takes `content` over (its properties object included): every caller passes
+   * content it owns (a fresh send, a schedule that fired, a forwarded copy), so nothing is copied here. The fields
+   * are written out rather than spread: one object shape for every message keeps the broker's hot path fast.
+   */
   private stored(
     content: MessageContent,
     sequenceNumber: number,
@@ -580,7 +750,19 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
     // The entity's DefaultMessageTimeToLive caps what the sender asked for, as the broker does.
     const ttl = Math.min(content.timeToLive ?? Infinity, entityTtl);
     return {
-      ...copyContent(content),
+      body: content.body,
+      contentType: content.contentType,
+      messageId: content.messageId,
+      correlationId: content.correlationId,
+      subject: content.subject,
+      to: content.to,
+      replyTo: content.replyTo,
+      replyToSessionId: content.replyToSessionId,
+      sessionId: content.sessionId,
+      partitionKey: content.partitionKey,
+      timeToLive: content.timeToLive,
+      scheduledEnqueueTime: content.scheduledEnqueueTime,
+      applicationProperties: content.applicationProperties,
       sequenceNumber,
       enqueuedTime,
       effectiveTimeToLive: ttl,
@@ -588,6 +770,8 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
       deliveryCount: 0,
       state: 'active',
       deadLetterSource,
+      lockToken: undefined,
+      lockedUntil: undefined,
       hops,
     };
   }
@@ -619,15 +803,30 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
     const view = filterView(atTopic, messageSize(atTopic));
     let routed = false;
     for (const sub of node.subscriptions) {
-      if (!sub.config.rules.some((r) => r.filter.matches(view))) continue;
+      const matching = sub.rules.filter((r) => r.filter.matches(view));
+      if (!matching.length) continue;
       routed = true;
       const ttl = Math.min(atTopic.effectiveTimeToLive, sub.config.defaultMessageTimeToLiveMs);
-      this.enqueueOrForward(sub, {
+      const copy = (sequenceNumber: number): StoredMessage => ({
         ...atTopic,
         ...copyContent(atTopic),
+        sequenceNumber,
         effectiveTimeToLive: ttl,
         expiresAt: now + ttl,
       });
+      // As Service Bus does: the rules without an action give one copy between them; each rule with an action gives
+      // a copy of its own, changed by the action and carrying the rule's name (RuleName). A second copy needs a
+      // sequence number of its own: the topic hands out the next one.
+      let first = true;
+      const number = (): number => (first ? ((first = false), sequenceNumber) : this.nextSequenceNumber(node));
+      if (matching.some((r) => !r.action)) this.admit(node, sub, copy(number()));
+      for (const rule of matching) {
+        if (!rule.action) continue;
+        const changed = copy(number());
+        rule.action.apply(changed);
+        changed.applicationProperties.RuleName = rule.name;
+        this.admit(node, sub, changed);
+      }
     }
     if (!routed) {
       node.unrouted++;
@@ -637,6 +836,21 @@ export class ServiceBusNamespace extends EventEmitter<ServiceBusNamespaceEvents>
         reason: 'noMatchingSubscription',
       });
     }
+  }
+
+  /** A subscription's copy of a topic message goes in, unless the subscription needs a session it lacks. */
+  private admit(topic: TopicNode, sub: SubscriptionNode, copy: StoredMessage): void {
+    if (sub.config.requiresSession && copy.sessionId === undefined) {
+      // A topic cannot refuse one subscription's copy; the subscription cannot take it without a session.
+      this.moveToDeadLetter(
+        sub.entity,
+        copy,
+        'SessionIdIsMissing',
+        `The subscription '${sub.entity.path}' requires sessions and the message has no SessionId; set sessionId when sending to '${topic.config.name}'.`,
+      );
+      return;
+    }
+    this.enqueueOrForward(sub, copy);
   }
 
   private enqueueOrForward(receiver: Receiver, message: StoredMessage): void {

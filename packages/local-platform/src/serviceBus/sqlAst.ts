@@ -29,6 +29,24 @@ export type Expr =
   | { type: 'like'; operand: Expr; pattern: Expr; escape?: Expr; negated: boolean; pos: number }
   | { type: 'exists'; property: PropertyRef; pos: number };
 
+/** One statement of a rule action: `SET name = expression` or `REMOVE name`. */
+export type ActionStatement =
+  | { type: 'set'; property: PropertyRef; value: Expr; pos: number }
+  | { type: 'remove'; property: PropertyRef; pos: number };
+
+/** System properties a rule action may SET (the ones a sender sets); the broker's own are read-only. */
+export const SETTABLE_SYSTEM_PROPERTIES = new Set<string>([
+  'MessageId',
+  'CorrelationId',
+  'To',
+  'ReplyTo',
+  'Label',
+  'Subject',
+  'SessionId',
+  'ReplyToSessionId',
+  'ContentType',
+]);
+
 /** Nodes whose value is a truth value; AND/OR/NOT and the filter as a whole need one of these. */
 export function isCondition(e: Expr): boolean {
   return (

@@ -1,10 +1,12 @@
 import { SqlFilterError } from './errors';
 import {
+  ActionStatement,
   CompareOp,
   Expr,
   FilterMessage,
   isCondition,
   PropertyRef,
+  SETTABLE_SYSTEM_PROPERTIES,
   SYSTEM_PROPERTIES,
   SYSTEM_PROPERTY_BY_LOWER,
 } from './sqlAst';
@@ -34,6 +36,11 @@ export class SqlFilter {
 
 export function parseSqlFilter(expression: string): SqlFilter {
   return SqlFilter.parse(expression);
+}
+
+/** Parses a rule action (`SET sys.Label = 'x'; REMOVE internal`); throws SqlFilterError with the position. */
+export function parseSqlAction(expression: string): ActionStatement[] {
+  return new Parser(expression).parseAction();
 }
 
 const COMPARE: Record<string, CompareOp> = {
@@ -92,6 +99,47 @@ class Parser {
     }
     this.needCondition(e, 'A filter');
     return e;
+  }
+
+  parseAction(): ActionStatement[] {
+    if (this.peek().kind === 'end')
+      this.fail(this.peek(), "The action is empty; write SET name = value or REMOVE name (e.g. SET sys.Label = 'x').");
+    const out: ActionStatement[] = [];
+    while (this.peek().kind !== 'end') {
+      const t = this.next();
+      if (t.kind === 'keyword' && t.value === 'SET') {
+        const property = this.parseTarget('SET');
+        if (property.scope === 'sys' && !SETTABLE_SYSTEM_PROPERTIES.has(property.name))
+          this.fail(
+            this.nodeToken(property),
+            `sys.${property.name} is set by the broker; an action may SET ${[...SETTABLE_SYSTEM_PROPERTIES].map((p) => `sys.${p}`).join(', ')} or application properties.`,
+          );
+        this.expectOperator('=', `after SET ${property.name}`);
+        const value = this.parseOr();
+        this.needValue(value, `SET ${property.name}`);
+        out.push({ type: 'set', property, value, pos: t.pos });
+      } else if (t.kind === 'keyword' && t.value === 'REMOVE') {
+        const property = this.parseTarget('REMOVE');
+        if (property.scope === 'sys')
+          this.fail(
+            this.nodeToken(property),
+            'REMOVE takes application properties; system properties cannot be removed.',
+          );
+        out.push({ type: 'remove', property, pos: t.pos });
+      } else this.fail(t, `Expected SET or REMOVE, found ${describe(t)}.`);
+      if (this.isOperator(';')) while (this.isOperator(';')) this.next();
+      else if (this.peek().kind !== 'end')
+        this.fail(this.peek(), `Separate action statements with ';', found ${describe(this.peek())}.`);
+    }
+    return out;
+  }
+
+  private parseTarget(statement: string): PropertyRef {
+    const t = this.next();
+    const target = t.kind === 'identifier' ? this.parseIdentifier(t) : undefined;
+    if (target?.type !== 'property')
+      return this.fail(t, `${statement} needs a property name (name, user.name or sys.Name), found ${describe(t)}.`);
+    return target;
   }
 
   private peek(offset = 0): Token {

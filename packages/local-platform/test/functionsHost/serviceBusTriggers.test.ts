@@ -27,6 +27,7 @@ const CONFIG = {
         Queues: [
           { Name: 'orders', Properties: { MaxDeliveryCount: 3, LockDuration: 'PT30S' } },
           { Name: 'jobs', Properties: { LockDuration: 'PT30S' } },
+          { Name: 'by-customer', Properties: { RequiresSession: true, MaxDeliveryCount: 3, LockDuration: 'PT30S' } },
         ],
         Topics: [{ Name: 'events', Subscriptions: [{ Name: 'audit' }] }],
       },
@@ -130,8 +131,12 @@ describe('binding validation at start-up', () => {
     expect(() => build({ queueName: '%MISSING%' })).toThrow(/function 'onThing' \(queueName\): refers to %MISSING%/);
   });
 
-  it('rejects sessions, a binding without an entity, and an unknown cardinality', () => {
-    expect(() => build({ queueName: 'orders', isSessionsEnabled: true })).toThrow(/isSessionsEnabled.*no sessions/);
+  it('rejects a session mismatch, a binding without an entity, and an unknown cardinality', () => {
+    expect(() => build({ queueName: 'orders', isSessionsEnabled: true })).toThrow(
+      /sets isSessionsEnabled, but 'orders' does not require sessions/,
+    );
+    expect(() => build({ queueName: 'by-customer' })).toThrow(/requires sessions: set isSessionsEnabled: true/);
+    expect(build({ queueName: 'by-customer', isSessionsEnabled: true })).toMatchObject([{ sessions: true }]);
     expect(() => build({})).toThrow(/needs either queueName .* or topicName and subscriptionName/);
     expect(() => build({ topicName: 'events' })).toThrow(/needs either queueName/);
     expect(() => build({ queueName: 'orders', cardinality: 'some' })).toThrow(/cardinality must be 'one' or 'many'/);
@@ -157,6 +162,77 @@ describe('dynamic concurrency: no new message while the host reports overload', 
     await idle();
     expect(seen).toHaveLength(2);
     expect(ns.counts('orders')).toMatchObject({ active: 0, deadLetter: 0 });
+  });
+});
+
+describe('session-enabled functions (isSessionsEnabled)', () => {
+  it('works through each session in order, one invocation per session at a time, sessions side by side', async () => {
+    const events: string[] = [];
+    let running = 0;
+    let most = 0;
+    const runningBySession = new Map<string, number>();
+    const failedOnce = new Set<string>();
+    startHost(
+      [fnOf('onCustomer', { queueName: 'by-customer', isSessionsEnabled: true })],
+      async (_fn, input) => {
+        const session = input.triggerMetadata!.SessionId.string!;
+        const id = input.triggerMetadata!.MessageId.string!;
+        running++;
+        most = Math.max(most, running);
+        runningBySession.set(session, (runningBySession.get(session) ?? 0) + 1);
+        expect(runningBySession.get(session)).toBe(1);
+        events.push(`${session}:${id}`);
+        await tick();
+        running--;
+        runningBySession.set(session, runningBySession.get(session)! - 1);
+        if (id === 'a2' && !failedOnce.has(id)) {
+          failedOnce.add(id);
+          throw new Error('transient');
+        }
+      },
+      { maxConcurrentSessions: 2 },
+    );
+    ns.send('by-customer', [
+      { body: 'x', messageId: 'a1', sessionId: 'A' },
+      { body: 'x', messageId: 'b1', sessionId: 'B' },
+      { body: 'x', messageId: 'a2', sessionId: 'A' },
+      { body: 'x', messageId: 'b2', sessionId: 'B' },
+      { body: 'x', messageId: 'a3', sessionId: 'A' },
+      { body: 'x', messageId: 'c1', sessionId: 'C' },
+    ]);
+    await idle();
+    const of = (session: string) => events.filter((e) => e.startsWith(`${session}:`));
+    // The failed a2 comes back before a3: a session's order holds through an abandon.
+    expect(of('A')).toEqual(['A:a1', 'A:a2', 'A:a2', 'A:a3']);
+    expect(of('B')).toEqual(['B:b1', 'B:b2']);
+    expect(of('C')).toEqual(['C:c1']);
+    expect(most).toBe(2);
+    expect(ns.counts('by-customer')).toMatchObject({ active: 0, deadLetter: 0 });
+  });
+
+  it('renews the session lock while a long invocation runs; past maxAutoLockRenewalDuration the session is lost', async () => {
+    const release: (() => void)[] = [];
+    let calls = 0;
+    startHost(
+      [fnOf('onCustomer', { queueName: 'by-customer', isSessionsEnabled: true })],
+      () => {
+        calls++;
+        return new Promise<void>((resolve) => release.push(resolve));
+      },
+      { maxAutoLockRenewalDurationMs: 90_000 },
+    );
+    ns.send('by-customer', { body: 'x', messageId: 'long', sessionId: 'L' });
+    await tick();
+    await clock.advance(80_000, tick); // the session lock is 30 s; renewals keep it
+    expect(calls).toBe(1);
+    expect(ns.counts('by-customer').locked).toBe(1);
+    await clock.advance(40_000, tick); // renewal stops after 90 s: the session lock lapses, the message comes back
+    expect(logs.some((l) => /warn: .*lock on session 'L' of 'by-customer' expired/.test(l))).toBe(true);
+    expect(calls).toBe(2);
+    release.shift()!();
+    release.shift()!();
+    await idle();
+    expect(ns.counts('by-customer')).toMatchObject({ active: 0, deadLetter: 0 });
   });
 });
 

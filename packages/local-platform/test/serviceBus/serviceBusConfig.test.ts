@@ -191,11 +191,30 @@ describe('Service Bus config: errors name the entity, the property and the fix',
     ).toMatch(/duplicates the rule name/);
   });
 
-  it('unsupported features fail start-up saying what to do: sessions and rule actions', () => {
-    expect(configError({ Queues: [{ Name: 'q', Properties: { RequiresSession: true } }] }).message).toMatch(
-      /sessions are not supported.*"RequiresSession": false/,
+  it('takes RequiresSession on queues and subscriptions', () => {
+    const config = parseServiceBusConfig(
+      {
+        UserConfig: {
+          Namespaces: [
+            {
+              Name: 'ns',
+              Queues: [{ Name: 'q', Properties: { RequiresSession: true } }, { Name: 'plain' }],
+              Topics: [{ Name: 't', Subscriptions: [{ Name: 's', Properties: { RequiresSession: true } }] }],
+            },
+          ],
+        },
+      },
+      'test',
     );
-    const e = configError({
+    expect(config.queues.map((q) => q.requiresSession)).toEqual([true, false]);
+    expect(config.topics[0].subscriptions[0].requiresSession).toBe(true);
+    expect(configError({ Queues: [{ Name: 'q', Properties: { RequiresSession: 'yes' } }] }).message).toMatch(
+      /RequiresSession: must be true or false/,
+    );
+  });
+
+  it('rule actions are parsed at start-up; a bad one stops it with its position', () => {
+    const withAction = (expression: string) => ({
       Topics: [
         {
           Name: 't',
@@ -208,7 +227,7 @@ describe('Service Bus config: errors name the entity, the property and the fix',
                   Properties: {
                     FilterType: 'Sql',
                     SqlFilter: { SqlExpression: '1=1' },
-                    Action: { SqlExpression: "SET sys.To = 'x'" },
+                    Action: { SqlExpression: expression },
                   },
                 },
               ],
@@ -217,7 +236,15 @@ describe('Service Bus config: errors name the entity, the property and the fix',
         },
       ],
     });
-    expect(e.message).toMatch(/rule actions .* are not supported/);
+    const parsed = parseServiceBusConfig(
+      { UserConfig: { Namespaces: [{ Name: 'ns', ...withAction("SET sys.To = 'x'; REMOVE internal") }] } },
+      'test',
+    );
+    expect(parsed.topics[0].subscriptions[0].rules[0].spec.action).toBe("SET sys.To = 'x'; REMOVE internal");
+    expect(configError(withAction('SET sys.SequenceNumber = 1')).message).toMatch(
+      /Action\.SqlExpression: SQL filter error at position 4.*set by the broker/s,
+    );
+    expect(configError(withAction('DROP x')).message).toMatch(/Expected SET or REMOVE, found 'DROP'/);
   });
 
   it('a misspelt setting suggests the right one', () => {

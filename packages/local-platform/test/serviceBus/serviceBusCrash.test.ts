@@ -7,7 +7,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ServiceBusClient } from '@azure/service-bus';
+import { ServiceBusClient, type ServiceBusReceivedMessage } from '@azure/service-bus';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const fixture = path.join(__dirname, '../fixtures/servicebus-crash-app');
@@ -188,3 +188,67 @@ describe.each(['REST', 'AMQP'] as const)(
     }, 120_000);
   },
 );
+
+describe('Service Bus sessions through a SIGKILL (the real @azure/service-bus)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'servicebus-crash-sessions-'));
+  const effects = path.join(dir, 'effects.log');
+  const clients: ServiceBusClient[] = [];
+  let life: Life | undefined;
+  const client = (l: Life): ServiceBusClient => {
+    const c = new ServiceBusClient(l.connectionString, { retryOptions: { maxRetries: 0, timeoutInMs: 5000 } });
+    clients.push(c);
+    return c;
+  };
+  afterAll(async () => {
+    life?.child.kill('SIGKILL');
+    await Promise.all(
+      clients.map((c) => Promise.race([c.close().catch(() => undefined), new Promise((r) => setTimeout(r, 2000))])),
+    );
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps acknowledged session messages, settlements and session state; the session lock does not survive', async () => {
+    const first = await startLife(dir, effects);
+    life = first;
+    const before = client(first);
+    const sent = Array.from({ length: 30 }, (_, i) => ({ body: `m${i}`, messageId: `m${i}`, sessionId: `s${i % 3}` }));
+    await before.createSender('by-customer').sendMessages(sent);
+    const s0 = await before.acceptSession('by-customer', 's0');
+    await s0.setSessionState({ processed: 1 });
+    const [m0, m3] = await s0.receiveMessages(2, { maxWaitTimeInMs: 2000 });
+    expect([m0.messageId, m3.messageId]).toEqual(['m0', 'm3']);
+    await s0.completeMessage(m0);
+    // Acknowledged: the state, the completion of m0 and the delivery of m3. The platform dies holding the session.
+    await kill(first);
+
+    life = await startLife(dir, effects);
+    const after = client(life);
+    const again = await after.acceptSession('by-customer', 's0');
+    expect(await again.getSessionState()).toEqual({ processed: 1 });
+    const rest: { id: string; count: number }[] = [];
+    for (;;) {
+      const got = await again.receiveMessages(20, { maxWaitTimeInMs: 1000 });
+      if (!got.length) break;
+      for (const m of got) {
+        rest.push({ id: String(m.messageId), count: m.deliveryCount ?? -1 });
+        await again.completeMessage(m);
+      }
+    }
+    // In order, m0 gone, m3 again with the interrupted delivery counted.
+    expect(rest.map((r) => r.id)).toEqual(['m3', 'm6', 'm9', 'm12', 'm15', 'm18', 'm21', 'm24', 'm27']);
+    expect(rest[0].count).toBe(1);
+    await again.close();
+    for (const id of ['s1', 's2']) {
+      const other = await after.acceptSession('by-customer', id);
+      const got: ServiceBusReceivedMessage[] = [];
+      while (got.length < 10) {
+        const more = await other.receiveMessages(20, { maxWaitTimeInMs: 1000 });
+        if (!more.length) break;
+        got.push(...more);
+      }
+      expect(got).toHaveLength(10);
+      await Promise.all(got.map((m) => other.completeMessage(m)));
+      await other.close();
+    }
+  }, 60_000);
+});

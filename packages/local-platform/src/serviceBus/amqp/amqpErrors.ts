@@ -4,8 +4,13 @@ import {
   MessageLockLostError,
   MessageNotFoundError,
   MessageSizeExceededError,
+  RuleAlreadyExistsError,
+  RuleNotFoundError,
+  RuleQuotaExceededError,
   ServiceBusAuthError,
   ServiceBusError,
+  SessionCannotBeLockedError,
+  SessionLockLostError,
 } from '../errors';
 
 /** Service Bus's AMQP error conditions; the SDK maps each to its `ServiceBusError.code`. */
@@ -24,10 +29,14 @@ export const CONDITIONS = {
   internal: 'amqp:internal-error',
   deadLetter: 'com.microsoft:dead-letter',
   timeout: 'com.microsoft:timeout',
+  alreadyExists: 'com.microsoft:entity-already-exists',
+  quotaExceeded: 'amqp:resource-limit-exceeded',
 } as const;
 
 const STATUS: Record<string, number> = {
   [CONDITIONS.notFound]: 404,
+  [CONDITIONS.alreadyExists]: 409,
+  [CONDITIONS.quotaExceeded]: 403,
   [CONDITIONS.messageNotFound]: 404,
   [CONDITIONS.unauthorized]: 401,
   [CONDITIONS.sizeExceeded]: 413,
@@ -61,10 +70,16 @@ export function toAmqpError(e: unknown): AmqpError {
       condition: CONDITIONS.notFound,
       description: `The messaging entity '${e.entity}' could not be found. ${e.message}`,
     };
+  if (e instanceof RuleNotFoundError) return { condition: CONDITIONS.notFound, description: e.message };
+  if (e instanceof RuleQuotaExceededError) return { condition: CONDITIONS.quotaExceeded, description: e.message };
+  if (e instanceof RuleAlreadyExistsError) return { condition: CONDITIONS.alreadyExists, description: e.message };
   if (e instanceof ServiceBusAuthError) return { condition: CONDITIONS.unauthorized, description: e.message };
   if (e instanceof MessageSizeExceededError) return { condition: CONDITIONS.sizeExceeded, description: e.message };
   if (e instanceof MessageLockLostError) return { condition: CONDITIONS.lockLost, description: e.message };
   if (e instanceof MessageNotFoundError) return { condition: CONDITIONS.messageNotFound, description: e.message };
+  if (e instanceof SessionCannotBeLockedError)
+    return { condition: CONDITIONS.sessionCannotBeLocked, description: e.message };
+  if (e instanceof SessionLockLostError) return { condition: CONDITIONS.sessionLockLost, description: e.message };
   if (e instanceof ServiceBusError) {
     const condition =
       e.code === 'ServerBusy'

@@ -1,4 +1,4 @@
-import type { AddressInfo, Server } from 'node:net';
+import type { AddressInfo, Server, Socket } from 'node:net';
 import {
   create_container,
   type Connection,
@@ -19,6 +19,8 @@ import { InboundLink } from './inboundLink';
 import { ManagementEndpoint } from './managementEndpoint';
 import { OutboundLink } from './outboundLink';
 import { accepted } from './outcomes';
+import { SESSION_FILTER, SessionAcceptor } from './sessionAcceptor';
+import { boundTransfers, guardFrames, MAX_FRAME_SIZE } from './transferLimits';
 
 export interface AmqpListenerOptions {
   /** Default 127.0.0.1: the endpoint speaks plain TCP, as the SDK's development-emulator mode expects. */
@@ -70,8 +72,10 @@ export class ServiceBusAmqpListener {
   /** What to do when a connection goes: stop each of its receiving links. */
   private readonly linksOf = new WeakMap<Connection, Set<() => void>>();
   private readonly management: ManagementEndpoint;
+  private readonly sessions: SessionAcceptor;
   private readonly onAvailable = (path: string): void => {
     for (const link of this.outbound.get(pathKey(path)) ?? []) link.pump();
+    this.sessions.retry(path);
   };
   private address?: AddressInfo;
 
@@ -80,6 +84,7 @@ export class ServiceBusAmqpListener {
     private readonly options: AmqpListenerOptions,
   ) {
     this.management = new ManagementEndpoint(namespace);
+    this.sessions = new SessionAcceptor(namespace, (message) => this.options.log?.('warn', message));
     this.container = create_container({
       id: `local-servicebus-${namespace.name}`,
       // Dispositions and flow frames are small: Nagle's algorithm would hold each for the client's delayed ACK.
@@ -101,6 +106,9 @@ export class ServiceBusAmqpListener {
       );
     this.container.on('error', report);
     this.container.on('protocol_error', report);
+    this.container.on('session_open', (c: EventContext) =>
+      boundTransfers(c.session as unknown as Parameters<typeof boundTransfers>[0], this.maxTransferBytes()),
+    );
     namespace.on('available', this.onAvailable);
   }
 
@@ -108,8 +116,15 @@ export class ServiceBusAmqpListener {
     const server = this.container.listen({
       port: this.options.port ?? 5672,
       host: this.options.host ?? '127.0.0.1',
+      max_frame_size: MAX_FRAME_SIZE,
     }) as Server;
     this.server = server;
+    // After rhea's own handler: it has attached its reader to the socket, which the guard now stands in front of.
+    server.on('connection', (socket: Socket) =>
+      guardFrames(socket, MAX_FRAME_SIZE, (e) =>
+        this.options.log?.('warn', `Service Bus (AMQP): closed a client connection: ${e.message}`),
+      ),
+    );
     const port = this.options.port ?? 5672;
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
@@ -129,6 +144,16 @@ export class ServiceBusAmqpListener {
     return this.address;
   }
 
+  /**
+   * The most a transfer may carry before its connection is closed: twice the link's max-message-size, so a message
+   * somewhat over the limit is refused politely (`amqp:link:message-size-exceeded`) and only a flood ends the
+   * connection; the whole namespace's limit when limits are off.
+   */
+  private maxTransferBytes(): number {
+    const limits = this.namespace.limits;
+    return limits.enforce ? 2 * limits.maxBatchBytes : 64 * 1024 * 1024;
+  }
+
   /** The connection string for `@azure/service-bus` and other SDKs (plain TCP, development-emulator mode). */
   connectionString(): string {
     if (!this.address) throw new Error('The AMQP listener is not listening yet; await listen() first.');
@@ -138,6 +163,7 @@ export class ServiceBusAmqpListener {
 
   async close(): Promise<void> {
     this.namespace.off('available', this.onAvailable);
+    this.sessions.close();
     for (const links of this.outbound.values()) for (const l of links) l.close();
     for (const c of this.connections) {
       try {
@@ -155,6 +181,7 @@ export class ServiceBusAmqpListener {
 
   private forgetConnection(connection: Connection): void {
     this.connections.delete(connection);
+    this.sessions.dropConnection(connection);
     for (const forget of this.linksOf.get(connection) ?? []) forget();
     this.linksOf.delete(connection);
   }
@@ -221,30 +248,49 @@ export class ServiceBusAmqpListener {
     }
     try {
       const filter = attach.source?.filter as Record<string, unknown> | undefined;
-      if (filter && 'com.microsoft:session-filter' in filter)
-        throw new AmqpRequestError(
-          CONDITIONS.notImplemented,
-          `Session receivers are not supported by the local Service Bus yet ('${address}').`,
-        );
       const entity = this.namespace.resolveReceivable(address);
       state.authorise(entity);
       const mode: ReceiveMode = attach.snd_settle_mode === 1 ? 'receiveAndDelete' : 'peekLock';
-      const outbound = new OutboundLink(this.namespace, entity, link, mode);
-      const key = pathKey(entity);
-      const set = this.outbound.get(key) ?? new Set<OutboundLink>();
-      set.add(outbound);
-      this.outbound.set(key, set);
-      const forget = (): void => {
-        outbound.close();
-        set.delete(outbound);
-      };
-      link.on('sender_close', forget);
-      const ofConnection = this.linksOf.get(connection) ?? new Set<() => void>();
-      ofConnection.add(forget);
-      this.linksOf.set(connection, ofConnection);
+      if (filter && SESSION_FILTER in filter) {
+        const requested = filter[SESSION_FILTER];
+        let outbound: OutboundLink | undefined;
+        this.sessions.accept(
+          link,
+          entity,
+          typeof requested === 'string' ? requested : undefined,
+          (sessionId) => {
+            outbound = new OutboundLink(this.namespace, entity, link, mode, { sessionId, owner: link });
+            this.track(connection, entity, link, outbound);
+          },
+          () => outbound?.sessionLost(),
+        );
+        return;
+      }
+      if (this.namespace.requiresSession(entity))
+        throw new AmqpRequestError(
+          CONDITIONS.notAllowed,
+          `'${entity}' requires sessions: receive from it with acceptSession or acceptNextSession, not createReceiver.`,
+        );
+      this.track(connection, entity, link, new OutboundLink(this.namespace, entity, link, mode));
     } catch (e) {
       link.close(toAmqpError(e));
     }
+  }
+
+  /** Pumps the link when its entity has messages; stops it when it or its connection goes. */
+  private track(connection: Connection, entity: string, link: Sender, outbound: OutboundLink): void {
+    const key = pathKey(entity);
+    const set = this.outbound.get(key) ?? new Set<OutboundLink>();
+    set.add(outbound);
+    this.outbound.set(key, set);
+    const forget = (): void => {
+      outbound.close();
+      set.delete(outbound);
+    };
+    link.on('sender_close', forget);
+    const ofConnection = this.linksOf.get(connection) ?? new Set<() => void>();
+    ofConnection.add(forget);
+    this.linksOf.set(connection, ofConnection);
   }
 
   /** Service Bus echoes the client's terminus and settle modes in its attach. */

@@ -4,6 +4,7 @@ import type { ServiceBusNamespace } from '../namespace';
 import { AmqpRequestError, CONDITIONS, statusOf, toAmqpError } from './amqpErrors';
 import { decodeMessage, encodeMessage, toMessageInput } from './amqpMessage';
 import { lockTokenFromUuid, lockTokenUuid } from './lockTokens';
+import { ruleDescription, ruleSpecFromRequest } from './ruleDescriptions';
 
 type Body = Record<string, unknown>;
 
@@ -42,6 +43,21 @@ function lockTokens(body: Body): string[] {
     if (!token) throw new AmqpRequestError(CONDITIONS.argument, "'lock-tokens' must hold uuids.");
     return token;
   });
+}
+
+/** The session a request is about (`session-id`), when it names one. */
+function sessionIdOf(body: Body): string | undefined {
+  const value = body['session-id'];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string')
+    throw new AmqpRequestError(CONDITIONS.argument, `'session-id' must be a string, got ${typeof value}.`);
+  return value;
+}
+
+function requiredSessionId(body: Body): string {
+  const id = sessionIdOf(body);
+  if (id === undefined) throw new AmqpRequestError(CONDITIONS.argument, "The request lacks 'session-id'.");
+  return id;
 }
 
 function propertiesToModify(body: Body): Record<string, PropertyValue> | undefined {
@@ -101,7 +117,8 @@ export class ManagementEndpoint {
         const body = requestBody(request);
         const from = sequenceNumber(body['from-sequence-number'] ?? 0);
         const count = Number(body['message-count'] ?? 1);
-        const messages = ns.peek(entity, { fromSequenceNumber: from, maxMessages: count });
+        const sessionId = sessionIdOf(body);
+        const messages = ns.peek(entity, { fromSequenceNumber: from, maxMessages: count, sessionId });
         if (!messages.length) return { status: 204 };
         return { status: 200, body: { messages: messages.map((m) => ({ message: encodeMessage(m) })) } };
       }
@@ -117,7 +134,11 @@ export class ManagementEndpoint {
         return { status: 200 };
       case 'com.microsoft:receive-by-sequence-number': {
         const body = requestBody(request);
-        const received = ns.receiveDeferred(entity, list(body, 'sequence-numbers').map(sequenceNumber));
+        const received = ns.receiveDeferred(
+          entity,
+          list(body, 'sequence-numbers').map(sequenceNumber),
+          sessionIdOf(body),
+        );
         const deleteAtOnce = Number(body['receiver-settle-mode'] ?? 1) === 0;
         if (deleteAtOnce) for (const m of received) ns.complete(entity, m.lockToken!);
         return {
@@ -152,10 +173,55 @@ export class ManagementEndpoint {
         }
         return { status: 200 };
       }
+      case 'com.microsoft:renew-session-lock':
+        return {
+          status: 200,
+          body: { expiration: ns.renewSessionLock(entity, requiredSessionId(requestBody(request))) },
+        };
+      case 'com.microsoft:get-session-state': {
+        const state = ns.sessionState(entity, requiredSessionId(requestBody(request)));
+        return { status: 200, body: { 'session-state': state ?? null } };
+      }
+      case 'com.microsoft:set-session-state': {
+        const body = requestBody(request);
+        const state = body['session-state'];
+        if (state !== undefined && state !== null && !Buffer.isBuffer(state))
+          throw new AmqpRequestError(CONDITIONS.argument, "'session-state' must be binary (or null to clear it).");
+        ns.setSessionState(entity, requiredSessionId(body), state ?? undefined);
+        return { status: 200 };
+      }
+      case 'com.microsoft:get-message-sessions': {
+        const body = requestBody(request);
+        const skip = Math.max(0, Number(body.skip ?? 0));
+        const top = Math.max(0, Number(body.top ?? Number.MAX_SAFE_INTEGER));
+        const since = body['last-updated-time'];
+        const ids = ns
+          .sessionIds(entity, since instanceof Date ? since.getTime() : typeof since === 'number' ? since : undefined)
+          .slice(skip, skip + top);
+        if (!ids.length) return { status: 204 };
+        return { status: 200, body: { skip: types.wrap_int(skip + ids.length), 'sessions-ids': ids } };
+      }
+      case 'com.microsoft:add-rule':
+        ns.addRule(entity, ruleSpecFromRequest(requestBody(request)));
+        return { status: 200 };
+      case 'com.microsoft:remove-rule': {
+        const name = requestBody(request)['rule-name'];
+        if (typeof name !== 'string') throw new AmqpRequestError(CONDITIONS.argument, "The request lacks 'rule-name'.");
+        ns.removeRule(entity, name);
+        return { status: 200 };
+      }
+      case 'com.microsoft:enumerate-rules': {
+        const body = requestBody(request);
+        const skip = Math.max(0, Number(body.skip ?? 0));
+        const top = Math.max(0, Number(body.top ?? Number.MAX_SAFE_INTEGER));
+        const rules = ns.rules(entity).slice(skip, skip + top);
+        if (!rules.length) return { status: 204 };
+        return { status: 200, body: { rules: rules.map((r) => ruleDescription(r.spec)) } };
+      }
       default:
         throw new AmqpRequestError(
           CONDITIONS.notImplemented,
-          `The local Service Bus does not implement the $management operation '${operation}'. It serves renew-lock, peek-message, schedule-message, cancel-scheduled-message, receive-by-sequence-number and update-disposition.`,
+          `The local Service Bus does not implement the $management operation '${operation}'. It serves renew-lock, peek-message, schedule-message, cancel-scheduled-message, receive-by-sequence-number, update-disposition, renew-session-lock, get-session-state, set-session-state, get-message-sessions, add-rule, remove-rule and enumerate-rules.`,
         );
     }
   }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Delivery, EventContext, Sender } from 'rhea';
 import type { ReceiveMode } from '../entity';
+import type { SessionHolder } from '../sessionLocks';
 import type { PropertyValue, ReceivedMessage } from '../message';
 import type { ServiceBusNamespace } from '../namespace';
 import { CONDITIONS, toAmqpError } from './amqpErrors';
@@ -64,6 +65,8 @@ export class OutboundLink {
     readonly entityPath: string,
     private readonly link: Sender,
     private readonly mode: ReceiveMode,
+    /** For a session receiver: the session this link holds the lock of; it is released when the link goes. */
+    private readonly session?: SessionHolder,
   ) {
     link.on('sendable', () => this.pump());
     link.on('sender_draining', () => this.pump());
@@ -76,7 +79,20 @@ export class OutboundLink {
   }
 
   close(): void {
+    if (this.closed) return;
     this.closed = true;
+    if (this.session) this.namespace.releaseSession(this.entityPath, this.session);
+  }
+
+  /** The session's lock expired: the link ends as Azure ends it, and the client must accept the session again. */
+  sessionLost(): void {
+    if (this.closed) return;
+    this.closed = true;
+    const sessionId = this.session?.sessionId ?? '';
+    this.link.close({
+      condition: CONDITIONS.sessionLockLost,
+      description: `The lock on session '${sessionId}' of '${this.entityPath}' expired; accept the session again to go on.`,
+    });
   }
 
   /** Sends what the entity has while the client has credit; answers a drain at once when nothing is left. */
@@ -93,10 +109,14 @@ export class OutboundLink {
 
   private async fill(): Promise<void> {
     const link = this.link as Sender & SenderInternals;
-    while (!this.closed && link.sendable() && this.namespace.hasAvailable(this.entityPath)) {
+    while (!this.closed && link.sendable() && this.namespace.hasAvailable(this.entityPath, this.session?.sessionId)) {
       const room = Math.min(link.credit - untransferred(link), MAX_PER_TURN, link.session.outgoing.available());
       if (room < 1) return;
-      const messages = this.namespace.receive(this.entityPath, { maxMessages: room, mode: this.mode });
+      const messages = this.namespace.receive(this.entityPath, {
+        maxMessages: room,
+        mode: this.mode,
+        session: this.session,
+      });
       // The delivery count is durable before the client sees the message, as for every receiver.
       await this.namespace.whenCommitted();
       if (this.closed || !link.is_open()) {
@@ -121,7 +141,8 @@ export class OutboundLink {
   private answerDrain(): void {
     const link = this.link as Sender & SenderInternals;
     if (this.closed || !link._draining || !link.is_open()) return;
-    if (link.credit > 0 && this.namespace.hasAvailable(this.entityPath) && link.sendable()) return;
+    if (link.credit > 0 && this.namespace.hasAvailable(this.entityPath, this.session?.sessionId) && link.sendable())
+      return;
     // Messages still on their way keep their credit: the drain is answered once they are out.
     if (untransferred(link) > 0) {
       setImmediate(() => this.answerDrain());

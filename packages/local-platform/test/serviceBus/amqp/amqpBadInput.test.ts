@@ -54,8 +54,9 @@ async function rawClient(port: number): Promise<Connection> {
 describe('the AMQP endpoint under bad input', () => {
   let broker: AmqpBroker;
   let port: number;
+  const warnings: string[] = [];
   beforeAll(async () => {
-    broker = await startAmqpBroker();
+    broker = await startAmqpBroker({ log: (_level, message) => warnings.push(message) });
     port = Number(/:(\d+);/.exec(broker.connectionString)![1]);
   });
   afterAll(async () => broker.close());
@@ -80,6 +81,37 @@ describe('the AMQP endpoint under bad input', () => {
     expect(broker.namespace.peek('orders').map((m) => m.messageId)).toEqual(['acknowledged-before']);
     broker.namespace.receive('orders', { mode: 'receiveAndDelete' });
     await stillServes('after-garbage');
+  });
+
+  it('a frame over the announced max-frame-size (256 KB) closes that connection before the broker buffers it', async () => {
+    const logged = warnings.length;
+    // A frame header announcing 1 GB: rhea alone would wait for (and hold) all of it.
+    const huge = Buffer.from([0x40, 0, 0, 0, 2, 0, 0, 0]);
+    const open = Buffer.alloc(64 * 1024, 0);
+    await closedAfter(port, AMQP_HEADER, huge, open);
+    expect(warnings.slice(logged).join('\n')).toMatch(/frame of 1073741824 bytes; .*max-frame-size of 262144/);
+    await stillServes('after-huge-frame');
+  });
+
+  it('a message over the size limit is refused with message-size-exceeded; a flood over several frames ends the connection', async () => {
+    const connection = await rawClient(port);
+    const sender = connection.open_sender({ target: { address: 'orders' } });
+    await once(sender, 'sendable');
+    expect((connection as unknown as { remote: { open: { max_frame_size: number } } }).remote.open.max_frame_size).toBe(
+      256 * 1024,
+    );
+    sender.send({ body: Buffer.alloc(300 * 1024, 1), message_id: 'over' } as Message);
+    const refused = await once<EventContext>(sender, 'rejected');
+    expect((refused.delivery?.remote_state as { error?: { condition?: string } }).error?.condition).toBe(
+      'amqp:link:message-size-exceeded',
+    );
+    const logged = warnings.length;
+    const closed = new Promise<void>((resolve) => connection.once('disconnected', () => resolve()));
+    sender.send({ body: Buffer.alloc(2 * 1024 * 1024, 2), message_id: 'flood' } as Message);
+    await closed;
+    expect(warnings.slice(logged).join('\n')).toMatch(/message of more than 524288 bytes over several frames/);
+    expect(broker.namespace.peek('orders')).toEqual([]);
+    await stillServes('after-flood');
   });
 
   it('a client that drops in the middle of a transfer leaves nothing half-sent; what was accepted stays', async () => {

@@ -1,8 +1,9 @@
 // A namespace with an AMQP listener on a free port, for the SDK suites (the real @azure/service-bus against it).
 import { ServiceBusClient } from '@azure/service-bus';
 import { RealClock } from '../../../src/clock';
+import type { ServiceDatabase } from '../../../src/persistence/serviceDatabase';
 import { ServiceBusAmqpListener } from '../../../src/serviceBus/amqp/amqpListener';
-import { parseServiceBusConfig } from '../../../src/serviceBus/config';
+import { parseServiceBusConfig, type ServiceBusConfig } from '../../../src/serviceBus/config';
 import { ServiceBusNamespace } from '../../../src/serviceBus/namespace';
 
 export const KEY_NAME = 'RootManageSharedAccessKey';
@@ -17,6 +18,8 @@ export const CONFIG = {
           { Name: 'orders', Properties: { MaxDeliveryCount: 3, LockDuration: 'PT30S' } },
           { Name: 'short-lock', Properties: { MaxDeliveryCount: 5, LockDuration: 'PT1S' } },
           { Name: 'bulk', Properties: { MaxDeliveryCount: 10 } },
+          { Name: 'sessions', Properties: { RequiresSession: true, MaxDeliveryCount: 5, LockDuration: 'PT30S' } },
+          { Name: 'short-sessions', Properties: { RequiresSession: true, MaxDeliveryCount: 5, LockDuration: 'PT1S' } },
         ],
         Topics: [
           {
@@ -32,6 +35,7 @@ export const CONFIG = {
                 ],
               },
               { Name: 'all' },
+              { Name: 'by-customer', Properties: { RequiresSession: true } },
             ],
           },
         ],
@@ -48,9 +52,19 @@ export interface AmqpBroker {
   close(): Promise<void>;
 }
 
-export async function startAmqpBroker(): Promise<AmqpBroker> {
-  const namespace = new ServiceBusNamespace(parseServiceBusConfig(CONFIG, 'test'), new RealClock());
-  const listener = new ServiceBusAmqpListener(namespace, { port: 0, keyName: KEY_NAME, key: KEY });
+/** `database`: the namespace written through to it, as the platform runs it (restart tests reopen the same file). */
+export async function startAmqpBroker(
+  options: {
+    database?: ServiceDatabase;
+    log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+    /** Changes the parsed config before the namespace is built (a redeployment between restarts). */
+    edit?: (config: ServiceBusConfig) => void;
+  } = {},
+): Promise<AmqpBroker> {
+  const config = parseServiceBusConfig(CONFIG, 'test');
+  options.edit?.(config);
+  const namespace = new ServiceBusNamespace(config, new RealClock(), options);
+  const listener = new ServiceBusAmqpListener(namespace, { port: 0, keyName: KEY_NAME, key: KEY, log: options.log });
   await listener.listen();
   const clients: ServiceBusClient[] = [];
   return {

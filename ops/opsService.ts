@@ -136,7 +136,20 @@ export class OpsService {
       throw e;
     }
     this.progress.finish(hash, this.now());
-    await this.audit.append({
+    await this.recordApply(at, caller, request, reason, targets, results);
+    return results;
+  }
+
+  /** The audit's record of an applied plan (or part of one): who, why, the targets and each saga's outcome. */
+  private recordApply(
+    at: string,
+    caller: OpsCaller,
+    request: ReplayRequest,
+    reason: string,
+    targets: AuditEntry['targets'],
+    results: ReplayResults,
+  ): Promise<AuditEntry> {
+    return this.audit.append({
       at,
       who: caller.name,
       action: 'replay',
@@ -152,7 +165,6 @@ export class OpsService {
         detail: r.detail,
       })),
     });
-    return results;
   }
 
   /** Applies one part of an approved plan, recorded in the audit as an apply of that plan's hash. */
@@ -171,22 +183,8 @@ export class OpsService {
       ...DEFAULT_BOUNDS,
       ...request.bounds,
     });
-    await this.audit.append({
-      at,
-      who: caller.name,
-      action: 'replay',
-      dryRun: false,
-      reason,
-      mode: request.mode,
-      planHash: results.planHash,
-      targets: planned.plan.items.map((i) => ({ orderId: i.orderId, engine: i.engine, run: i.run })),
-      outcomes: results.results.map((r) => ({
-        orderId: r.orderId,
-        engine: r.engine,
-        result: r.result,
-        detail: r.detail,
-      })),
-    });
+    const targets = planned.plan.items.map((i) => ({ orderId: i.orderId, engine: i.engine, run: i.run }));
+    await this.recordApply(at, caller, request, reason, targets, results);
     return results;
   }
 

@@ -7,8 +7,9 @@ import type { StepCall } from '../../model/stepCall';
 import { traceOf } from '../../model/timeline';
 import { normalizeDurable, StuckCheck } from '../../status/normalize';
 import { matchesQuery, ResumeEligibility, RunDetail, RunPage, RunQuery, SagaBackend } from '../sagaBackend';
+import { expandCondensedHistory } from './condensedHistory';
 import { durableCalls } from './durableCalls';
-import { durableTimeline } from './durableTimeline';
+import { attemptTimeoutMs, durableTimeline } from './durableTimeline';
 import { DurableInstance, DurableManagementApi } from './managementApi';
 
 /** The Durable runtime statuses a normalized status can come from, so the engine filters before we do. */
@@ -128,7 +129,7 @@ export class DurableBackend implements SagaBackend {
 
   private detailOf(instance: DurableInstance): RunDetail {
     const summary = this.toRun(instance);
-    const timeline = durableTimeline(instance.historyEvents ?? [], this.definition);
+    const timeline = durableTimeline(this.history(instance), this.definition);
     const output = instance.output as Partial<SagaResult> | null;
     const custom = instance.customStatus as { trace?: string[] } | null;
     return {
@@ -153,7 +154,14 @@ export class DurableBackend implements SagaBackend {
   async calls(run: string): Promise<StepCall[] | undefined> {
     const instance = await this.api.get(run, true);
     if (!instance || instance.name !== this.definition.orchestrator) return undefined;
-    return durableCalls(instance.historyEvents ?? []);
+    return durableCalls(this.history(instance));
+  }
+
+  /** The instance's history as the embedded platform gives it, also when Azure's HTTP API condensed it. */
+  private history(instance: DurableInstance): Record<string, unknown>[] {
+    return expandCondensedHistory(instance.historyEvents ?? [], (activity) =>
+      attemptTimeoutMs(this.definition, activity),
+    );
   }
 
   resume(run: string, reason: string): Promise<void> {

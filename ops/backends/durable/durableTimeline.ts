@@ -7,9 +7,11 @@ const iso = (v: unknown): string => new Date(String(v)).toISOString();
 const ms = (v: unknown): number => Date.parse(String(v));
 
 /** The per-attempt deadline the runner races each activity call against. */
-function attemptTimeoutMs(definition: SagaDefinition, activity: string): number | undefined {
+export function attemptTimeoutMs(definition: SagaDefinition, activity: string): number | undefined {
   const step = definition.steps.find((s) => s.activity === activity);
   if (step) return step.attemptTimeoutMs;
+  const verify = definition.steps.find((s) => s.awaitEvent?.verify?.activity === activity)?.awaitEvent?.verify;
+  if (verify) return verify.attemptTimeoutMs;
   if (definition.steps.some((s) => s.compensation === activity)) return definition.compensationAttemptTimeoutMs;
   return undefined;
 }

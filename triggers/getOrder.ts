@@ -1,20 +1,15 @@
 import { app, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import { ORDER_ID_PATTERN } from '../saga/domain/order';
 import { appPorts } from '../adapters/appPorts';
 import { errorResponse } from './errorResponse';
 import { findSaga } from './orderIntake';
+import { refuseOrderId } from './orderIdParam';
 
 /** GET /api/orders/{id}: the order as received and its saga's status, step and outcome. */
 export async function getOrder(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const orderId = request.params.id;
-  if (!ORDER_ID_PATTERN.test(orderId))
-    return errorResponse(400, {
-      code: 'InvalidOrderId',
-      message: `"${orderId}" is not an order id.`,
-      where: 'path {id}',
-      fix: 'An order id is 1–64 letters, digits, "-" or "_", starting with a letter or digit.',
-    });
+  const refused = refuseOrderId(orderId, 'path {id}');
+  if (refused) return refused;
   const [record, saga] = await Promise.all([appPorts().orders.get(orderId), findSaga(df.getClient(context), orderId)]);
   if (!record && !saga)
     return errorResponse(404, {

@@ -1,9 +1,9 @@
 import { app, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { z } from 'zod';
 import { ORDER_ID_PATTERN } from '../../saga/domain/order';
-import { errorResponse } from '../errorResponse';
 import { durableClientInput, opsEdge } from './opsEdge';
 import { readJson } from './opsReplays';
+import { refuseOrderId } from '../orderIdParam';
 
 const decisionBody = z.object({ action: z.string(), note: z.string().optional() });
 
@@ -13,13 +13,8 @@ const decisionBody = z.object({ action: z.string(), note: z.string().optional() 
  */
 export async function decisionHttp(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const orderId = request.params.orderId;
-  if (!ORDER_ID_PATTERN.test(orderId))
-    return errorResponse(400, {
-      code: 'InvalidOrderId',
-      message: `"${orderId}" is not an order id.`,
-      where: 'path {orderId}',
-      fix: 'Use 1–64 letters, digits, "-" or "_", starting with a letter or digit.',
-    });
+  const refused = refuseOrderId(orderId, 'path {orderId}');
+  if (refused) return refused;
   return opsEdge(request, context, 'operator', async (ops, caller) => {
     const body = await readJson(request, decisionBody);
     return { status: 202, jsonBody: await ops.decide(caller, orderId, body) };
@@ -31,13 +26,8 @@ const actionBody = z.strictObject({ reason: z.string({ error: 'is required: say 
 /** POST /api/ops/sagas/{orderId}/terminate: stops the order's runs in progress. */
 export async function terminateHttp(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const orderId = request.params.orderId;
-  if (!ORDER_ID_PATTERN.test(orderId))
-    return errorResponse(400, {
-      code: 'InvalidOrderId',
-      message: `"${orderId}" is not an order id.`,
-      where: 'path {orderId}',
-      fix: 'Use 1–64 letters, digits, "-" or "_", starting with a letter or digit.',
-    });
+  const refused = refuseOrderId(orderId, 'path {orderId}');
+  if (refused) return refused;
   return opsEdge(request, context, 'operator', async (ops, caller) => {
     const body = await readJson(request, actionBody);
     return { status: 200, jsonBody: await ops.terminate(caller, orderId, body.reason) };

@@ -1,9 +1,8 @@
 import { app, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { ORDER_ID_PATTERN } from '../../saga/domain/order';
 import { OpsValidationError } from '../../ops/errors';
 import { parseWhere } from '../../ops/query/parseWhere';
-import { errorResponse } from '../errorResponse';
 import { durableClientInput, opsEdge } from './opsEdge';
+import { refuseOrderId } from '../orderIdParam';
 
 const MAX_PAGE = 500;
 
@@ -37,13 +36,8 @@ export async function listSagasHttp(request: HttpRequest, context: InvocationCon
 /** GET /api/ops/sagas/{orderId}: every run of the order, the latest per engine with trace and timeline, the diff. */
 export async function showSagaHttp(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const orderId = request.params.orderId;
-  if (!ORDER_ID_PATTERN.test(orderId))
-    return errorResponse(400, {
-      code: 'InvalidOrderId',
-      message: `"${orderId}" is not an order id.`,
-      where: 'path {orderId}',
-      fix: 'Use 1–64 letters, digits, "-" or "_", starting with a letter or digit.',
-    });
+  const refused = refuseOrderId(orderId, 'path {orderId}');
+  if (refused) return refused;
   return opsEdge(request, context, 'reader', async (ops) => ({ status: 200, jsonBody: await ops.show(orderId) }));
 }
 

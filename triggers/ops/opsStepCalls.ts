@@ -2,9 +2,8 @@ import { app, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 import { OpsValidationError } from '../../ops/errors';
 import { ENGINES, Engine } from '../../ops/model/sagaRun';
 import { DEFAULT_PAYLOAD_CHARS, stepCallView } from '../../ops/show/stepCallView';
-import { ORDER_ID_PATTERN } from '../../saga/domain/order';
-import { errorResponse } from '../errorResponse';
 import { durableClientInput, opsEdge } from './opsEdge';
+import { refuseOrderId } from '../orderIdParam';
 
 function required(request: HttpRequest, name: string, example: string): string {
   const value = request.query.get(name);
@@ -27,13 +26,8 @@ function whole(request: HttpRequest, name: string, fallback?: number): number {
  */
 export async function stepCallHttp(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const orderId = request.params.orderId;
-  if (!ORDER_ID_PATTERN.test(orderId))
-    return errorResponse(400, {
-      code: 'InvalidOrderId',
-      message: `"${orderId}" is not an order id.`,
-      where: 'path {orderId}',
-      fix: 'Use 1–64 letters, digits, "-" or "_", starting with a letter or digit.',
-    });
+  const refused = refuseOrderId(orderId, 'path {orderId}');
+  if (refused) return refused;
   return opsEdge(request, context, 'reader', async (ops) => {
     const engine = required(request, 'engine', 'durable');
     if (!ENGINES.includes(engine as Engine))

@@ -38,6 +38,8 @@ export function expandCondensedHistory(
   // Where each finished task's TaskScheduled goes back: before the index of the event it preceded.
   const insertBefore = new Map<number, Event[]>();
   const claimedTimers = new Set<number>();
+  // Each finished task's completion and the TaskScheduled put back for it.
+  const scheduledBy = new Map<Event, Event>();
   const completions = events
     .map((e, at) => ({ e, at }))
     .filter(({ e }) => isCompletion(e))
@@ -63,7 +65,7 @@ export function expandCondensedHistory(
       }
     }
     const schedule: Event = { EventType: 'TaskScheduled', Name: activity, Timestamp: completion.ScheduledTime };
-    completion.scheduledBy = schedule;
+    scheduledBy.set(completion, schedule);
     insertBefore.set(before, [...(insertBefore.get(before) ?? []), schedule]);
   }
   let nextId = 0;
@@ -74,9 +76,9 @@ export function expandCondensedHistory(
       schedule.EventId = nextId++;
       expanded.push(schedule);
     }
-    if (e.scheduledBy) {
-      e.TaskScheduledId = (e.scheduledBy as Event).EventId;
-      delete e.scheduledBy;
+    const scheduledAs = scheduledBy.get(e);
+    if (scheduledAs) {
+      e.TaskScheduledId = scheduledAs.EventId;
     } else if (e.EventType === 'TaskScheduled' || e.EventType === 'TimerCreated') {
       e.EventId = nextId++;
       if (e.EventType === 'TimerCreated') timersAwaiting.push(e);

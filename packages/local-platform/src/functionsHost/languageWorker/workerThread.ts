@@ -41,7 +41,7 @@ function forHost(fnTrigger: string, result: InvocationResult): InvocationResult 
   return { result: undefined, returnValue: compactTypedData(returnValue), outputs };
 }
 
-async function serve(registry: FunctionRegistry): Promise<void> {
+function serve(registry: FunctionRegistry): void {
   const invoker = new FunctionInvoker(registry, (level, category, functionName, message) =>
     send({ type: 'log', level, category, functionName, message }),
   );
@@ -70,7 +70,7 @@ applyEnvironment(start.env);
 loadApp(start.appRoot).then(
   (registry) => {
     registry.logSink = (level, category, message) => send({ type: 'log', level, category, functionName: '', message });
-    void serve(registry);
+    serve(registry);
     send({ type: 'loaded', functions: [...registry.functions.values()].map((f) => f.metadata) });
   },
   (error: unknown) => send({ type: 'loadFailed', error: toWireError(error) }),

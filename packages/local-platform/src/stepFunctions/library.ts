@@ -1,4 +1,5 @@
 import { installPromiseWithResolvers } from '../polyfills';
+import { loadWithAwsIntrinsicEscapes } from './intrinsicEscapes';
 
 type Library = typeof import('aws-local-stepfunctions');
 export type LibraryStateMachine = import('aws-local-stepfunctions').StateMachine;
@@ -10,8 +11,8 @@ let loaded: Library | undefined;
 export function stepFunctionsLibrary(): Library {
   if (!loaded) {
     installPromiseWithResolvers();
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    loaded = require('aws-local-stepfunctions') as Library;
+    // With AWS's escaping of intrinsic function results (see intrinsicEscapes.ts).
+    loaded = loadWithAwsIntrinsicEscapes<Library>('aws-local-stepfunctions');
   }
   return loaded;
 }

@@ -21,13 +21,81 @@ import { AWAIT_EVENT_FUNCTION, functionArnPlaceholder } from './lambdaFunctions'
  *   order         the execution input (the OrderPlaced data)
  *   run           the execution name: the order id, or <orderId>.r<N> for a restart (idempotency keys use it)
  *   results.<s>   data returned by step s          steps.<s>         {status, reason?} of step s
- *   warnings.<s>  reason a best-effort step failed  compensations.<s> {activity, status, reason?}
+ *   compensations.<s>  {step, activity, status, reason?} of the latest compensation of step s
  *   waits.<s>     {startedAt, remainingSeconds, ignored?} of step s's wait, when its event is verified
- *   failure       {step, status, reason, uncertain} of the critical failure, or null
+ *   failure       {step, status, reason, uncertain, activity?} of the critical failure, or null
  *   warning       the same for the latest best-effort failure (kept apart so it never masks `failure`)
- *   outcome       null while succeeding; {outcome, failedStep, reason, compensations, resolution?} after
+ *   outcome       null while succeeding; {outcome, failedStep, reason, compensations} after
+ *   resolution    the latest valid operator decision, as received
+ *   log.<list>    {text, sep}: the output's lists (steps, compensations, warnings, trace, ignoredEvents) so far
  *   last / error / event / decision   scratch: the latest task result, caught error, event and operator decision
+ *   lists / result   at the end: the lists parsed, and the output (Durable's SagaResult, saga/domain/saga.ts)
+ *
+ * The maps above are what the run decides by (a compensation reads its step's status by name). The output has
+ * Durable's lists, in the order things happened, with a record per event (a step and its wait, every round of
+ * compensation). JSONPath cannot append to an array, and turning a map into a list (`.*`) fails on AWS when the
+ * map is empty and keeps one record per step; so each list is kept as JSON text, appended to with `States.Format`
+ * (`States.JsonToString` escapes what a reason holds) and parsed once, by `States.StringToJson`, at the end.
  */
+
+/** The output's lists, in the state document's `log` while the saga runs. */
+const LOG_LISTS = ['steps', 'compensations', 'warnings', 'trace', 'ignoredEvents'] as const;
+type LogList = (typeof LOG_LISTS)[number];
+
+/** One list element as a `States.Format` template (reserved characters escaped) and the arguments of its `{}`. */
+interface LogElement {
+  template: string;
+  args: string[];
+}
+
+/** A literal inside a `States.Format` template: `\`, `'`, `{` and `}` are reserved and escaped by a backslash. */
+const formatLiteral = (text: string): string => text.replace(/[\\'{}]/g, (c) => `\\${c}`);
+
+/** A constant JSON string element (a trace entry). */
+const textElement = (text: string): LogElement => ({ template: formatLiteral(JSON.stringify(text)), args: [] });
+
+/** A JSON object element: constant fields as written, `{ path }` fields as the JSON text of the value there. */
+const objectElement = (fields: Record<string, string | { path: string }>): LogElement => {
+  const parts: string[] = [];
+  const args: string[] = [];
+  for (const [key, value] of Object.entries(fields)) {
+    if (typeof value === 'string') {
+      parts.push(formatLiteral(`${JSON.stringify(key)}:${JSON.stringify(value)}`));
+    } else {
+      parts.push(`${formatLiteral(`${JSON.stringify(key)}:`)}{}`);
+      args.push(`States.JsonToString(${value.path})`);
+    }
+  }
+  return { template: `${formatLiteral('{')}${parts.join(',')}${formatLiteral('}')}`, args };
+};
+
+/** The element that is the JSON text of the object at `path` (a compensation record, already in Durable's shape). */
+const recordElement = (path: string): LogElement => ({ template: '{}', args: [`States.JsonToString(${path})`] });
+
+/** A Pass appending elements to the output's lists (the others are copied as they are). */
+function logPass(entries: Partial<Record<LogList, LogElement[]>>, next: string, comment?: string): State {
+  const parameters: { [key: string]: Json } = {};
+  for (const list of LOG_LISTS) {
+    const elements = entries[list] ?? [];
+    if (!elements.length) {
+      parameters[`${list}.$`] = `$.log.${list}`;
+      continue;
+    }
+    const template = `{}{}${elements.map((e) => e.template).join(',')}`;
+    const args = [`$.log.${list}.text`, `$.log.${list}.sep`, ...elements.flatMap((e) => e.args)];
+    parameters[list] = { 'text.$': `States.Format('${template}', ${args.join(', ')})`, sep: ',' };
+  }
+  return {
+    Type: 'Pass',
+    ...(comment ? { Comment: comment } : {}),
+    Parameters: parameters,
+    ResultPath: '$.log',
+    Next: next,
+  };
+}
+
+/** A list of the output, parsed from its text. */
+const parsedList = (list: LogList): string => `States.StringToJson(States.Format('[{}]', $.log.${list}.text))`;
 
 const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
 const LAMBDA_WAIT_FOR_TOKEN = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
@@ -109,7 +177,8 @@ export function generateStateMachine(definition: SagaDefinition): StateMachine {
         'run.$': '$.run',
         keyScope: STEP_FUNCTIONS_KEY_SCOPE,
         'results.$': '$.results',
-        'warnings.$': '$.warnings',
+        // The lists the Durable runner passes (StepInput), parsed from the output's text.
+        'warnings.$': parsedList('warnings'),
         ...(outcome ? { outcome } : { 'outcome.$': '$.outcome' }),
         ...extraPayload,
       },
@@ -152,8 +221,21 @@ export function generateStateMachine(definition: SagaDefinition): StateMachine {
       Type: 'Pass',
       Result: { status: 'done' },
       ResultPath: `$.steps.${step.name}`,
-      Next: afterDone,
+      Next: `${name}.Logged`,
     });
+    b.add(
+      `${name}.Logged`,
+      logPass(
+        {
+          trace: [
+            textElement(step.activity),
+            ...(step.awaitEvent ? [textElement(`await:${step.awaitEvent.event}`)] : []),
+          ],
+          steps: [objectElement({ step: step.name, activity: step.activity, status: 'done' })],
+        },
+        afterDone,
+      ),
+    );
     b.add(`${name}.Rejected`, {
       Type: 'Pass',
       Comment: 'A business refusal: retrying cannot change it, and nothing happened that needs undoing.',
@@ -183,18 +265,36 @@ export function generateStateMachine(definition: SagaDefinition): StateMachine {
       InputPath: failurePath,
       Parameters: { 'status.$': '$.status', 'reason.$': '$.reason' },
       ResultPath: `$.steps.${step.name}`,
-      Next: step.critical ? onCriticalFailure : `${name}.Warn`,
+      Next: `${name}.FailureLogged`,
     });
+    b.add(
+      `${name}.FailureLogged`,
+      logPass(
+        {
+          trace: [textElement(step.activity)],
+          steps: [
+            objectElement({
+              step: step.name,
+              activity: step.activity,
+              status: { path: `${failurePath}.status` },
+              reason: { path: `${failurePath}.reason` },
+            }),
+          ],
+        },
+        step.critical ? onCriticalFailure : `${name}.Warn`,
+      ),
+    );
     // A failed wait leaves the step itself `done` (its compensation must run), so it records only the failure.
     const waitFailed = step.critical ? onCriticalFailure : `${name}.Warn`;
     if (!step.critical) {
-      b.add(`${name}.Warn`, {
-        Type: 'Pass',
-        Comment: 'Best effort: record why and go on.',
-        InputPath: `${failurePath}.reason`,
-        ResultPath: `$.warnings.${step.name}`,
-        Next: next,
-      });
+      b.add(
+        `${name}.Warn`,
+        logPass(
+          { warnings: [objectElement({ step: step.name, reason: { path: `${failurePath}.reason` } })] },
+          next,
+          'Best effort: record why and go on.',
+        ),
+      );
     }
     if (step.awaitEvent) {
       const { event, timeoutMs, correlateOn, successWhen, verify } = step.awaitEvent;
@@ -250,13 +350,11 @@ export function generateStateMachine(definition: SagaDefinition): StateMachine {
             },
           ),
         );
+        b.add(`${name}.VerifyBegins`, logPass({ trace: [textElement(verify.activity)] }, `${name}.Verify`));
         b.add(`${name}.VerifyCheck`, {
           Type: 'Choice',
-          Choices: [
-            { Variable: '$.last.value.ok', BooleanEquals: true, Next: next },
-            { Variable: '$.last.value.remainingSeconds', NumericGreaterThan: 0, Next: `${name}.Unverified` },
-          ],
-          Default: `${name}.AwaitTimedOut`,
+          Choices: [{ Variable: '$.last.value.ok', BooleanEquals: true, Next: `${name}.AwaitDone` }],
+          Default: `${name}.Unverified`,
         });
         b.add(`${name}.Unverified`, {
           Type: 'Pass',
@@ -267,22 +365,40 @@ export function generateStateMachine(definition: SagaDefinition): StateMachine {
             'ignored.$': format(unverifiedReason(event, '{}', '{}'), '$.last.value.code', '$.last.value.reason'),
           },
           ResultPath: waitPath,
-          Next: `${name}.Await`,
+          Next: `${name}.Ignored`,
         });
+        b.add(
+          `${name}.Ignored`,
+          logPass(
+            { ignoredEvents: [objectElement({ event, reason: { path: `${waitPath}.ignored` } })] },
+            `${name}.StillWaiting`,
+          ),
+        );
+        b.add(`${name}.StillWaiting`, {
+          Type: 'Choice',
+          Choices: [{ Variable: `${waitPath}.remainingSeconds`, NumericGreaterThan: 0, Next: `${name}.AwaitAgain` }],
+          Default: `${name}.AwaitTimedOut`,
+        });
+        b.add(`${name}.AwaitAgain`, logPass({ trace: [textElement(`await:${event}`)] }, `${name}.Await`));
       }
+      b.add(
+        `${name}.AwaitDone`,
+        logPass({ steps: [objectElement({ step: step.name, activity: `await:${event}`, status: 'done' })] }, next),
+      );
       b.add(`${name}.AwaitCheck`, {
         Type: 'Choice',
         Choices: [
-          { ...equals(field, successWhen.equals), Next: verify ? `${name}.Verify` : next },
+          { ...equals(field, successWhen.equals), Next: verify ? `${name}.VerifyBegins` : `${name}.AwaitDone` },
           { ...present(field), Next: `${name}.AwaitRejected` },
         ],
         Default: `${name}.AwaitRejectedWithout`,
       });
-      const failure = (reason: { [key: string]: Json }, status: string): State => ({
+      const awaited = `await:${event}`;
+      const failure = (reason: { [key: string]: Json }, status: string, activity = awaited): State => ({
         Type: 'Pass',
-        Parameters: { step: step.name, status, ...reason, uncertain: false },
+        Parameters: { step: step.name, status, ...reason, uncertain: false, activity },
         ResultPath: failurePath,
-        Next: waitFailed,
+        Next: `${name}.AwaitFailureLogged`,
       });
       b.add(`${name}.AwaitTimedOut`, failure({ reason: awaitTimedOutReason(event, timeoutMs) }, 'timedOut'));
       b.add(
@@ -295,13 +411,33 @@ export function generateStateMachine(definition: SagaDefinition): StateMachine {
       );
       b.add(
         `${name}.AwaitFailed`,
-        failure({ 'reason.$': format(stepFailedReason(`await:${event}`, '{}'), '$.error.Error') }, 'failed'),
+        failure({ 'reason.$': format(stepFailedReason(awaited, '{}'), '$.error.Error') }, 'failed'),
       );
       if (verify)
         b.add(
           `${name}.VerifyFailed`,
-          failure({ 'reason.$': format(stepFailedReason(verify.activity, '{}'), '$.error.Error') }, 'failed'),
+          failure(
+            { 'reason.$': format(stepFailedReason(verify.activity, '{}'), '$.error.Error') },
+            'failed',
+            verify.activity,
+          ),
         );
+      b.add(
+        `${name}.AwaitFailureLogged`,
+        logPass(
+          {
+            steps: [
+              objectElement({
+                step: step.name,
+                activity: { path: `${failurePath}.activity` },
+                status: { path: `${failurePath}.status` },
+                reason: { path: `${failurePath}.reason` },
+              }),
+            ],
+          },
+          waitFailed,
+        ),
+      );
     }
     return name;
   };
@@ -341,7 +477,6 @@ export function generateStateMachine(definition: SagaDefinition): StateMachine {
           outcome: 'Compensated',
           'failedStep.$': '$.failure.step',
           'reason.$': '$.failure.reason',
-          'compensations.$': '$.compensations',
         },
         `${run}.Check`,
         `${run}.Failed`,
@@ -356,8 +491,16 @@ export function generateStateMachine(definition: SagaDefinition): StateMachine {
       Type: 'Pass',
       Parameters: { step: step.name, activity: comp, status, ...reason },
       ResultPath: `$.compensations.${step.name}`,
-      Next: next,
+      Next: `${run}.Logged`,
     });
+    b.add(
+      `${run}.Logged`,
+      logPass(
+        { trace: [textElement(comp)], compensations: [recordElement(`$.compensations.${step.name}`)] },
+        next,
+        'Every round is listed, as Durable lists it; the map keeps only the latest, which the next round reads.',
+      ),
+    );
     b.add(`${run}.Done`, record('done'));
     b.add(
       `${run}.Rejected`,
@@ -397,12 +540,20 @@ export function generateStateMachine(definition: SagaDefinition): StateMachine {
       Choices: [
         {
           And: [equals('$.decision.action', 'markResolved'), text('$.decision.by'), text('$.decision.note')],
-          Next: 'Outcome.Resolved',
+          Next: 'Park.Resolved',
         },
-        { ...equals('$.decision.action', 'retryCompensation'), Next: compensateEntry },
+        { ...equals('$.decision.action', 'retryCompensation'), Next: 'Park.Retry' },
       ],
       Default: 'Park.Ignored',
     });
+    // The latest valid decision is the output's `resolution` whatever it was, as Durable records it.
+    b.add('Park.Resolved', {
+      Type: 'Pass',
+      InputPath: '$.decision',
+      ResultPath: '$.resolution',
+      Next: 'Outcome.Resolved',
+    });
+    b.add('Park.Retry', { Type: 'Pass', InputPath: '$.decision', ResultPath: '$.resolution', Next: compensateEntry });
     b.add('Park.Ignored', {
       Type: 'Pass',
       Comment: 'Not a valid decision: recorded in the state, and the saga goes on waiting for one.',
@@ -415,7 +566,7 @@ export function generateStateMachine(definition: SagaDefinition): StateMachine {
     });
     b.add('Outcome.Resolved', {
       Type: 'Pass',
-      Parameters: { outcome: 'Compensated', ...outcomeFields, 'resolution.$': '$.decision' },
+      Parameters: { outcome: 'Compensated', ...outcomeFields },
       ResultPath: '$.outcome',
       Next: afterOutcomeEntry,
     });
@@ -432,7 +583,7 @@ export function generateStateMachine(definition: SagaDefinition): StateMachine {
   const outcomeFields = {
     'failedStep.$': '$.failure.step',
     'reason.$': '$.failure.reason',
-    'compensations.$': '$.compensations',
+    'compensations.$': parsedList('compensations'),
   };
   let afterOutcomeEntry = finish;
   for (const step of [...afterOutcome].reverse()) {
@@ -448,9 +599,12 @@ export function generateStateMachine(definition: SagaDefinition): StateMachine {
   } else {
     b.add(afterCompensation, {
       Type: 'Choice',
-      Choices: [{ Or: compensations.map((s) => equals(`$.compensations.${s.name}.status`, 'failed')), Next: 'Park' }],
+      Choices: [
+        { Or: compensations.map((s) => equals(`$.compensations.${s.name}.status`, 'failed')), Next: 'Park.Begins' },
+      ],
       Default: 'Outcome.Compensated',
     });
+    b.add('Park.Begins', logPass({ trace: [textElement(`await:${definition.park.event}`)] }, 'Park'));
     parkStates();
   }
   b.add('Outcome.Compensated', {
@@ -459,54 +613,85 @@ export function generateStateMachine(definition: SagaDefinition): StateMachine {
     ResultPath: '$.outcome',
     Next: afterOutcomeEntry,
   });
-  const result = (outcome: string): { [key: string]: Json } => ({
-    'orderId.$': '$.order.orderId',
-    outcome,
-    'steps.$': '$.steps',
-    'warnings.$': '$.warnings',
-    'compensations.$': '$.compensations',
-  });
+  // The output: Durable's SagaResult. The lists are parsed once; optional fields are added only when set.
   b.add(finish, {
+    Type: 'Pass',
+    Parameters: Object.fromEntries(LOG_LISTS.map((list) => [`${list}.$`, parsedList(list)])),
+    ResultPath: '$.lists',
+    Next: 'Result.Outcome',
+  });
+  b.add('Result.Outcome', {
+    Type: 'Choice',
+    Choices: [{ Variable: '$.outcome', IsNull: true, Next: 'Result.Completed' }],
+    Default: 'Result.Ended',
+  });
+  const result = (outcome: { [key: string]: Json }): { [key: string]: Json } => ({
+    'orderId.$': '$.order.orderId',
+    ...outcome,
+    'steps.$': '$.lists.steps',
+    'compensations.$': '$.lists.compensations',
+    'warnings.$': '$.lists.warnings',
+    'trace.$': '$.lists.trace',
+  });
+  b.add('Result.Completed', {
+    Type: 'Pass',
+    Parameters: result({ outcome: 'Completed' }),
+    ResultPath: '$.result',
+    Next: 'Result.HasIgnoredEvents',
+  });
+  b.add('Result.Ended', {
+    Type: 'Pass',
+    Parameters: result({
+      'outcome.$': '$.outcome.outcome',
+      'failedStep.$': '$.outcome.failedStep',
+      'reason.$': '$.outcome.reason',
+    }),
+    ResultPath: '$.result',
+    Next: compensations.length ? 'Result.HasResolution' : 'Result.HasIgnoredEvents',
+  });
+  if (compensations.length) {
+    b.add('Result.HasResolution', {
+      Type: 'Choice',
+      Choices: [{ ...present('$.resolution'), Next: 'Result.Resolution' }],
+      Default: 'Result.HasIgnoredEvents',
+    });
+    b.add('Result.Resolution', {
+      Type: 'Pass',
+      Comment:
+        "An operator decided about the parked saga: the decision (who, note, when) is in the output, as Durable's.",
+      InputPath: '$.resolution',
+      ResultPath: '$.result.resolution',
+      Next: 'Result.HasIgnoredEvents',
+    });
+  }
+  b.add('Result.HasIgnoredEvents', {
+    Type: 'Choice',
+    Choices: [{ Not: { Variable: '$.log.ignoredEvents.text', StringEquals: '' }, Next: 'Result.IgnoredEvents' }],
+    Default: 'Result.End',
+  });
+  b.add('Result.IgnoredEvents', {
+    Type: 'Pass',
+    InputPath: '$.lists.ignoredEvents',
+    ResultPath: '$.result.ignoredEvents',
+    Next: 'Result.End',
+  });
+  b.add('Result.End', {
     Type: 'Choice',
     Choices: [
-      { Variable: '$.outcome', IsNull: true, Next: 'Result.Completed' },
-      ...(compensations.length
-        ? [
-            {
-              And: [equals('$.outcome.outcome', 'Compensated'), present('$.outcome.resolution')],
-              Next: 'Result.Resolved',
-            },
-          ]
-        : []),
-      { Variable: '$.outcome.outcome', StringEquals: 'Compensated', Next: 'Result.Compensated' },
+      { Variable: '$.result.outcome', StringEquals: 'Completed', Next: 'Completed' },
+      { Variable: '$.result.outcome', StringEquals: 'Compensated', Next: 'Compensated' },
     ],
     Default: 'NeedsAttention',
   });
-  b.add('Result.Completed', { Type: 'Pass', Parameters: result('Completed'), Next: 'Completed' });
-  b.add('Result.Compensated', {
-    Type: 'Pass',
-    Parameters: { ...result('Compensated'), 'failedStep.$': '$.outcome.failedStep', 'reason.$': '$.outcome.reason' },
-    Next: 'Compensated',
-  });
-  if (compensations.length)
-    b.add('Result.Resolved', {
-      Type: 'Pass',
-      Comment: "An operator settled the parked saga: the decision (who, note, when) is in the output, as Durable's.",
-      Parameters: {
-        ...result('Compensated'),
-        'failedStep.$': '$.outcome.failedStep',
-        'reason.$': '$.outcome.reason',
-        'resolution.$': '$.outcome.resolution',
-      },
-      Next: 'Compensated',
-    });
-  b.add('Completed', { Type: 'Succeed' });
-  b.add('Compensated', { Type: 'Succeed' });
+  b.add('Completed', { Type: 'Succeed', OutputPath: '$.result' });
+  b.add('Compensated', { Type: 'Succeed', OutputPath: '$.result' });
   b.add('NeedsAttention', {
     Type: 'Fail',
-    Comment: 'Money or stock may be out of step: listed with the FAILED executions so operators find it.',
+    Comment:
+      'Money or stock may be out of step: listed with the FAILED executions so operators find it. A failed ' +
+      "execution has no output; the output this state was entered with (`result`) is in the history's FailStateEntered.",
     Error: NEEDS_ATTENTION_ERROR,
-    CausePath: '$.outcome.reason',
+    CausePath: '$.result.reason',
   });
 
   // The main path, built back to front so each step knows its successor.
@@ -520,9 +705,9 @@ export function generateStateMachine(definition: SagaDefinition): StateMachine {
       'run.$': '$$.Execution.Name',
       results: {},
       steps: {},
-      warnings: {},
       compensations: {},
       waits: {},
+      log: Object.fromEntries(LOG_LISTS.map((list) => [list, { text: '', sep: '' }])),
       failure: null,
       outcome: null,
     },

@@ -7,6 +7,10 @@
  *
  * Both engines share one platform (one process environment, which the app's settings live in), so each
  * engine's run of a scenario gets its own order id and SKUs; keys are compared with the order id replaced.
+ *
+ * The saga's output is compared whole: Step Functions' is Durable's SagaResult, the same lists in the same order
+ * with the same fields, for every way a saga ends (Completed, Compensated, an operator's decisions, the decision
+ * wait expiring). Only `detail` (the last error's message and attempt count) is Durable's alone.
  */
 import {
   DescribeExecutionCommand,
@@ -25,16 +29,20 @@ import { inventory, settleSaga, startOrderApp } from '../fixtures/orderApp';
 import { ORDER_SCENARIOS, OrderScenario, scenarioOrder } from '../fixtures/orderScenarios';
 import { expectSideEffects, placeOrder, withScenarioSettings, withSkuSuffix } from '../fixtures/orderScenarioRun';
 import { forgeOnDurable, forgeOnStepFunctions } from '../fixtures/forgedConfirmation';
+import { outcomeEvents } from '../fixtures/orderMessages';
+import { givenUpOutput } from '../../ops/backends/stepFunctions/givenUpOutput';
+import { raiseSagaEvent } from '../../aws-stepfunctions/sagaEvents';
 
 interface EngineRun {
   outcome: string;
   failedStep?: string;
   reason?: string;
-  warnings: string[];
   /** Activities and waits, once per call (the scenario table's `trace`). */
   trace: string[];
   /** Every attempt of every activity, with the idempotency key it used (order id replaced by `<order>`). */
   calls: string[];
+  /** The saga's output once it ended (none while parked), order id, charges and SKUs replaced. */
+  output?: SagaResult;
 }
 
 let t: TestPlatform;
@@ -74,7 +82,14 @@ const normalize = (text: string, orderId: string): string =>
 const normalizeRun = (run: EngineRun, orderId: string): EngineRun => ({
   ...run,
   reason: run.reason === undefined ? undefined : normalize(run.reason, orderId),
+  output: run.output && (JSON.parse(normalize(JSON.stringify(run.output), orderId)) as SagaResult),
 });
+
+/** Durable's output without `detail`, the engine-specific detail behind a failed record's reason. */
+function withoutDetail(out: SagaResult): SagaResult {
+  const strip = <T extends { detail?: string }>({ detail: _detail, ...rest }: T) => rest as T;
+  return { ...out, steps: out.steps.map(strip), compensations: out.compensations.map(strip) };
+}
 
 function durableRun(orderId: string, run = orderId): EngineRun {
   const status = t.platform.engine.getStatus(run)!;
@@ -91,7 +106,6 @@ function durableRun(orderId: string, run = orderId): EngineRun {
       outcome: custom.outcome,
       failedStep: custom.failedStep,
       reason: custom.reason,
-      warnings: [],
       trace: custom.trace,
       calls,
     };
@@ -101,9 +115,9 @@ function durableRun(orderId: string, run = orderId): EngineRun {
     outcome: out.outcome,
     failedStep: out.failedStep,
     reason: out.reason,
-    warnings: out.warnings.map((w) => w.step),
     trace: out.trace,
     calls,
+    output: withoutDetail(out),
   };
 }
 
@@ -156,23 +170,16 @@ async function stepFunctionsRun(orderId: string, executionArn: string, events: H
     }
   }
   const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-  if (described.status === 'SUCCEEDED') {
-    const out = JSON.parse(described.output!) as {
-      outcome: string;
-      failedStep?: string;
-      reason?: string;
-      warnings: Record<string, string>;
-    };
-    return {
-      outcome: out.outcome,
-      failedStep: out.failedStep,
-      reason: out.reason,
-      warnings: Object.keys(out.warnings),
-      trace,
-      calls,
-    };
+  // Succeeded: the execution's output. Given up (FAILED with Saga.NeedsAttention): a failed execution has no
+  // output; the operator tool reads the one the NeedsAttention state was entered with.
+  const out = (described.status === 'SUCCEEDED' ? JSON.parse(described.output!) : givenUpOutput(events)) as
+    SagaResult | undefined;
+  if (out) {
+    // The trace the history shows must be the one the output lists.
+    expect(out.trace).toEqual(trace);
+    return { outcome: out.outcome, failedStep: out.failedStep, reason: out.reason, trace, calls, output: out };
   }
-  // Parked (RUNNING) or given up (FAILED with Saga.NeedsAttention): the failure is in the last state data.
+  // Parked (RUNNING): the failure is in the last state data.
   const failure = [...events]
     .reverse()
     .map((e) => e.stateExitedEventDetails?.output ?? e.stateEnteredEventDetails?.input)
@@ -183,7 +190,6 @@ async function stepFunctionsRun(orderId: string, executionArn: string, events: H
     outcome: 'NeedsAttention',
     failedStep: failure?.step,
     reason: failure?.reason,
-    warnings: [],
     trace,
     calls,
   };
@@ -229,6 +235,8 @@ describe.each(ORDER_SCENARIOS.map((s, i) => [s.name, s, i] as const))('conforman
     expect(aws.outcome).toBe(exp.outcome);
     expect(aws.failedStep).toBe(exp.failedStep);
     if (exp.reason) expect(aws.reason).toContain(exp.reason);
+    if (exp.outcome === 'NeedsAttention') expect(aws.output, 'parked: no output yet on either engine').toBeUndefined();
+    else expect(aws.output?.warnings.map((w) => w.step)).toEqual(exp.warnings);
     await expectSideEffects(t, durableScenario, durableOrder.orderId);
     await expectSideEffects(t, awsScenario, awsOrder.orderId);
 
@@ -305,6 +313,105 @@ describe('conformance: a restart is a new attempt of the order', () => {
       expect((await inventory(t).get(sku))?.available).toBe(available);
   });
 });
+
+/**
+ * A parked saga (its refund fails every time) and what an operator does about it, on both engines: the saga's
+ * output must be the same, decision (who, note, when) and every compensation round included.
+ */
+const DECISION_ENDINGS: {
+  name: string;
+  decisions: Record<string, unknown>[];
+  /** Past the last decision, let the decision wait expire. */
+  expire?: true;
+  outcome: 'Compensated' | 'NeedsAttention';
+  compensations: string[];
+}[] = [
+  {
+    name: 'markResolved',
+    decisions: [{ action: 'markResolved', by: 'ops@contoso', note: 'refunded by hand', at: '2026-12-06T21:00:00Z' }],
+    outcome: 'Compensated',
+    compensations: ['refundPayment failed', 'releaseInventory done'],
+  },
+  {
+    name: 'retryCompensation (the refund fails again), then markResolved',
+    decisions: [
+      { action: 'retryCompensation' },
+      { action: 'markResolved', by: 'ops@contoso', note: 'refunded by hand, FIN-7' },
+    ],
+    outcome: 'Compensated',
+    compensations: ['refundPayment failed', 'releaseInventory done', 'refundPayment failed'],
+  },
+  {
+    name: 'retryCompensation, then the decision wait expires',
+    decisions: [{ action: 'retryCompensation', by: 'ops@contoso', note: 'gateway back?' }],
+    expire: true,
+    outcome: 'NeedsAttention',
+    compensations: ['refundPayment failed', 'releaseInventory done', 'refundPayment failed'],
+  },
+];
+
+describe.each(DECISION_ENDINGS.map((e, i) => [e.name, e, i] as const))(
+  'conformance: a parked saga, then %s',
+  (_name, ending, n) => {
+    it('ends the same on both engines, with the same output', async () => {
+      const index = ORDER_SCENARIOS.findIndex((s) => s.expect.outcome === 'NeedsAttention');
+      const base = ORDER_SCENARIOS[index];
+      const durableScenario = withSkuSuffix(base, '-DF');
+      const awsScenario = withSkuSuffix(base, '-SFN');
+      const durableOrder = { ...scenarioOrder(durableScenario, index), orderId: `ord-df-decide-${n + 1}` };
+      const awsOrder = { ...scenarioOrder(awsScenario, index), orderId: `ord-sfn-decide-${n + 1}` };
+
+      await inventory(t).set(durableScenario.stock);
+      await placeOrder(t, durableScenario, durableOrder);
+      await settleSaga(t, durableOrder.orderId);
+      for (const decision of ending.decisions) {
+        await t.client.raiseEvent(durableOrder.orderId, 'OperatorDecision', decision);
+        await t.platform.whenIdle();
+        await settleSaga(t, durableOrder.orderId);
+      }
+      if (ending.expire) {
+        await t.advanceTime('8d');
+        await settleSaga(t, durableOrder.orderId);
+      }
+      const durable = normalizeRun(durableRun(durableOrder.orderId), durableOrder.orderId);
+
+      await inventory(t).set(awsScenario.stock);
+      const executionArn = await startExecution(awsScenario, awsOrder);
+      let events = await settleExecution(executionArn);
+      for (const decision of ending.decisions) {
+        expect(await raiseSagaEvent(awsOrder.orderId, 'OperatorDecision', decision)).toBe('delivered');
+        events = await settleExecution(executionArn);
+      }
+      if (ending.expire) {
+        await t.advanceTime('8d');
+        events = await settleExecution(executionArn);
+      }
+      const aws = normalizeRun(await stepFunctionsRun(awsOrder.orderId, executionArn, events), awsOrder.orderId);
+
+      expect(aws).toEqual(durable);
+      const out = aws.output!;
+      expect(out.outcome).toBe(ending.outcome);
+      expect(out.compensations.map((c) => `${c.activity} ${c.status}`)).toEqual(ending.compensations);
+      expect(out.resolution).toEqual(ending.decisions[ending.decisions.length - 1]);
+      expect(out.trace.filter((x) => x === 'await:OperatorDecision')).toHaveLength(
+        ending.decisions.length + 1 - (ending.expire ? 0 : 1),
+      );
+      // The lists ride in the state as JSON text, and parsed at the end: far from the 256 KB a state may hold
+      // (about 6 KB here, with two rounds of compensation).
+      const largest = Math.max(...events.map((e) => (e.stateExitedEventDetails?.output ?? '').length));
+      expect(largest).toBeLessThan(32 * 1024);
+      // The OrderCompensated event each engine published lists the same compensations (every round).
+      const published = async (orderId: string) =>
+        (await outcomeEvents(t))
+          .filter((e) => e.subject === orderId)
+          .map((e) => ({ type: e.type, compensations: (e.data as { compensations?: unknown }).compensations }));
+      const announced =
+        ending.outcome === 'Compensated' ? [{ type: 'OrderCompensated', compensations: expect.any(Array) }] : [];
+      expect(await published(durableOrder.orderId)).toEqual(announced);
+      expect(await published(awsOrder.orderId)).toEqual(await published(durableOrder.orderId));
+    });
+  },
+);
 
 /**
  * Inputs only a caller past the validated intake could start a saga with (the Durable management API with the

@@ -1,4 +1,5 @@
-// The activity Lambda handlers: the state machine's payload (maps by step) becomes the activity's StepInput,
+// The activity Lambda handlers: the state machine's payload (Durable's lists; maps by step from state machines
+// generated before them) becomes the activity's StepInput,
 // malformed payloads fail with the non-retriable ValidationError, and activity errors keep their names. The six
 // handler modules run the real activities; reserve/release go to a local Cosmos DB.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,7 +29,7 @@ const payload = (overrides: Partial<ActivityPayload> = {}): ActivityPayload => (
   activity: 'fakeActivity',
   order: order(),
   results: {},
-  warnings: {},
+  warnings: [],
   outcome: null,
   ...overrides,
 });
@@ -59,47 +60,50 @@ describe('lambdaActivity with a fake SagaActivity', () => {
   it('passes order and results through, warnings as [{step, reason}] in order, and no outcome for null', async () => {
     const fake = fakeActivity();
     const results = { reserveInventory: { orderId: 'ord-aws-la-1' }, chargePayment: { chargeId: 'ch_1' } };
-    const result = await fake.handler(
-      payload({ results, warnings: { sendNotification: 'mail down', syncAnalytics: 'bus down' } }),
-    );
+    const warnings = [
+      { step: 'sendNotification', reason: 'mail down' },
+      { step: 'syncAnalytics', reason: 'bus down' },
+    ];
+    const result = await fake.handler(payload({ results, warnings }));
     expect(result).toEqual({ ok: true, data: 'done' });
+    // An execution started on a state machine from before the lists sends them keyed by step, in order.
+    await fake.handler(payload({ results, warnings: { sendNotification: 'mail down', syncAnalytics: 'bus down' } }));
     expect(fake.inputs).toEqual([
-      {
-        order: order(),
-        results,
-        warnings: [
-          { step: 'sendNotification', reason: 'mail down' },
-          { step: 'syncAnalytics', reason: 'bus down' },
-        ],
-      },
+      { order: order(), results, warnings },
+      { order: order(), results, warnings },
     ]);
     expect('outcome' in fake.inputs[0]).toBe(false);
   });
 
-  it('turns the outcome and its compensations map into CompensationRecords, step = key, in key order', async () => {
+  it("passes the outcome with every compensation round as CompensationRecords (an older machine's map: step = key, in key order)", async () => {
     const fake = fakeActivity();
-    await fake.handler(
-      payload({
-        outcome: {
-          outcome: 'NeedsAttention',
-          failedStep: 'chargePayment',
-          reason: 'PaymentConfirmed not received within 15m',
-          compensations: {
-            chargePayment: { activity: 'refundPayment', status: 'failed', reason: 'refundPayment failed: Error' },
-            reserveInventory: { activity: 'releaseInventory', status: 'done' },
-          },
-        },
-      }),
-    );
-    expect(fake.inputs[0].outcome).toEqual({
+    const failed = { activity: 'refundPayment', status: 'failed', reason: 'refundPayment failed: Error' } as const;
+    const released = { activity: 'releaseInventory', status: 'done' } as const;
+    const outcome = {
       outcome: 'NeedsAttention',
       failedStep: 'chargePayment',
       reason: 'PaymentConfirmed not received within 15m',
-      compensations: [
-        { step: 'chargePayment', activity: 'refundPayment', status: 'failed', reason: 'refundPayment failed: Error' },
-        { step: 'reserveInventory', activity: 'releaseInventory', status: 'done' },
-      ],
-    });
+    } as const;
+    const rounds = [
+      { step: 'chargePayment', ...failed },
+      { step: 'reserveInventory', ...released },
+      { step: 'chargePayment', ...failed },
+    ];
+    await fake.handler(payload({ outcome: { ...outcome, compensations: rounds } }));
+    await fake.handler(
+      payload({ outcome: { ...outcome, compensations: { chargePayment: failed, reserveInventory: released } } }),
+    );
+    expect(fake.inputs.map((i) => i.outcome)).toEqual([
+      { ...outcome, compensations: rounds },
+      { ...outcome, compensations: rounds.slice(0, 2) },
+    ]);
+  });
+
+  it('passes no compensations when the state machine sends none (a compensation is not told of the others)', async () => {
+    const fake = fakeActivity();
+    const outcome = { outcome: 'Compensated', failedStep: 'chargePayment', reason: 'card declined' } as const;
+    await fake.handler(payload({ outcome }));
+    expect(fake.inputs[0].outcome).toEqual(outcome);
   });
 
   it('drops optional texts the state machine sent as null', async () => {
@@ -108,7 +112,7 @@ describe('lambdaActivity with a fake SagaActivity', () => {
       outcome: 'Completed',
       failedStep: null,
       reason: null,
-      compensations: { chargePayment: { activity: 'refundPayment', status: 'done', reason: null } },
+      compensations: [{ step: 'chargePayment', activity: 'refundPayment', status: 'done', reason: null }],
     };
     await fake.handler(payload({ outcome } as unknown as Partial<ActivityPayload>));
     expect(fake.inputs[0].outcome).toEqual({
@@ -148,19 +152,19 @@ describe('lambdaActivity with a fake SagaActivity', () => {
     const bad = {
       activity: 'fakeActivity',
       order: { ...order(), customer: { id: 'cust-1', email: 'not an address' } },
-      warnings: { sendNotification: 42 },
+      warnings: [{ step: 'sendNotification', reason: 42 }],
       outcome: {
         outcome: 'Finished',
-        compensations: { chargePayment: { activity: 'refundPayment', status: 'maybe' } },
+        compensations: [{ step: 'chargePayment', activity: 'refundPayment', status: 'maybe' }],
       },
     };
     const e = await validationError(fake.handler(bad as unknown as ActivityPayload));
     expect(e.issues.map((i) => i.path)).toEqual([
       'order.customer.email',
       'results',
-      'warnings.sendNotification',
+      'warnings[0].reason',
       'outcome.outcome',
-      'outcome.compensations.chargePayment.status',
+      'outcome.compensations[0].status',
     ]);
     expect(e.issues.find((i) => i.path === 'results')?.message).toBe('is required (record)');
     expect(fake.inputs).toEqual([]);
@@ -236,7 +240,7 @@ describe('the activity handler modules (aws-stepfunctions/handlers/<activity>.ha
         payload({
           activity: 'releaseInventory',
           results: { reserveInventory: (reserved as { data: unknown }).data },
-          outcome: { outcome: 'Compensated', failedStep: 'chargePayment', reason: 'card declined', compensations: {} },
+          outcome: { outcome: 'Compensated', failedStep: 'chargePayment', reason: 'card declined' },
         }),
       );
     expect(await release()).toEqual({

@@ -87,7 +87,8 @@ describe('the generated state machine', () => {
 
   it('verifies a confirmation with the gateway before going on, and waits again with the time left when it is not backed', () => {
     const check = machine.States['chargePayment.AwaitCheck'] as ChoiceState;
-    expect(check.Choices[0].Next).toBe('chargePayment.Verify');
+    expect(check.Choices[0].Next).toBe('chargePayment.VerifyBegins');
+    expect(machine.States['chargePayment.VerifyBegins']).toMatchObject({ Next: 'chargePayment.Verify' });
     const verify = machine.States['chargePayment.Verify'] as TaskState;
     expect(functionOf(verify)).toContain('VerifyPayment');
     expect(verify.Parameters.Payload).toMatchObject({
@@ -96,29 +97,44 @@ describe('the generated state machine', () => {
     });
     expect(verify.Catch?.[0].Next).toBe('chargePayment.VerifyFailed');
     expect(machine.States['chargePayment.VerifyCheck']).toMatchObject({
+      Choices: [{ Variable: '$.last.value.ok', BooleanEquals: true, Next: 'chargePayment.AwaitDone' }],
+      Default: 'chargePayment.Unverified',
+    });
+    expect(machine.States['chargePayment.AwaitDone']).toMatchObject({ Next: 'finalizeInventory' });
+    // Not backed: listed in ignoredEvents, then a wait for the time left, or the wait's timeout when none is.
+    expect(machine.States['chargePayment.Unverified']).toMatchObject({
+      ResultPath: '$.waits.chargePayment',
+      Next: 'chargePayment.Ignored',
+    });
+    expect(machine.States['chargePayment.Ignored']).toMatchObject({ Next: 'chargePayment.StillWaiting' });
+    expect(machine.States['chargePayment.StillWaiting']).toMatchObject({
       Choices: [
-        { Variable: '$.last.value.ok', BooleanEquals: true, Next: 'finalizeInventory' },
-        { Variable: '$.last.value.remainingSeconds', NumericGreaterThan: 0, Next: 'chargePayment.Unverified' },
+        {
+          Variable: '$.waits.chargePayment.remainingSeconds',
+          NumericGreaterThan: 0,
+          Next: 'chargePayment.AwaitAgain',
+        },
       ],
       Default: 'chargePayment.AwaitTimedOut',
     });
-    expect(machine.States['chargePayment.Unverified']).toMatchObject({
-      ResultPath: '$.waits.chargePayment',
-      Next: 'chargePayment.Await',
-    });
+    expect(machine.States['chargePayment.AwaitAgain']).toMatchObject({ Next: 'chargePayment.Await' });
   });
 
   it('routes critical failures into compensation, newest step first, and best-effort failures onwards', () => {
-    expect(machine.States['chargePayment.RecordFailure']).toMatchObject({ Next: 'chargePayment.ShouldCompensate' });
-    expect(machine.States['reserveInventory.RecordFailure']).toMatchObject({
+    expect(machine.States['chargePayment.RecordFailure']).toMatchObject({ Next: 'chargePayment.FailureLogged' });
+    expect(machine.States['chargePayment.FailureLogged']).toMatchObject({ Next: 'chargePayment.ShouldCompensate' });
+    expect(machine.States['reserveInventory.FailureLogged']).toMatchObject({
       Next: 'chargePayment.ShouldCompensate',
     });
     expect(machine.States['chargePayment.Compensation.Done']).toMatchObject({
+      Next: 'chargePayment.Compensation.Logged',
+    });
+    expect(machine.States['chargePayment.Compensation.Logged']).toMatchObject({
       Next: 'reserveInventory.ShouldCompensate',
     });
     expect(functionOf(machine.States['chargePayment.Compensation'] as TaskState)).toContain('RefundPayment');
     expect(functionOf(machine.States['reserveInventory.Compensation'] as TaskState)).toContain('ReleaseInventory');
-    expect(machine.States['sendNotification.RecordFailure']).toMatchObject({ Next: 'sendNotification.Warn' });
+    expect(machine.States['sendNotification.FailureLogged']).toMatchObject({ Next: 'sendNotification.Warn' });
     expect(machine.States['sendNotification.Warn']).toMatchObject({ Next: 'syncAnalytics' });
   });
 
@@ -137,11 +153,47 @@ describe('the generated state machine', () => {
     expect(park.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
     expect(park.TimeoutSeconds).toBe(7 * 24 * 3600);
     expect(machine.States['Park.Decide']).toMatchObject({
-      Choices: [{ Next: 'Outcome.Resolved' }, { Next: 'chargePayment.ShouldCompensate' }],
+      Choices: [{ Next: 'Park.Resolved' }, { Next: 'Park.Retry' }],
       Default: 'Park.Ignored',
+    });
+    // Either decision is the output's resolution, as Durable records it.
+    expect(machine.States['Park.Resolved']).toMatchObject({
+      InputPath: '$.decision',
+      ResultPath: '$.resolution',
+      Next: 'Outcome.Resolved',
+    });
+    expect(machine.States['Park.Retry']).toMatchObject({
+      InputPath: '$.decision',
+      ResultPath: '$.resolution',
+      Next: 'chargePayment.ShouldCompensate',
     });
     // Anything else is recorded in the state and the execution waits on.
     expect(machine.States['Park.Ignored']).toMatchObject({ ResultPath: '$.ignoredDecision', Next: 'Park' });
+  });
+
+  it("ends with Durable's output: lists parsed once from their text, never a map turned into a list", () => {
+    // `$.map.*` fails the state on AWS when the map is empty; the lists are JSON text parsed by StringToJson.
+    expect(JSON.stringify(machine)).not.toMatch(/\.\*/);
+    expect(machine.States.Completed).toMatchObject({ Type: 'Succeed', OutputPath: '$.result' });
+    expect(machine.States.Compensated).toMatchObject({ Type: 'Succeed', OutputPath: '$.result' });
+    expect(machine.States.Finish).toMatchObject({
+      Parameters: {
+        'steps.$': "States.StringToJson(States.Format('[{}]', $.log.steps.text))",
+        'compensations.$': "States.StringToJson(States.Format('[{}]', $.log.compensations.text))",
+      },
+      ResultPath: '$.lists',
+    });
+    // A reason enters the text as JSON (States.JsonToString), so its quotes and backslashes cannot break it.
+    expect(machine.States['chargePayment.FailureLogged']).toMatchObject({
+      Parameters: {
+        steps: {
+          'text.$':
+            'States.Format(\'{}{}\\{"step":"chargePayment","activity":"chargePayment","status":{},"reason":{}\\}\', ' +
+            '$.log.steps.text, $.log.steps.sep, States.JsonToString($.failure.status), States.JsonToString($.failure.reason))',
+          sep: ',',
+        },
+      },
+    });
   });
 
   it('rejects durations Step Functions cannot express and names the offending value', () => {

@@ -26,6 +26,7 @@ import { normalizeStepFunctions, outcomeState, StuckCheck } from '../../status/n
 import { matchesQuery, ResumeEligibility, RunDetail, RunPage, RunQuery, SagaBackend } from '../sagaBackend';
 import { CallRate } from './callRate';
 import { executionCalls } from './executionCalls';
+import { givenUpOutput } from './givenUpOutput';
 import { executionTimeline, runActivity } from './executionHistory';
 import { redriveEligibility } from './redriveEligibility';
 
@@ -335,7 +336,7 @@ export class StepFunctionsBackend implements SagaBackend {
     return {
       run: summary,
       input: d.input ? JSON.parse(d.input) : undefined,
-      output: d.output ? JSON.parse(d.output) : undefined,
+      output: d.output ? JSON.parse(d.output) : givenUpOutput(events),
       trace: traceOf(timeline),
       timeline,
       resume: this.resumeEligibility(summary, d),

@@ -31,6 +31,10 @@ import { expectSideEffects, placeOrder, withScenarioSettings, withSkuSuffix } fr
 import { forgeOnDurable, forgeOnStepFunctions } from '../fixtures/forgedConfirmation';
 import { outcomeEvents } from '../fixtures/orderMessages';
 import { givenUpOutput } from '../../ops/backends/stepFunctions/givenUpOutput';
+import { StepFunctionsBackend } from '../../ops/backends/stepFunctions/stepFunctionsBackend';
+import { DEFAULT_STUCK_THRESHOLD_MS } from '../../ops/status/normalize';
+import { NEEDS_ATTENTION_ERROR } from '../../aws-stepfunctions/generator/generateStateMachine';
+import { orderSaga } from '../../saga/definition/orderSaga';
 import { raiseSagaEvent } from '../../aws-stepfunctions/sagaEvents';
 
 interface EngineRun {
@@ -396,6 +400,16 @@ describe.each(DECISION_ENDINGS.map((e, i) => [e.name, e, i] as const))(
       expect(out.trace.filter((x) => x === 'await:OperatorDecision')).toHaveLength(
         ending.decisions.length + 1 - (ending.expire ? 0 : 1),
       );
+      // The operator tool shows that output for the run, a given-up (FAILED) execution's included.
+      const tool = new StepFunctionsBackend(
+        sfn,
+        orderSaga,
+        () => ({ definition: orderSaga, nowMs: t.clock!.now(), thresholdMs: DEFAULT_STUCK_THRESHOLD_MS }),
+        NEEDS_ATTENTION_ERROR,
+        stateMachineArn,
+      );
+      const shown = (await tool.detail(awsOrder.orderId))!.output as SagaResult;
+      expect(normalizeRun({ ...aws, output: shown }, awsOrder.orderId).output).toEqual(durable.output);
       // The lists ride in the state as JSON text, and parsed at the end: far from the 256 KB a state may hold
       // (about 6 KB here, with two rounds of compensation).
       const largest = Math.max(...events.map((e) => (e.stateExitedEventDetails?.output ?? '').length));

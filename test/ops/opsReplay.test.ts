@@ -212,7 +212,10 @@ describe('ops API: restart', () => {
     // The customer's status poll follows the order to its newest run, not the compensated first one.
     const polled = await fetch(`${p.t.baseUrl}/api/orders/oos-df`);
     expect(polled.status).toBe(200);
-    expect((await polled.json()).saga).toMatchObject({ run: 'oos-df.r2', output: { outcome: 'Completed' } });
+    expect(((await polled.json()) as { saga: unknown }).saga).toMatchObject({
+      run: 'oos-df.r2',
+      output: { outcome: 'Completed' },
+    });
   });
 
   it('refuses replaying a Completed saga with 409 saying why, and a replay without a reason with 400', async () => {

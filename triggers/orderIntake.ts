@@ -1,7 +1,7 @@
 import type { DurableClient, DurableOrchestrationStatus } from 'durable-functions';
 import { orderSaga } from '../saga/definition/orderSaga';
 import type { Order } from '../saga/domain/order';
-import { runName } from '../saga/domain/runName';
+import { resumeRunName, runName } from '../saga/domain/runName';
 import type { OrderRepository } from '../saga/ports';
 
 export type IntakeResult =
@@ -26,16 +26,24 @@ export async function findSaga(
 }
 
 /**
- * The order's newest run: its first run, or the latest operator restart (`<orderId>.r<N>`), which is the run
- * waiting for the order's events. Restarts are numbered without gaps, so probing stops at the first one missing.
+ * The order's newest run: its first run, or the latest operator restart (`<orderId>.r<N>`), or the latest resume
+ * run of that attempt (`<run>.resume<M>`), which is the run waiting for the order's events. Restarts and resumes
+ * are numbered without gaps, so probing stops at the first one missing.
  */
 export async function findLatestRun(
   client: DurableClient,
   orderId: string,
 ): Promise<DurableOrchestrationStatus | undefined> {
   let latest = await findSaga(client, orderId);
-  for (let attempt = 2; latest; attempt++) {
-    const next = await findSaga(client, runName(orderId, attempt));
+  let attempt = 1;
+  while (latest) {
+    const next = await findSaga(client, runName(orderId, attempt + 1));
+    if (!next) break;
+    latest = next;
+    attempt++;
+  }
+  for (let resume = 1; latest; resume++) {
+    const next = await findSaga(client, resumeRunName(orderId, attempt, resume));
     if (!next) break;
     latest = next;
   }

@@ -256,4 +256,24 @@ describe('ops API: Durable resume run of a Terminated saga', () => {
     const runs = (await ops(p, 'GET', 'sagas/dres-twice', KEYS.reader)).body.runs;
     expect(runs.map((r: { run: string }) => r.run)).toEqual(['dres-twice', 'dres-twice.resume1', 'dres-twice.resume2']);
   });
+
+  it('fails a resume run started by hand with a malformed input before any step, naming the field', async () => {
+    await p.t.client.startNew('orderSaga', {
+      instanceId: 'dres-bad.resume1',
+      input: {
+        order: order('dres-bad', 'pm_card_visa', 'SKU-RES'),
+        resume: { from: 'dres-bad', kept: [{ step: 'teleport', result: {}, confirmed: true }] },
+      },
+    });
+    await passTimeUntil(
+      p,
+      async () => p.t.platform.engine.getStatus('dres-bad.resume1')?.runtimeStatus === 'Failed',
+      0,
+    );
+    expect(JSON.stringify(p.t.platform.engine.getStatus('dres-bad.resume1')?.output)).toMatch(
+      /Invalid orderSaga resume input: resume\.kept\[0\]\.step \\"teleport\\" is not a step of the order saga/,
+    );
+    expect(chargesOf('dres-bad')).toHaveLength(0);
+    expect(await inventory(p.t).reservation('SKU-RES', 'dres-bad')).toBeUndefined();
+  });
 });

@@ -119,12 +119,15 @@ function resumeRunPreview(definition: SagaDefinition, detail: RunDetail, orderId
         idempotencyKey: key,
         kept: keep.result,
       };
+    const verify = step.awaitEvent?.verify?.activity;
     if (keep)
       return {
         step: step.name,
         activity: step.activity,
         runs: true,
-        effect: `${step.activity} skipped: done in ${from}, its result kept (key ${key} not used again); waits again for ${wait}`,
+        effect:
+          `${step.activity} not called again: done in ${from}, its result kept (key ${key} not used again); ` +
+          `${verify ? `${verify} asks whether it settled, else it ` : ''}waits again for ${wait}`,
         idempotencyKey: key,
         kept: keep.result,
       };
@@ -133,8 +136,8 @@ function resumeRunPreview(definition: SagaDefinition, detail: RunDetail, orderId
       activity: step.activity,
       runs: true,
       effect: attempted(detail, step.activity)
-        ? `runs again: ${what} with key ${key}, already used in this attempt, so the earlier result answers and it is not done twice`
-        : `runs: ${what} with key ${key}`,
+        ? `${what} with key ${key}, already used in this attempt: the earlier result answers, it is not done twice`
+        : `${what} with key ${key}`,
       idempotencyKey: key,
     };
   });

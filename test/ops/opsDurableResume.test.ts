@@ -201,6 +201,20 @@ describe('ops API: Durable resume run of a Terminated saga', () => {
       { step: 'chargePayment', activity: 'refundPayment', status: 'done' },
       { step: 'reserveInventory', activity: 'releaseInventory', status: 'done' },
     ]);
+
+    // A restart after the resume run is the order's next attempt, from the order itself (not the resume input).
+    const restart = { orderIds: ['dres-comp'], mode: 'restart', reason: 'INC-9: try again' };
+    const dry = await ops(p, 'POST', 'replays', KEYS.operator, { ...restart, dryRun: true });
+    expect(dry.body.items[0]).toMatchObject({ run: 'dres-comp.resume1', eligible: true, newRun: 'dres-comp.r2' });
+    const started = await ops(p, 'POST', 'replays', KEYS.operator, {
+      ...restart,
+      dryRun: false,
+      planHash: dry.body.planHash,
+    });
+    expect(started.body.results[0]).toMatchObject({ result: 'applied', newRun: 'dres-comp.r2' });
+    expect(p.t.platform.engine.getStatus('dres-comp.r2')?.input).toEqual(
+      order('dres-comp', 'pm_card_no_confirm', 'SKU-RES-C'),
+    );
   });
 
   it('does not lose a confirmation sent while the saga was terminated: the resume run asks the gateway', async () => {

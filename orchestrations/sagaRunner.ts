@@ -163,8 +163,8 @@ export function* runSaga(
   /**
    * A step a resume run keeps: its activity succeeded in the run resumed, so its result is taken as it was (the
    * charge id a refund needs) and the activity is not called again; compensation covers it as if it had run here.
-   * The trace lists it as the run resumed did, so the trace reads as the whole attempt's. A confirmation that
-   * never came is checked with the source of truth, then waited for again if still unsettled.
+   * The trace lists it as a run doing it would (activity, wait, verify), so it reads as the whole attempt's. A
+   * confirmation that never came is checked with the source of truth, then waited for again if still unsettled.
    */
   function* keepStep(step: SagaStep, keep: KeptStep): Generator<Task, Failure | undefined, unknown> {
     ran.add(step.name);

@@ -35,7 +35,17 @@ interface Row {
   events: number;
   'events/s': number;
   seconds: string;
+  /** CPU time of the whole process (all threads) per event: steadier than events/s on a machine others share. */
+  'CPU ms/event': string;
 }
+
+/** When a case started, in wall time and in the process's CPU time. */
+interface Started {
+  wall: number;
+  cpu: NodeJS.CpuUsage;
+}
+
+const start = (): Started => ({ wall: performance.now(), cpu: process.cpuUsage() });
 
 function cloudEvent(i: number, run: string, type: string) {
   return {
@@ -104,7 +114,7 @@ export async function azureToAws(mode: 'batched' | 'unbatched'): Promise<Row> {
         EventPattern: JSON.stringify({ source: ['/bench/bridges'] }),
       }),
     );
-    const t0 = performance.now();
+    const started = start();
     for (let i = 0; i < total; i += 100)
       p.serviceBus.send(
         'orders',
@@ -126,9 +136,9 @@ export async function azureToAws(mode: 'batched' | 'unbatched'): Promise<Row> {
       `Azure → AWS (${mode}, archive ${archive.ArchiveArn})`,
       20,
     );
-    const seconds = (performance.now() - t0) / 1000;
+    const done = row('Azure → AWS (Service Bus → PutEvents)', mode, started);
     eb.destroy();
-    return row('Azure → AWS (Service Bus → PutEvents)', mode, seconds);
+    return done;
   });
 }
 
@@ -151,7 +161,7 @@ export async function awsToAzure(
         }).length;
         return arrived >= total;
       };
-      const t0 = performance.now();
+      const started = start();
       const calls: PutEventsRequestEntry[][] = [];
       for (let i = 0; i < total; i += perCall)
         calls.push(
@@ -172,10 +182,14 @@ export async function awsToAzure(
         }),
       );
       await until(drain, `AWS → Azure (${delivery}, ${mode})`);
-      const seconds = (performance.now() - t0) / 1000;
+      const done = row(
+        `AWS → Azure (rule → ${delivery === 'Firehose' ? 'Firehose' : 'API destination'} → Service Bus)`,
+        `${mode} (${perCall}/PutEvents)`,
+        started,
+        total,
+      );
       eb.destroy();
-      const path = delivery === 'Firehose' ? 'Firehose' : 'API destination';
-      return row(`AWS → Azure (rule → ${path} → Service Bus)`, `${mode} (${perCall}/PutEvents)`, seconds, total);
+      return done;
     },
     { AZURE_BRIDGE_DELIVERY: delivery },
   );
@@ -185,7 +199,7 @@ export async function awsToAzure(
 async function peers(): Promise<Row[]> {
   return withPlatform(undefined, async (p) => {
     const eb = client(p);
-    let t0 = performance.now();
+    let started = start();
     for (let i = 0; i < total; i += 10)
       await eb.send(
         new PutEventsCommand({
@@ -197,8 +211,8 @@ async function peers(): Promise<Row[]> {
           })),
         }),
       );
-    const putEvents = row('peer: PutEvents alone', 'batched (10/PutEvents)', (performance.now() - t0) / 1000);
-    t0 = performance.now();
+    const putEvents = row('peer: PutEvents alone', 'batched (10/PutEvents)', started);
+    started = start();
     for (let i = 0; i < total; i++)
       p.serviceBus.send('orders', {
         body: Buffer.from(JSON.stringify(cloudEvent(i, 'peer', 'Peer'))),
@@ -207,14 +221,23 @@ async function peers(): Promise<Row[]> {
       });
     // A send counts once it would be acknowledged: committed (to memory here, as the bench's stores are).
     await p.serviceBus.whenCommitted();
-    const send = row('peer: Service Bus send alone (in process)', 'unbatched', (performance.now() - t0) / 1000);
+    const send = row('peer: Service Bus send alone (in process)', 'unbatched', started);
     eb.destroy();
     return [putEvents, send];
   });
 }
 
-function row(direction: string, mode: string, seconds: number, events = total): Row {
-  return { direction, mode, events, 'events/s': Math.round(events / seconds), seconds: seconds.toFixed(2) };
+function row(direction: string, mode: string, started: Started, events = total): Row {
+  const seconds = (performance.now() - started.wall) / 1000;
+  const cpu = process.cpuUsage(started.cpu);
+  return {
+    direction,
+    mode,
+    events,
+    'events/s': Math.round(events / seconds),
+    seconds: seconds.toFixed(2),
+    'CPU ms/event': ((cpu.user + cpu.system) / 1000 / events).toFixed(3),
+  };
 }
 
 export async function benchBridges(): Promise<void> {

@@ -245,3 +245,31 @@ describe('the local Firehose (HTTP endpoint destination)', () => {
     expect(endpoint.received).toHaveLength(1);
   });
 });
+
+describe('delivery streams from a template', () => {
+  const read = (destination: unknown, type?: string) =>
+    readHttpEndpointStream('s', ARN, { DeliveryStreamType: type, HttpEndpointDestinationConfiguration: destination });
+
+  it("takes AWS's defaults: 5 MB, 300 s, retries for 300 s", () => {
+    expect(read({ EndpointConfiguration: { Url: 'https://example.com/in' } })).toMatchObject({
+      bufferSizeBytes: 5 * 1024 * 1024,
+      bufferIntervalMs: 300_000,
+      retryDurationMs: 300_000,
+      endpointName: 'example.com',
+    });
+  });
+
+  it('refuses what it cannot run, naming the property and the fix', () => {
+    expect(() => read(undefined)).toThrow(/only HttpEndpointDestinationConfiguration is emulated/);
+    expect(() => read({ EndpointConfiguration: { Url: 'https://x' } }, 'KinesisStreamAsSource')).toThrow(
+      /DeliveryStreamType "KinesisStreamAsSource" is not emulated locally; use DirectPut/,
+    );
+    expect(() => read({ EndpointConfiguration: {} })).toThrow(/EndpointConfiguration\.Url is required/);
+    expect(() => read({ EndpointConfiguration: { Url: 'https://x' }, BufferingHints: { SizeInMBs: 128 } })).toThrow(
+      /BufferingHints\.SizeInMBs must be a whole number from 1 to 64 \(got 128\)/,
+    );
+    expect(() =>
+      read({ EndpointConfiguration: { Url: 'https://x' }, RequestConfiguration: { ContentEncoding: 'GZIP' } }),
+    ).toThrow(/ContentEncoding "GZIP" is not emulated locally; use NONE/);
+  });
+});

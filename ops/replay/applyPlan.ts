@@ -59,6 +59,8 @@ export async function applyPlan(
         return { ...base, result: 'applied', detail: `started ${i.newRun}`, newRun: i.newRun };
       }
       await backendOf(i.engine).resume(i.run, reason);
+      if (i.action === 'resumeRun')
+        return { ...base, result: 'applied', detail: `started ${i.newRun}`, newRun: i.newRun };
       return { ...base, result: 'applied', detail: i.action === 'rewind' ? 'rewound' : 'redriven' };
     } catch (e) {
       return { ...base, result: 'failed', detail: (e as Error).message };

@@ -15,14 +15,19 @@ import { startPlatform, type Platform } from '@cross-cloud-sagas/local-platform'
  *   - Azure → AWS: CloudEvents sent to the `orders` topic until EventBridge has accepted every one (the `to-aws`
  *     trigger, PutEvents). Batched: the trigger takes up to 1,000 messages per call and puts 10 per PutEvents;
  *     unbatched: one message per trigger call and per PutEvents (maxMessageBatchSize 1).
- *   - AWS → Azure: PutEvents until every event reached the topic through the rule, the API destination, the
- *     HTTP function and Service Bus. Batched: 10 entries per PutEvents; unbatched: one.
+ *   - AWS → Azure through Firehose (the template's default): PutEvents until every event reached the topic through
+ *     the rule, the Firehose stream (1 MB / 1 s buffer), the `bridgeFromFirehose` HTTP function (one request per
+ *     batch) and Service Bus batches. The time includes the last partial buffer's wait (up to 1 s).
+ *   - AWS → Azure through the API destination (AzureBridgeDelivery=ApiDestination): one HTTP call per event.
+ *     Batched: 10 entries per PutEvents; unbatched: one.
  * Peers for scale: the Service Bus send alone and PutEvents alone (no bridge) on the same endpoints.
- * Environment: BENCH_BRIDGE_EVENTS (default 2000).
+ * Environment: BENCH_BRIDGE_EVENTS (default 2000), BENCH_BRIDGE_FIREHOSE_EVENTS (default 10000: a Firehose batch
+ * holds ~1,700 of these events, so 2,000 would measure mostly the buffer interval).
  */
 
 const appRoot = path.join(__dirname, '..', '..');
 const total = Number(process.env.BENCH_BRIDGE_EVENTS ?? 2000);
+const firehoseTotal = Number(process.env.BENCH_BRIDGE_FIREHOSE_EVENTS ?? 10_000);
 
 interface Row {
   direction: string;
@@ -30,7 +35,17 @@ interface Row {
   events: number;
   'events/s': number;
   seconds: string;
+  /** CPU time of the whole process (all threads) per event: steadier than events/s on a machine others share. */
+  'CPU ms/event': string;
 }
+
+/** When a case started, in wall time and in the process's CPU time. */
+interface Started {
+  wall: number;
+  cpu: NodeJS.CpuUsage;
+}
+
+const start = (): Started => ({ wall: performance.now(), cpu: process.cpuUsage() });
 
 function cloudEvent(i: number, run: string, type: string) {
   return {
@@ -45,21 +60,31 @@ function cloudEvent(i: number, run: string, type: string) {
   };
 }
 
-async function until(done: () => Promise<boolean> | boolean, label: string, timeoutMs = 300_000): Promise<void> {
+/** Polls `done` every `pollMs`; an SDK call per poll costs CPU the bench measures, so remote checks poll less often. */
+async function until(
+  done: () => Promise<boolean> | boolean,
+  label: string,
+  pollMs = 5,
+  timeoutMs = 300_000,
+): Promise<void> {
   const t0 = Date.now();
   while (!(await done())) {
     if (Date.now() - t0 > timeoutMs) throw new Error(`bench: ${label} did not finish in ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, pollMs));
   }
 }
 
-async function withPlatform<T>(batchSize: number | undefined, run: (p: Platform) => Promise<T>): Promise<T> {
+async function withPlatform<T>(
+  batchSize: number | undefined,
+  run: (p: Platform) => Promise<T>,
+  settings: Record<string, string> = {},
+): Promise<T> {
   const platform = await startPlatform({
     appRoot,
     port: 0,
     store: 'memory',
     serviceBusMaxMessageBatchSize: batchSize,
-    settings: { LOCAL_STEPFUNCTIONS_STORE: 'memory' },
+    settings: { LOCAL_STEPFUNCTIONS_STORE: 'memory', ...settings },
     logLevel: 'error',
     log: (level, message) => level === 'error' && console.error(message),
   });
@@ -78,7 +103,7 @@ function client(p: Platform): EventBridgeClient {
   });
 }
 
-async function azureToAws(mode: 'batched' | 'unbatched'): Promise<Row> {
+export async function azureToAws(mode: 'batched' | 'unbatched'): Promise<Row> {
   return withPlatform(mode === 'batched' ? undefined : 1, async (p) => {
     const eb = client(p);
     const run = `a2w-${mode}`;
@@ -89,7 +114,7 @@ async function azureToAws(mode: 'batched' | 'unbatched'): Promise<Row> {
         EventPattern: JSON.stringify({ source: ['/bench/bridges'] }),
       }),
     );
-    const t0 = performance.now();
+    const started = start();
     for (let i = 0; i < total; i += 100)
       p.serviceBus.send(
         'orders',
@@ -103,60 +128,78 @@ async function azureToAws(mode: 'batched' | 'unbatched'): Promise<Row> {
           };
         }),
       );
-    await until(async () => {
-      const d = await eb.send(new DescribeArchiveCommand({ ArchiveName: run }));
-      return (d.EventCount ?? 0) >= total;
-    }, `Azure → AWS (${mode}, archive ${archive.ArchiveArn})`);
-    const seconds = (performance.now() - t0) / 1000;
+    await until(
+      async () => {
+        const d = await eb.send(new DescribeArchiveCommand({ ArchiveName: run }));
+        return (d.EventCount ?? 0) >= total;
+      },
+      `Azure → AWS (${mode}, archive ${archive.ArchiveArn})`,
+      20,
+    );
+    const done = row('Azure → AWS (Service Bus → PutEvents)', mode, started);
     eb.destroy();
-    return row('Azure → AWS (Service Bus → PutEvents)', mode, seconds);
+    return done;
   });
 }
 
-async function awsToAzure(mode: 'batched' | 'unbatched'): Promise<Row> {
-  return withPlatform(undefined, async (p) => {
-    const eb = client(p);
-    const run = `w2a-${mode}`;
-    const perCall = mode === 'batched' ? 10 : 1;
-    let arrived = 0;
-    const drain = () => {
-      arrived += p.serviceBus.receive('orders/Subscriptions/order-outcomes', {
-        maxMessages: 5000,
-        mode: 'receiveAndDelete',
-      }).length;
-      return arrived >= total;
-    };
-    const t0 = performance.now();
-    const calls: PutEventsRequestEntry[][] = [];
-    for (let i = 0; i < total; i += perCall)
-      calls.push(
-        Array.from({ length: Math.min(perCall, total - i) }, (_, k) => {
-          // OrderCompleted reaches the `order-outcomes` subscription, where the bench counts arrivals.
-          const event = cloudEvent(i + k, run, 'OrderCompleted');
-          return { Source: event.source, DetailType: event.type, Detail: JSON.stringify(event) };
+export async function awsToAzure(
+  delivery: 'Firehose' | 'ApiDestination',
+  mode: 'batched' | 'unbatched',
+  total: number,
+): Promise<Row> {
+  return withPlatform(
+    undefined,
+    async (p) => {
+      const eb = client(p);
+      const run = `w2a-${delivery}-${mode}`;
+      const perCall = mode === 'batched' ? 10 : 1;
+      let arrived = 0;
+      const drain = () => {
+        arrived += p.serviceBus.receive('orders/Subscriptions/order-outcomes', {
+          maxMessages: 5000,
+          mode: 'receiveAndDelete',
+        }).length;
+        return arrived >= total;
+      };
+      const started = start();
+      const calls: PutEventsRequestEntry[][] = [];
+      for (let i = 0; i < total; i += perCall)
+        calls.push(
+          Array.from({ length: Math.min(perCall, total - i) }, (_, k) => {
+            // OrderCompleted reaches the `order-outcomes` subscription, where the bench counts arrivals.
+            const event = cloudEvent(i + k, run, 'OrderCompleted');
+            return { Source: event.source, DetailType: event.type, Detail: JSON.stringify(event) };
+          }),
+        );
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: 20 }, async () => {
+          while (next < calls.length) {
+            const out = await eb.send(new PutEventsCommand({ Entries: calls[next++] }));
+            if (out.FailedEntryCount)
+              throw new Error(`bench: PutEvents failed entries: ${JSON.stringify(out.Entries)}`);
+          }
         }),
       );
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 20 }, async () => {
-        while (next < calls.length) {
-          const out = await eb.send(new PutEventsCommand({ Entries: calls[next++] }));
-          if (out.FailedEntryCount) throw new Error(`bench: PutEvents failed entries: ${JSON.stringify(out.Entries)}`);
-        }
-      }),
-    );
-    await until(drain, `AWS → Azure (${mode})`);
-    const seconds = (performance.now() - t0) / 1000;
-    eb.destroy();
-    return row('AWS → Azure (rule → API destination → Service Bus)', `${mode} (${perCall}/PutEvents)`, seconds);
-  });
+      await until(drain, `AWS → Azure (${delivery}, ${mode})`);
+      const done = row(
+        `AWS → Azure (rule → ${delivery === 'Firehose' ? 'Firehose' : 'API destination'} → Service Bus)`,
+        `${mode} (${perCall}/PutEvents)`,
+        started,
+        total,
+      );
+      eb.destroy();
+      return done;
+    },
+    { AZURE_BRIDGE_DELIVERY: delivery },
+  );
 }
 
 /** The endpoints alone, without the bridge: how fast the two local services take events at all. */
 async function peers(): Promise<Row[]> {
   return withPlatform(undefined, async (p) => {
     const eb = client(p);
-    let t0 = performance.now();
+    let started = start();
     for (let i = 0; i < total; i += 10)
       await eb.send(
         new PutEventsCommand({
@@ -168,8 +211,8 @@ async function peers(): Promise<Row[]> {
           })),
         }),
       );
-    const putEvents = row('peer: PutEvents alone', 'batched (10/PutEvents)', (performance.now() - t0) / 1000);
-    t0 = performance.now();
+    const putEvents = row('peer: PutEvents alone', 'batched (10/PutEvents)', started);
+    started = start();
     for (let i = 0; i < total; i++)
       p.serviceBus.send('orders', {
         body: Buffer.from(JSON.stringify(cloudEvent(i, 'peer', 'Peer'))),
@@ -178,14 +221,23 @@ async function peers(): Promise<Row[]> {
       });
     // A send counts once it would be acknowledged: committed (to memory here, as the bench's stores are).
     await p.serviceBus.whenCommitted();
-    const send = row('peer: Service Bus send alone (in process)', 'unbatched', (performance.now() - t0) / 1000);
+    const send = row('peer: Service Bus send alone (in process)', 'unbatched', started);
     eb.destroy();
     return [putEvents, send];
   });
 }
 
-function row(direction: string, mode: string, seconds: number): Row {
-  return { direction, mode, events: total, 'events/s': Math.round(total / seconds), seconds: seconds.toFixed(2) };
+function row(direction: string, mode: string, started: Started, events = total): Row {
+  const seconds = (performance.now() - started.wall) / 1000;
+  const cpu = process.cpuUsage(started.cpu);
+  return {
+    direction,
+    mode,
+    events,
+    'events/s': Math.round(events / seconds),
+    seconds: seconds.toFixed(2),
+    'CPU ms/event': ((cpu.user + cpu.system) / 1000 / events).toFixed(3),
+  };
 }
 
 export async function benchBridges(): Promise<void> {
@@ -196,7 +248,8 @@ export async function benchBridges(): Promise<void> {
   );
   const rows: Row[] = [];
   for (const mode of ['batched', 'unbatched'] as const) rows.push(await azureToAws(mode));
-  for (const mode of ['batched', 'unbatched'] as const) rows.push(await awsToAzure(mode));
+  for (const mode of ['batched', 'unbatched'] as const) rows.push(await awsToAzure('Firehose', mode, firehoseTotal));
+  for (const mode of ['batched', 'unbatched'] as const) rows.push(await awsToAzure('ApiDestination', mode, total));
   rows.push(...(await peers()));
   console.table(rows);
   const rate = (d: string, m: string) =>
@@ -208,8 +261,8 @@ export async function benchBridges(): Promise<void> {
       value: (rate('Azure', 'batched') / rate('Azure', 'unbatched')).toFixed(2),
     },
     {
-      ratio: 'AWS → Azure, batched / unbatched',
-      value: (rate('AWS', 'batched') / rate('AWS', 'unbatched')).toFixed(2),
+      ratio: 'AWS → Azure batched, Firehose / API destination',
+      value: (rate('AWS → Azure (rule → Firehose', 'batched') / rate('AWS → Azure (rule → API', 'batched')).toFixed(2),
     },
     {
       ratio: 'Azure → AWS batched / PutEvents alone',

@@ -24,7 +24,7 @@ export class MalformedCloudEventError extends BridgeError {
   }
 }
 
-/** What an EventBridge API destination posted is not an EventBridge event envelope. */
+/** What an EventBridge API destination posted, or a Firehose record held, is not an EventBridge event envelope. */
 export class MalformedEventBridgeEventError extends BridgeError {
   constructor(
     /** The envelope field at fault (`detail-type`, `resources[1]`), or `(body)` for the payload as a whole. */
@@ -32,8 +32,9 @@ export class MalformedEventBridgeEventError extends BridgeError {
     readonly problem: string,
   ) {
     super(
-      `Malformed EventBridge event: '${field}' ${problem}. The API destination must POST the whole event ` +
-        `({version, id, detail-type, source, account, time, region, resources, detail}) as JSON, without an input transformer.`,
+      `Malformed EventBridge event: '${field}' ${problem}. The rule's target (API destination or Firehose stream) must ` +
+        `carry the whole event ({version, id, detail-type, source, account, time, region, resources, detail}) as JSON, ` +
+        'without an input transformer.',
     );
   }
 }
@@ -103,5 +104,19 @@ export class EventTooLargeError extends BridgeError {
 export class BridgeConfigurationError extends BridgeError {
   constructor(message: string) {
     super(message);
+  }
+}
+
+/** What Firehose POSTed is not an HTTP endpoint delivery request; the whole request is refused (400). */
+export class MalformedFirehoseRequestError extends BridgeError {
+  constructor(
+    /** The request field at fault (`requestId`, `records[3].data`), or `(body)` for the payload as a whole. */
+    readonly field: string,
+    readonly problem: string,
+  ) {
+    super(
+      `Malformed Firehose request: '${field}' ${problem}. Firehose POSTs {"requestId", "timestamp", ` +
+        '"records": [{"data": <base64>}]} as JSON (HTTP endpoint delivery, protocol version 1.0).',
+    );
   }
 }

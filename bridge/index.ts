@@ -2,6 +2,8 @@
 //
 // Azure → AWS (Service Bus–triggered): fromServiceBusMessage → crossingDecision(event, 'aws') → toPutEventsEntry
 //   → planPutEventsBatches → putEventsWithRetry → dead-letter what failed (putEventsFailureDeadLetter).
+// AWS → Azure in batches (HTTP, called by a Firehose stream): parseFirehoseRequest → per record the same path as
+//   below → firehoseAnswer.
 // AWS → Azure (HTTP, called by an API destination): readEventBridgeEvent → crossingDecision(event, 'azure')
 //   → markCrossing(event, 'aws') (or fromEventBridgeEvent for both) → toServiceBusMessage
 //   → assertServiceBusMessageFits → send.
@@ -14,6 +16,7 @@ export {
   EventTooLargeError,
   MalformedCloudEventError,
   MalformedEventBridgeEventError,
+  MalformedFirehoseRequestError,
 } from './errors';
 export type { SizeLimitName } from './errors';
 export { traceHeaderToTraceparent, traceparentToTraceHeader } from './traceHeader';
@@ -28,6 +31,8 @@ export {
 } from './toServiceBusMessage';
 export type { ServiceBusMessageShape } from './toServiceBusMessage';
 export { fromServiceBusMessage } from './fromServiceBusMessage';
+export { firehoseAnswer, parseFirehoseRequest } from './firehoseRequest';
+export type { FirehoseRequest } from './firehoseRequest';
 export { eventIdOfEntry, PUT_EVENTS_MAX_ENTRY_BYTES, putEventsEntrySize, putEventsEntrySizeError } from './entrySize';
 export {
   assertServiceBusMessageFits,

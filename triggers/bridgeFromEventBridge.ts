@@ -1,5 +1,4 @@
 import { app, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { messageSender } from '../adapters/appPorts';
 import { ServiceBusSendError } from '../adapters/serviceBus/messageSender';
 import { ConfigurationError, optionalSetting, requiredSetting } from '../adapters/settings';
@@ -16,6 +15,7 @@ import {
   toServiceBusMessage,
   type ServiceBusMessageShape,
 } from '../bridge';
+import { sameKey } from './bridgeAccessKey';
 import { errorResponse } from './errorResponse';
 import { ORDERS_TOPIC } from './orderPlacedSubscription';
 
@@ -24,12 +24,6 @@ import { ORDERS_TOPIC } from './orderPlacedSubscription';
  * cannot become a Service Bus message however it is mapped.
  */
 const MAX_BODY_BYTES = 2 * SERVICE_BUS_MAX_MESSAGE_BYTES;
-
-/** Compares digests, so neither the key's length nor its content shows in the time taken. */
-function sameKey(given: string, expected: string): boolean {
-  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
-  return timingSafeEqual(digest(given), digest(expected));
-}
 
 /**
  * AWS → Azure: `POST /api/bridge/eventbridge`, the target of the EventBridge API destination. The event is sent to

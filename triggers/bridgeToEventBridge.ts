@@ -19,6 +19,11 @@ import { ORDERS_TOPIC } from './orderPlacedSubscription';
 import { setAside, type SetAsideMessage } from './setAside';
 
 export const TO_AWS_SUBSCRIPTION = 'to-aws';
+/**
+ * PutEvents calls in flight at once per invocation. AWS allows thousands of PutEvents calls per second per account
+ * and region; four keep the bus busy without one invocation taking a large share of that quota.
+ */
+const PUT_EVENTS_CONCURRENCY = 4;
 const SOURCE = `${ORDERS_TOPIC}/Subscriptions/${TO_AWS_SUBSCRIPTION}`;
 
 /** One received message with the metadata the batch arrays give for it. */
@@ -102,14 +107,25 @@ export async function bridgeToEventBridge(messages: unknown[], context: Invocati
   const refused: SetAsideMessage[] = [];
   const policy = retryPolicy();
   let sent = 0;
-  for (const batch of plan.batches) {
-    const outcome = await putEventsWithRetry(batch.entries, putEvents, policy);
-    sent += outcome.delivered.length;
-    for (const f of outcome.failed) {
-      const source = sources[batch.indexes[f.index]];
-      refused.push({ ...source, ...putEventsFailureDeadLetter(f, eventIdOfEntry(batch.entries[f.index])) });
+  let next = 0;
+  // A few PutEvents calls in flight at once: one at a time, each call waits out its round trip while the trigger's
+  // batch (up to 1,000 messages, 100 calls) waits behind it. Each call still resends only its own failed entries.
+  const putBatches = async (): Promise<void> => {
+    while (next < plan.batches.length) {
+      const batch = plan.batches[next++];
+      const outcome = await putEventsWithRetry(batch.entries, putEvents, policy);
+      sent += outcome.delivered.length;
+      for (const f of outcome.failed) {
+        const source = sources[batch.indexes[f.index]];
+        refused.push({ ...source, ...putEventsFailureDeadLetter(f, eventIdOfEntry(batch.entries[f.index])) });
+      }
     }
-  }
+  };
+  const calls = Array.from({ length: Math.min(PUT_EVENTS_CONCURRENCY, plan.batches.length) }, putBatches);
+  // Every call settles before anything is set aside or thrown: a failing call must not leave others running.
+  const settled = await Promise.allSettled(calls);
+  const thrown = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (thrown) throw thrown.reason;
   await setAside(context, deadLetterQueue, SOURCE, refused);
   context.log(
     `Bridge to AWS: ${sent} of ${received.length} message(s) put on event bus ${bus} in ${plan.batches.length} batch(es)` +

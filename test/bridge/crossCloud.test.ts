@@ -1,6 +1,7 @@
 /**
  * The bridges end to end on the embedded platform: the app's `bridgeToEventBridge` (Service Bus trigger on the
- * `to-aws` subscription) and `bridgeFromEventBridge` (HTTP, the template's API destination) functions, the local
+ * `to-aws` subscription) and `bridgeFromEventBridge` (HTTP, the template's API destination, chosen with
+ * AZURE_BRIDGE_DELIVERY=ApiDestination; firehoseBridge.test.ts runs the default, Firehose) functions, the local
  * Service Bus, and the local EventBridge with the SAM template's rules, driven through the real
  * `@aws-sdk/client-eventbridge`, on a virtual clock.
  */
@@ -37,6 +38,8 @@ const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 beforeAll(async () => {
   t = await startOrderApp({
     BRIDGE_API_KEY: API_KEY,
+    // This suite runs the bridge through the API destination (the template's other delivery); Firehose has its own.
+    AZURE_BRIDGE_DELIVERY: 'ApiDestination',
     BRIDGE_PUT_EVENTS_MAX_ATTEMPTS: '3',
     BRIDGE_PUT_EVENTS_BASE_DELAY_MS: '1',
     BRIDGE_PUT_EVENTS_MAX_DELAY_MS: '4',

@@ -1,6 +1,7 @@
 import type { LocalEventBridge } from './eventBridge';
 import { IntrinsicResolver, SamTemplate, TemplatePropertyError, type LocalStackContext } from './lambda';
 import { isMap } from './lambda/samTemplate';
+import { resolveDynamicSecrets } from './templateSecrets';
 
 /** What the template asked for, as installed: for the start-up banner and tests. */
 export interface InstalledEventBridgeResources {
@@ -9,8 +10,6 @@ export interface InstalledEventBridgeResources {
   apiDestinations: string[];
   archives: string[];
 }
-
-const DYNAMIC_SECRET = /\{\{resolve:secretsmanager:[^:}]+:SecretString:([^:}]+)(?::[^}]*)?\}\}/g;
 
 /**
  * Installs a SAM template's EventBridge resources on the local EventBridge, the way a deployment would create
@@ -34,24 +33,8 @@ export function installEventBridgeResources(
     `arn:${resolver.partition}:${service}:${context.region}:${context.accountId}:${resource}`;
   const installed: InstalledEventBridgeResources = { buses: [], rules: [], apiDestinations: [], archives: [] };
 
-  const secrets = (value: unknown, location: string): unknown => {
-    if (typeof value === 'string')
-      return value.replace(DYNAMIC_SECRET, (_m, key: string) => {
-        const secret = settings[key];
-        if (!secret)
-          throw new TemplatePropertyError(
-            `${location} reads the secret ${key} from Secrets Manager; locally that is the setting ${key}, which is ` +
-              'not set. Add it to local.settings.json (Values).',
-            location,
-            template.path,
-          );
-        return secret;
-      });
-    if (Array.isArray(value)) return value.map((v, i) => secrets(v, `${location}[${i}]`));
-    if (isMap(value))
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, secrets(v, `${location}.${k}`)]));
-    return value;
-  };
+  const secrets = (value: unknown, location: string): unknown =>
+    resolveDynamicSecrets(value, location, settings, template.path);
   const properties = (logicalId: string, raw: Record<string, unknown>): Record<string, unknown> => {
     const location = `Resources.${logicalId}.Properties`;
     return secrets(resolver.resolve(raw, location), location) as Record<string, unknown>;

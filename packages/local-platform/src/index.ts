@@ -74,6 +74,8 @@ export type { PropertyValue, ReceivedMessage, ServiceBusMessageInput } from './s
 // AWS: EventBridge, Step Functions, Lambda (SAM template)
 export { LocalEventBridge } from './eventBridge/localEventBridge';
 export { EventBridgeApiError } from './eventBridge/errors';
+export { DeliveryStreamConfigError, FirehoseApiError, LocalFirehose } from './firehose';
+export type { DeliveryStreamConfig, FailedDelivery } from './firehose';
 export { LocalStepFunctions } from './stepFunctions/localStepFunctions';
 export { StepFunctionsApiError } from './stepFunctions/errors';
 export { IntrinsicResolver, LocalLambdaRuntime, SamTemplate, SamTemplateError, toFunctionUrlEvent } from './lambda';

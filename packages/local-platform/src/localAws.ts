@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import type { Clock } from './clock';
 import { LocalEventBridge } from './eventBridge';
 import { installEventBridgeResources, type InstalledEventBridgeResources } from './eventBridgeTemplate';
+import { LocalFirehose } from './firehose';
+import { installFirehoseResources } from './firehoseTemplate';
 import type { MountedApi } from './http/mountedApi';
 import {
   FUNCTION_URL_PREFIX,
@@ -18,6 +20,7 @@ import { LocalStepFunctions } from './stepFunctions';
 
 export const STEPFUNCTIONS_PREFIX = '/stepfunctions';
 export const EVENTBRIDGE_PREFIX = '/eventbridge';
+export const FIREHOSE_PREFIX = '/firehose';
 /** The account and region of everything local; ARNs must agree between the Lambda runtime and Step Functions. */
 export const LOCAL_AWS_REGION = 'us-east-1';
 export const LOCAL_AWS_ACCOUNT = '000000000000';
@@ -26,6 +29,7 @@ export interface LocalAws {
   lambda: LocalLambdaRuntime;
   stepFunctions: LocalStepFunctions;
   eventBridge: LocalEventBridge;
+  firehose: LocalFirehose;
   mounts: MountedApi[];
   /** Points the AWS SDK (in the Lambdas and in tools) at the local endpoints, through `fill`. */
   connect(baseUrl: string, fill: (name: string, value: string) => void): void;
@@ -51,7 +55,7 @@ export interface LocalAwsOptions {
   clock: Clock;
   /** The durable store is in memory: so is everything here. */
   memoryStore: boolean;
-  /** Where EventBridge keeps what must survive a restart. */
+  /** Where EventBridge and Firehose keep what must survive a restart. */
   database: ServiceDatabase;
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
@@ -100,12 +104,14 @@ export function startLocalAws({
     accountId: LOCAL_AWS_ACCOUNT,
     log,
   });
+  const firehose = new LocalFirehose({ clock, database, log });
   const eventBridge = new LocalEventBridge({
     clock,
     region: LOCAL_AWS_REGION,
     accountId: LOCAL_AWS_ACCOUNT,
     lambda,
     stepFunctions,
+    firehose,
     database,
     log,
   });
@@ -117,9 +123,11 @@ export function startLocalAws({
     lambda,
     stepFunctions,
     eventBridge,
+    firehose,
     mounts: [
       { prefix: STEPFUNCTIONS_PREFIX, authLevel: 'loopback', handle: (r) => stepFunctions.handle(r) },
       { prefix: EVENTBRIDGE_PREFIX, authLevel: 'loopback', handle: (r) => eventBridge.handle(r) },
+      { prefix: FIREHOSE_PREFIX, authLevel: 'loopback', handle: (r) => firehose.handle(r) },
       functionUrls.mount(FUNCTION_URL_PREFIX, 'loopback'),
       { prefix: LAMBDA_API_PREFIX, authLevel: 'loopback', handle: (r) => invokeApi.handle(r) },
     ],
@@ -128,6 +136,7 @@ export function startLocalAws({
       fill('AWS_ENDPOINT_URL_SFN', `${baseUrl}${STEPFUNCTIONS_PREFIX}`);
       fill('AWS_ENDPOINT_URL_LAMBDA', `${baseUrl}${LAMBDA_API_PREFIX}`);
       fill('AWS_ENDPOINT_URL_EVENTBRIDGE', `${baseUrl}${EVENTBRIDGE_PREFIX}`);
+      fill('AWS_ENDPOINT_URL_FIREHOSE', `${baseUrl}${FIREHOSE_PREFIX}`);
       // The local endpoints accept any signature; the SDK still wants credentials to sign with.
       fill('AWS_ACCESS_KEY_ID', 'local');
       fill('AWS_SECRET_ACCESS_KEY', 'local');
@@ -143,15 +152,19 @@ export function startLocalAws({
           v.replace('{local}', baseUrl),
         ]),
       );
+      const context = { ...lambda.resolver.context, parameterOverrides: overrides };
+      // Streams first: the rules' targets refer to them.
+      const streams = installFirehoseResources(lambda.template, firehose, context, settings);
+      firehose.resume();
       installed = installEventBridgeResources(
         lambda.template,
         eventBridge,
-        { ...lambda.resolver.context, parameterOverrides: overrides },
+        { ...context, resourceValues: { ...(context.resourceValues ?? {}), ...streams } },
         settings,
       );
       eventBridge.resumeDeliveries();
     },
-    inFlight: () => stepFunctions.inFlight() + lambda.inFlight() + eventBridge.inFlight(),
+    inFlight: () => stepFunctions.inFlight() + lambda.inFlight() + eventBridge.inFlight() + firehose.inFlight(),
     describe: (baseUrl) => [
       `Step Functions: ${baseUrl}${STEPFUNCTIONS_PREFIX} (AWS_ENDPOINT_URL_SFN; state machines: ${lambda
         .stateMachines()
@@ -160,10 +173,17 @@ export function startLocalAws({
       `EventBridge: ${baseUrl}${EVENTBRIDGE_PREFIX} (AWS_ENDPOINT_URL_EVENTBRIDGE; rules: ${installed?.rules.join(', ') || 'none'}${
         installed?.apiDestinations.length ? `; API destinations: ${installed.apiDestinations.join(', ')}` : ''
       })`,
+      `Firehose: ${baseUrl}${FIREHOSE_PREFIX} (AWS_ENDPOINT_URL_FIREHOSE; delivery streams: ${
+        firehose
+          .streams()
+          .map((s) => `${s.name} → ${s.endpointName}`)
+          .join(', ') || 'none'
+      })`,
       `Lambda: ${lambda.functions().length} functions from ${path.relative(appRoot, templatePath)}; invoke API ${baseUrl}${LAMBDA_API_PREFIX}, function URLs ${baseUrl}${FUNCTION_URL_PREFIX}/<name>/`,
     ],
     stop: async () => {
       await eventBridge.stop();
+      await firehose.stop();
       await stepFunctions.stop();
     },
   };

@@ -13,6 +13,7 @@ const PACKAGE_ROOT = path.resolve(__dirname, '..');
 const EMULATED_SERVICES = [
   'src/serviceBus/',
   'src/eventBridge/',
+  'src/firehose/',
   'src/stepFunctions/',
   'src/lambda/',
   'src/paymentGateway/',

@@ -83,7 +83,7 @@ export function archiveNameFromArn(scope: ArnScope, arn: string): string | undef
   return arn.startsWith(prefix) ? arn.slice(prefix.length) : undefined;
 }
 
-export type TargetKind = 'apiDestination' | 'stateMachine' | 'lambda' | 'eventBus' | 'unsupported';
+export type TargetKind = 'apiDestination' | 'stateMachine' | 'lambda' | 'eventBus' | 'firehose' | 'unsupported';
 
 /** What a target ARN points at, which decides how a delivery is made. */
 export function targetKind(arn: string): TargetKind {
@@ -91,6 +91,7 @@ export function targetKind(arn: string): TargetKind {
   if (/^arn:aws[a-z-]*:states:[^:]+:\d{12}:stateMachine:[^:]+$/.test(arn)) return 'stateMachine';
   if (/^arn:aws[a-z-]*:lambda:[^:]+:\d{12}:function:[^:]+(:[^:]+)?$/.test(arn)) return 'lambda';
   if (BUS_ARN.test(arn)) return 'eventBus';
+  if (/^arn:aws[a-z-]*:firehose:[^:]+:\d{12}:deliverystream\/[^/]+$/.test(arn)) return 'firehose';
   return 'unsupported';
 }
 

@@ -32,6 +32,7 @@ import { Replays } from './replays';
 import { Rules } from './rules';
 import { invokeApiDestination } from './targets/apiDestination';
 import { invokeEventBus } from './targets/eventBus';
+import { type FirehoseRecordSink, invokeFirehose } from './targets/firehose';
 import { invokeLambda } from './targets/lambda';
 import { invokeStateMachine, StepFunctionsStarter } from './targets/stepFunctions';
 import type { AttemptOutcome, DeliveryJob } from './targets/types';
@@ -45,6 +46,8 @@ export interface LocalEventBridgeOptions {
   lambda?: LambdaInvoker;
   /** Starts Step Functions targets (LocalStepFunctions has this method; it throws on errors). */
   stepFunctions?: StepFunctionsStarter;
+  /** Takes records for Firehose stream targets (LocalFirehose has this method). */
+  firehose?: FirehoseRecordSink;
   /** Calls API destinations (default: the global fetch). */
   fetch?: typeof fetch;
   /** Delay before retry number `attempt` (1 for the first retry); default: exponential backoff with jitter. */
@@ -368,6 +371,8 @@ export class LocalEventBridge {
         return invokeStateMachine(this.options.stepFunctions, job, input);
       case 'lambda':
         return invokeLambda(this.options.lambda, job, input);
+      case 'firehose':
+        return invokeFirehose(this.options.firehose, job, input);
       case 'eventBus': {
         const bus = busNameFromArn(this.scope, arn);
         if (bus === undefined)
@@ -389,7 +394,7 @@ export class LocalEventBridge {
           ok: false,
           retryable: false,
           errorCode: 'NO_RESOURCE',
-          errorMessage: `Targets like ${arn} are not emulated locally (API destinations, Lambda functions, Step Functions state machines and event buses are).`,
+          errorMessage: `Targets like ${arn} are not emulated locally (API destinations, Lambda functions, Step Functions state machines, Firehose streams and event buses are).`,
         };
     }
   }

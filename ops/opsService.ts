@@ -13,6 +13,7 @@ import { PLAN_PAGE_ITEMS } from './replay/plan';
 import { ReplayProgressBoard } from './replay/replayProgress';
 import { planPart } from './replay/planPart';
 import { planItems, recordedDryRun } from './replay/recordedDryRun';
+import { selectionDigest } from './replay/selectionDigest';
 import type { PlanItemsPage, ReplayMode, ReplayPlan, ReplayResults, ReplaySelection } from './replay/replayPlan';
 import { OrderView, publicView, showOrder } from './show/showOrder';
 
@@ -105,6 +106,10 @@ export class OpsService {
       );
     if (approved.mode !== request.mode)
       throw new OpsValidationError(`The plan ${hash} is a ${approved.mode} plan; this apply asks for ${request.mode}.`);
+    if (approved.selectionDigest && approved.selectionDigest !== selectionDigest(request.selection))
+      throw new OpsValidationError(
+        `The plan ${hash} was made for another selection: send the same orderIds or where as its dry run (or make a dry run of this selection and apply its hash).`,
+      );
     let started = false;
     try {
       const results = await applyStoredPlan(

@@ -4,13 +4,16 @@ import { ChunkedEntryWriter, entryParts } from '../audit/chunkedEntry';
 import type { SagaBackend } from '../backends/sagaBackend';
 import { IncompleteAuditError, StalePlanError } from '../errors';
 import { Bounds, pacer, runBounded } from './boundedRunner';
-import { item, itemKey, PlannedReplay } from './plan';
+import { item, itemKey, ORPHAN_REASON, PlannedReplay } from './plan';
 import { fingerprint, PlanHasher } from './planHash';
 import type { ItemResult, PlanItem, ReplayMode, ReplayResults } from './replayPlan';
 import { ResultTally } from './resultTally';
 
-/** Sagas read at once while the plan is checked and applied (besides the apply's own bounds). */
-const CHECK_CONCURRENCY = 8;
+/**
+ * Sagas read at once while the plan is checked and each part planned again (reads, not the apply's starts, which
+ * keep the caller's bounds): as many as a plan of named orders reads (8 orders on both engines).
+ */
+const CHECK_CONCURRENCY = 16;
 /** Changed sagas named in a refusal, at most (the count says how many more). */
 const NAMED = 20;
 
@@ -86,7 +89,7 @@ async function checkStoredPlan(
     total += items.length;
     await runBounded(items, { concurrency: CHECK_CONCURRENCY, perSecond: Infinity }, async (was) => {
       // Orphans are never replayed, whatever their state.
-      if (was.reason.startsWith('orphan:')) return;
+      if (was.reason === ORPHAN_REASON) return;
       const backend = backends.find((b) => b.engine === was.engine)!;
       const now = (await backend.latest(was.orderId, false))?.run;
       if (now && fingerprint(now) === was.fingerprint) return;
@@ -105,8 +108,8 @@ async function checkStoredPlan(
 /**
  * Applies the dry run the operator approved, streaming its stored parts (memory holds one part, however many
  * sagas the plan has). A first pass re-reads every saga: if any changed since the dry run, nothing is applied
- * and the plan is refused (409 naming them). The second pass plans each saga again just before applying it and
- * skips, with the reason, one that changed in between. Each part's results are recorded in the audit as they
+ * and the plan is refused (409 naming them). The second pass plans each part's sagas again just before starting
+ * them and skips, with the reason, one that changed in between. Each part's results are recorded in the audit as they
  * come; the answer holds the counts and a bounded sample (failures and skips first).
  */
 export async function applyStoredPlan(
@@ -134,11 +137,17 @@ export async function applyStoredPlan(
   const pace = pacer(bounds.perSecond);
   const record = new ChunkedEntryWriter(audit, { at: call.at, who: call.who, action: 'replay', planHash });
   for await (const part of entryParts(audit, approved)) {
-    const results = await runBounded(
+    // Each saga of the part planned again (reads only, unpaced), then the part's starts at the apply's bounds.
+    const rechecked = await runBounded(
       part.plan ?? [],
+      { concurrency: CHECK_CONCURRENCY, perSecond: Infinity },
+      recheck,
+    );
+    const results = await runBounded(
+      rechecked,
       bounds,
-      async (was): Promise<ItemResult> => {
-        const result = await recheckAndApply(was);
+      async (r): Promise<ItemResult> => {
+        const result = 'result' in r ? r : await applyItem(backends, r.now, r.input, call.reason);
         tally.add(result);
         onResult?.(result);
         return result;
@@ -163,9 +172,10 @@ export async function applyStoredPlan(
   });
   return tally.results(mode, planHash, entry.id);
 
-  async function recheckAndApply(was: PlanItem): Promise<ItemResult> {
-    if (!was.eligible) return applyItem(backends, was, undefined, call.reason);
+  /** The saga planned again: skipped (with the reason) if it changed since the plan was checked, else to apply. */
+  async function recheck(was: PlanItem): Promise<ItemResult | { now: PlanItem; input: unknown }> {
     const base = { orderId: was.orderId, engine: was.engine, run: was.run, action: was.action };
+    if (!was.eligible) return { ...base, result: 'skipped', detail: was.reason };
     try {
       const detail = await backends.find((b) => b.engine === was.engine)!.latest(was.orderId, mode === 'resume');
       const now = detail && item(definition, mode, was.orderId, detail);
@@ -181,7 +191,7 @@ export async function applyStoredPlan(
           result: 'skipped',
           detail: `changed since the plan was checked: ${describeChange(was, now)}${now && !now.eligible ? `: ${now.reason}` : ''}`,
         };
-      return applyItem(backends, now, detail.input, call.reason);
+      return { now, input: detail.input };
     } catch (e) {
       return { ...base, result: 'failed', detail: (e as Error).message };
     }

@@ -134,6 +134,10 @@ export interface PlannedPage {
   inputs: Map<string, unknown>;
 }
 
+/** Why a run that belongs to no order is never replayed (its plan item says so, whatever its state). */
+export const ORPHAN_REASON =
+  'orphan: the run belongs to no order (its name is not an order id), so the tool will not replay it';
+
 function orphanItem(t: Target & { orphan: SagaRun }, mode: ReplayMode): PlanItem {
   return {
     orderId: t.orderId,
@@ -143,7 +147,7 @@ function orphanItem(t: Target & { orphan: SagaRun }, mode: ReplayMode): PlanItem
     engineStatus: t.orphan.engineStatus,
     action: mode === 'resume' ? (t.backend.engine === 'durable' ? 'rewind' : 'redrive') : 'restart',
     eligible: false,
-    reason: 'orphan: the run belongs to no order (its name is not an order id), so the tool will not replay it',
+    reason: ORPHAN_REASON,
     steps: [],
     fingerprint: fingerprint(t.orphan),
   };
@@ -166,9 +170,11 @@ export async function* planPages(
   let total = 0;
   for await (const targets of targetPages(backends, selection, pageSize)) {
     const inputs = new Map<string, unknown>();
+    // Named orders are looked up on every engine: PLAN_CONCURRENCY orders at once, each on all engines together.
+    const concurrency = selection.orderIds?.length ? PLAN_CONCURRENCY * backends.length : PLAN_CONCURRENCY;
     const planned = await runBounded(
       targets,
-      { concurrency: PLAN_CONCURRENCY, perSecond: Infinity },
+      { concurrency, perSecond: Infinity },
       async (t): Promise<PlanItem | undefined> => {
         if (t.orphan) return orphanItem({ ...t, orphan: t.orphan }, mode);
         const detail = await t.backend.latest(t.orderId, mode === 'resume');

@@ -5,6 +5,7 @@ import type { SagaBackend } from '../backends/sagaBackend';
 import { NotEligibleError, OpsValidationError, UnknownPlanError } from '../errors';
 import { countByAction, planPages, PLAN_PAGE_ITEMS } from './plan';
 import { PlanHasher } from './planHash';
+import { selectionDigest } from './selectionDigest';
 import type { PlanItem, PlanItemsPage, ReplayMode, ReplayPlan, ReplaySelection } from './replayPlan';
 
 const targetsOf = (items: PlanItem[]) => items.map((i) => ({ orderId: i.orderId, engine: i.engine, run: i.run }));
@@ -59,6 +60,7 @@ export async function recordedDryRun(
     );
   }
   await record.finish({
+    selectionDigest: selectionDigest(selection),
     at: call.at,
     who: call.who,
     action: 'replay',

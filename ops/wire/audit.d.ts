@@ -30,6 +30,8 @@ export interface AuditEntry {
   chunks?: number;
   /** How many targets the entry covers over all its parts. */
   itemCount?: number;
+  /** Dry runs: a digest of the selection planned; an apply must send the same selection. */
+  selectionDigest?: string;
   /** An apply stored in parts: its outcomes counted over all parts. */
   outcomeCounts?: { applied: number; skipped: number; failed: number };
   /** Decisions: what was decided. */

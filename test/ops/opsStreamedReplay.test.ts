@@ -172,7 +172,7 @@ describe('bulk replay streamed page by page', () => {
     expect(outcomes.filter((o) => o.result === 'skipped').map((o) => o.orderId)).toEqual([victim]);
   }, 120_000);
 
-  it('refuses the same plan again with 409, counting every saga that changed, before starting any', async () => {
+  it('refuses the same plan again with 409, counting every saga that changed, and another selection with 400, before starting any', async () => {
     const runsBefore = (await lib.counts({ orderIdPrefix: 'flat-' })).total;
     const again = await ops(p, 'POST', 'replays', KEYS.operator, {
       where,
@@ -184,6 +184,15 @@ describe('bulk replay streamed page by page', () => {
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('StalePlan');
     expect(again.body.error.message).toMatch(/14 saga\(s\) changed since it was made: .*→ Completed flat-/);
+    const otherSelection = await ops(p, 'POST', 'replays', KEYS.operator, {
+      orderIds: [ids[0]],
+      mode: 'restart',
+      reason: 'restocked',
+      dryRun: false,
+      planHash,
+    });
+    expect(otherSelection.status).toBe(400);
+    expect(otherSelection.body.error.message).toMatch(/was made for another selection/);
     expect((await lib.counts({ orderIdPrefix: 'flat-' })).total).toBe(runsBefore);
   });
 });

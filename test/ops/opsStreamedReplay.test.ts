@@ -24,6 +24,16 @@ import {
   startOpsPlatform,
 } from '../fixtures/opsPlatform';
 
+/** dashboard/browser/components/partApply.ts's applyInParts, as this test calls it. */
+type ApplyInParts = (
+  ctx: { api: object },
+  target: object,
+  plan: unknown,
+  reason: string,
+  progress: (done: unknown[]) => void,
+  stopRequested: () => boolean,
+) => Promise<ReplayResults>;
+
 const PAGE = 4;
 const ids = Array.from({ length: 14 }, (_, i) => `flat-${i % 2 ? 'sfn' : 'df'}-${i}`);
 const where = { orderId: 'flat-', status: 'Compensated' };
@@ -195,4 +205,49 @@ describe('bulk replay streamed page by page', () => {
     expect(otherSelection.body.error.message).toMatch(/was made for another selection/);
     expect((await lib.counts({ orderIdPrefix: 'flat-' })).total).toBe(runsBefore);
   });
+
+  it("the dashboard's part-by-part apply (its own code, over the HTTP API) pages the plan's items beyond the first", async () => {
+    const more = Array.from({ length: 6 }, (_, i) => `flatd-${i % 2 ? 'sfn' : 'df'}-${i}`);
+    await setStock(p, { 'SKU-FLATD': 0 });
+    for (const id of more)
+      if (id.includes('sfn')) await placeOnStepFunctions(p, order(id, 'pm_card_visa', 'SKU-FLATD'));
+      else await placeOnDurable(p, order(id, 'pm_card_visa', 'SKU-FLATD'));
+    await passTimeUntil(p, async () => (await lib.counts({ orderIdPrefix: 'flatd-' })).byStatus.Compensated === 6, 10);
+    await setStock(p, { 'SKU-FLATD': 10 });
+    const target = { where: { orderId: 'flatd-' } };
+    const dry = await ops(p, 'POST', 'replays', KEYS.reader, {
+      ...target,
+      mode: 'restart',
+      reason: 'parts',
+      dryRun: true,
+    });
+    expect(dry.body.items).toHaveLength(PAGE);
+    const answer = async (res: Promise<{ status: number; body: unknown }>) => {
+      const { status, body } = await res;
+      if (status !== 200) throw new Error(JSON.stringify(body));
+      return body as never;
+    };
+    const api = {
+      applyPart: (t: object, mode: string, reason: string, planHash: string, part: string[]) =>
+        answer(ops(p, 'POST', 'replays', KEYS.operator, { ...t, mode, reason, dryRun: false, planHash, part })),
+      planItems: (planHash: string, token: string) =>
+        answer(ops(p, 'GET', `replays/${planHash}/items?continuationToken=${token}`, KEYS.operator)),
+    };
+    // The page's module, loaded at run time: its types need the DOM library, which the tests' program lacks.
+    const page = '../../dashboard/browser/components/partApply';
+    const { applyInParts } = (await import(page)) as { applyInParts: ApplyInParts };
+    const counted: number[] = [];
+    const results = await applyInParts(
+      { api },
+      target,
+      dry.body,
+      'parts',
+      (done) => counted.push(done.length),
+      () => false,
+    );
+    expect(results.summary).toMatchObject({ applied: 6, skipped: 0, failed: 0 });
+    expect(counted.at(-1)).toBe(6);
+    await passTimeUntil(p, async () => (await lib.counts({ orderIdPrefix: 'flatd-' })).byStatus.Completed === 6, 10);
+    for (const id of more) expect(chargesOf(id), id).toHaveLength(1);
+  }, 120_000);
 });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { StepResult } from '../saga/domain/saga';
 import type { EmailSender } from '../saga/ports';
+import { callEndpoint, OutboundAnswer } from './outboundHttp';
 import { intSettingOr, optionalSetting, requiredSetting } from './settings';
 
 export class EmailServiceUnavailableError extends Error {
@@ -14,6 +15,15 @@ export class EmailServiceUnavailableError extends Error {
 export function repeatabilityId(key: string): string {
   const h = createHash('sha256').update(key).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** The service's JSON answer; an answer that is not JSON (a proxy's error page, say) is judged by its status alone. */
+function parsedAnswer(text: string): { id?: string; error?: { code?: string; message?: string } } {
+  try {
+    return (text ? JSON.parse(text) : {}) as { id?: string; error?: { code?: string; message?: string } };
+  } catch {
+    return {};
+  }
 }
 
 /**
@@ -31,9 +41,9 @@ export class AcsEmailSender implements EmailSender {
     const sender = optionalSetting('EMAIL_SENDER', 'DoNotReply@orders.contoso.example');
     const timeoutMs = intSettingOr('EMAIL_SERVICE_TIMEOUT_MS', 10_000);
     const id = repeatabilityId(message.idempotencyKey);
-    let response: Response;
+    let response: OutboundAnswer;
     try {
-      response = await fetch(`${endpoint.replace(/\/$/, '')}/emails:send?api-version=2023-03-31`, {
+      response = await callEndpoint(`${endpoint.replace(/\/$/, '')}/emails:send?api-version=2023-03-31`, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -46,15 +56,12 @@ export class AcsEmailSender implements EmailSender {
           recipients: { to: [{ address: message.to }] },
           content: { subject: message.subject, plainText: message.body },
         }),
-        signal: AbortSignal.timeout(timeoutMs),
+        timeoutMs,
       });
     } catch (e) {
       throw new EmailServiceUnavailableError(`Email service: ${(e as Error).message}`);
     }
-    const body = (await response.json().catch(() => ({}))) as {
-      id?: string;
-      error?: { code?: string; message?: string };
-    };
+    const body = parsedAnswer(response.text);
     if (response.status >= 500 || response.status === 429)
       throw new EmailServiceUnavailableError(
         `Email service answered ${response.status}: ${body.error?.message ?? ''}`.trim(),

@@ -1,5 +1,6 @@
 import type { StepResult } from '../saga/domain/saga';
 import type { Charge, ChargeRequest, PaymentPort } from '../saga/ports';
+import { callEndpoint, OutboundAnswer } from './outboundHttp';
 import { intSettingOr, requiredSetting } from './settings';
 
 /** The gateway did not give a definite answer (5xx, timeout, network): the caller should retry with the same key. */
@@ -47,9 +48,9 @@ export class HttpPaymentGateway implements PaymentPort {
     const base = requiredSetting('PAYMENT_GATEWAY_URL', 'the payment gateway');
     const apiKey = requiredSetting('PAYMENT_GATEWAY_API_KEY', 'payment gateway authentication');
     const timeoutMs = intSettingOr('PAYMENT_GATEWAY_TIMEOUT_MS', 10_000);
-    let response: Response;
+    let response: OutboundAnswer;
     try {
-      response = await fetch(`${base.replace(/\/$/, '')}${path}`, {
+      response = await callEndpoint(`${base.replace(/\/$/, '')}${path}`, {
         method,
         headers: {
           authorization: `Bearer ${apiKey}`,
@@ -57,13 +58,12 @@ export class HttpPaymentGateway implements PaymentPort {
           ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
+        timeoutMs,
       });
     } catch (e) {
-      const reason = (e as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (e as Error).message;
-      throw new PaymentGatewayUnavailableError(`Payment gateway ${method} ${path}: ${reason}`);
+      throw new PaymentGatewayUnavailableError(`Payment gateway ${method} ${path}: ${(e as Error).message}`);
     }
-    const text = await response.text();
+    const text = response.text;
     let parsed: T & GatewayError;
     try {
       parsed = (text ? JSON.parse(text) : {}) as T & GatewayError;

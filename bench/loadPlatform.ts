@@ -14,6 +14,20 @@ import { startPlatform } from '@cross-cloud-sagas/local-platform';
  */
 
 const dir = process.env.LOAD_DIR!;
+const CONNECTION_SETTINGS = [
+  'COSMOS_ENDPOINT',
+  'COSMOS_KEY',
+  'COSMOS_DATABASE',
+  'ServiceBusConnection',
+  'PAYMENT_GATEWAY_URL',
+  'PAYMENT_GATEWAY_API_KEY',
+  'EMAIL_SERVICE_URL',
+  'AWS_ENDPOINT_URL_EVENTBRIDGE',
+  'AWS_REGION',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'TASKHUB_NAME',
+];
 const appRoot = path.join(__dirname, '..', '..');
 
 /** Requests received, by endpoint: the Cosmos DB port, or the main port's first path segment. */
@@ -131,7 +145,9 @@ startPlatform({
         void platform.stop().then(() => process.exit(0));
       }
     });
-    process.send!({ type: 'ready', url: platform.url });
+    // The endpoints and local keys the platform filled in, for a benchmark that calls them as the app does.
+    const settings = Object.fromEntries(CONNECTION_SETTINGS.map((name) => [name, process.env[name] ?? '']));
+    process.send!({ type: 'ready', url: platform.url, settings });
   },
   (e: unknown) => {
     console.error(e);

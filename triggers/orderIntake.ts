@@ -26,6 +26,17 @@ export async function findSaga(
 }
 
 /**
+ * Whether no run can follow this one: an operator starts a new attempt only after a run is over and did not
+ * succeed, so a run still going, or one that completed the order, is the newest. Probing stops there, which spares
+ * the common case (every payment webhook, every status poll of a saga that went through) a call that would 404.
+ */
+function isNewestRun(run: DurableOrchestrationStatus): boolean {
+  const status = String(run.runtimeStatus);
+  if (status === 'Running' || status === 'Pending' || status === 'ContinuedAsNew') return true;
+  return status === 'Completed' && (run.output as { outcome?: string } | null)?.outcome === 'Completed';
+}
+
+/**
  * The order's newest run: its first run, or the latest operator restart (`<orderId>.r<N>`), which is the run
  * waiting for the order's events. Restarts are numbered without gaps, so probing stops at the first one missing.
  */
@@ -34,7 +45,7 @@ export async function findLatestRun(
   orderId: string,
 ): Promise<DurableOrchestrationStatus | undefined> {
   let latest = await findSaga(client, orderId);
-  for (let attempt = 2; latest; attempt++) {
+  for (let attempt = 2; latest && !isNewestRun(latest); attempt++) {
     const next = await findSaga(client, runName(orderId, attempt));
     if (!next) break;
     latest = next;

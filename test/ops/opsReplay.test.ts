@@ -209,6 +209,13 @@ describe('ops API: restart', () => {
     expect(chargesOf('oos-df')).toHaveLength(1);
     expect(emailsOf('oos-df')).toHaveLength(1);
     expect((await inventory(p.t).get('SKU-LATE'))?.available).toBe(9);
+    // The customer's status poll follows the order to its newest run, not the compensated first one.
+    const polled = await fetch(`${p.t.baseUrl}/api/orders/oos-df`);
+    expect(polled.status).toBe(200);
+    expect(((await polled.json()) as { saga: unknown }).saga).toMatchObject({
+      run: 'oos-df.r2',
+      output: { outcome: 'Completed' },
+    });
   });
 
   it('refuses replaying a Completed saga with 409 saying why, and a replay without a reason with 400', async () => {

@@ -1,0 +1,300 @@
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
+import { eventBridgeClient } from '../adapters/aws/eventBridgeClient';
+import { appPorts, messageSender } from '../adapters/appPorts';
+import { cosmosContainer } from '../adapters/cosmos/database';
+import { PlatformProcess, threadCpu, writeCosmosConfig } from './platformProcess';
+
+/**
+ * `npm run bench:floor`: the floor under the load benchmark's CPU per order. The calls one order makes (counted by
+ * test/saga/callsPerOrder.test.ts) are made here with the app's own clients and adapters (@azure/cosmos, the
+ * durable-functions client, the gateway and e-mail adapters, @azure/service-bus, @aws-sdk/client-eventbridge)
+ * against the real local endpoints, which run in another process (bench/loadPlatform.ts), so this process's CPU is
+ * what the calls cost the thread that makes them, none of the endpoints' work. Then the Functions host's cost of an
+ * HTTP invocation with no app work (a refused order id: both of the platform's threads) and the load generator's
+ * cost of a request. The sum, per order, is a lower bound of what an order costs on this machine: it leaves out
+ * every endpoint's own work, the orchestrator's episodes and the activities' invocations.
+ * Environment: FLOOR_CALLS (2,000 measured calls per kind), FLOOR_CONCURRENCY (10).
+ */
+
+const CALLS = Number(process.env.FLOOR_CALLS ?? 2000);
+const CONCURRENCY = Number(process.env.FLOOR_CONCURRENCY ?? 10);
+const SKUS = ['SKU-FLOOR-A', 'SKU-FLOOR-B'];
+/** 2 cores for 300 sagas/s, the issue's target. */
+const BUDGET_MS = (os.cpus().length * 1000) / 300;
+
+interface CallKind {
+  name: string;
+  /** As test/saga/callsPerOrder.test.ts pins them for a two-SKU order on Durable; PutEvents as the load bench counts. */
+  perOrder: number;
+  call: (i: number) => Promise<unknown>;
+}
+
+/** CPU ms of this process per call, `CONCURRENCY` callers at once, after a warm-up. */
+async function cpuPerCall(call: (i: number) => Promise<unknown>, calls = CALLS): Promise<number> {
+  let next = 0;
+  const run = async (count: number): Promise<void> => {
+    const end = next + count;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < end) await call(next++);
+      }),
+    );
+  };
+  await run(Math.max(50, calls / 10));
+  const before = process.cpuUsage();
+  await run(calls);
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1000 / calls;
+}
+
+function durableClient(origin: string, taskHub: string): df.DurableClient {
+  // The binding value the Functions host hands a function with a durableClient input (local: no system key).
+  const q = `taskHub=${taskHub}&connection=Storage`;
+  const hooks = `${origin}/runtime/webhooks/durabletask`;
+  const instance = `${hooks}/instances/INSTANCEID`;
+  const input = df.input.durableClient();
+  const context = new InvocationContext({ options: { extraInputs: [input] } });
+  context.extraInputs.set(input, {
+    taskHubName: taskHub,
+    creationUrls: {
+      createNewInstancePostUri: `${hooks}/orchestrators/{functionName}[/{instanceId}]?${q}`,
+      createAndWaitOnNewInstancePostUri: `${hooks}/orchestrators/{functionName}[/{instanceId}]?timeout={timeoutInSeconds}&pollingInterval={intervalInSeconds}&${q}`,
+    },
+    managementUrls: {
+      id: 'INSTANCEID',
+      statusQueryGetUri: `${instance}?${q}`,
+      sendEventPostUri: `${instance}/raiseEvent/{eventName}?${q}`,
+      terminatePostUri: `${instance}/terminate?reason={text}&${q}`,
+      rewindPostUri: `${instance}/rewind?reason={text}&${q}`,
+      purgeHistoryDeleteUri: `${instance}?${q}`,
+      restartPostUri: `${instance}/restart?${q}`,
+      suspendPostUri: `${instance}/suspend?reason={text}&${q}`,
+      resumePostUri: `${instance}/resume?reason={text}&${q}`,
+    },
+    baseUrl: hooks,
+    requiredQueryStringParameters: q,
+    rpcBaseUrl: `${origin}/durabletask/`,
+    httpBaseUrl: hooks,
+  });
+  // As a function calls it: a client per invocation.
+  return df.getClient(context);
+}
+
+function order(orderId: string, paymentMethod = 'pm_card_visa'): Record<string, unknown> {
+  return {
+    orderId,
+    customer: { id: `c-${orderId}`, email: `${orderId}@example.com` },
+    lines: SKUS.map((sku) => ({ sku, qty: 1, unitPrice: 5 })),
+    currency: 'EUR',
+    total: 10,
+    paymentMethod,
+  };
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+function request(url: string, method: string, body?: unknown): Promise<{ status: number; text: string }> {
+  const data = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      url,
+      { method, agent, headers: data ? { 'content-type': 'application/json' } : {} },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
+async function waitFor(done: () => Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    if (await done()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what} did not happen within 60 s`);
+}
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'floor-bench-'));
+  const platform = new PlatformProcess();
+  try {
+    writeCosmosConfig(dir, SKUS);
+    await platform.start(dir);
+    Object.assign(process.env, platform.settings);
+    // The app's own adapters, which read the settings just filled in when first called.
+    const ports = appPorts();
+    const client = durableClient(platform.url, platform.settings.TASKHUB_NAME || 'OrderSagasHub');
+
+    // One real order, to show what else an order costs that this floor leaves out.
+    const probe = `floor-probe-${randomUUID().slice(0, 8)}`;
+    if ((await request(`${platform.url}/api/orders`, 'POST', order(probe))).status !== 202)
+      throw new Error('The probe order was not accepted.');
+    await waitFor(async () => (await client.getStatus(probe)).runtimeStatus === 'Completed', 'The probe order');
+    // Read over the HTTP API: durable-functions' status object reads `history`, the API answers `historyEvents`.
+    const { historyEvents: history = [] } = JSON.parse(
+      (await request(`${platform.url}/runtime/webhooks/durabletask/instances/${probe}?showHistory=true`, 'GET')).text,
+    ) as { historyEvents?: { EventType: string }[] };
+    const count = (type: string): number => history.filter((e) => e.EventType === type).length;
+
+    // Instances waiting for a confirmation that never comes, to raise events to (each takes a few).
+    const waiting = Array.from({ length: Math.ceil((CALLS * 1.2) / 10) }, (_, i) => `floor-wait-${i}`);
+    for (const id of waiting) await request(`${platform.url}/api/orders`, 'POST', order(id, 'pm_card_no_confirm'));
+    await waitFor(
+      async () => (await client.getStatus(waiting[waiting.length - 1])).customStatus !== null,
+      'The waiting orders',
+    );
+
+    const orders = cosmosContainer('orders');
+    const analytics = cosmosContainer('analytics');
+    const kinds: CallKind[] = [
+      {
+        name: 'Cosmos DB: create an item (order record, outbox claim and record, analytics fact)',
+        perOrder: 4,
+        call: () => orders.items.create({ id: randomUUID(), orderId: randomUUID(), order: order('x') }),
+      },
+      {
+        name: 'Cosmos DB: transactional batch (reserve, then finalize, per SKU)',
+        perOrder: 4,
+        call: () => {
+          const pk = randomUUID();
+          return analytics.items.batch(
+            [
+              { operationType: 'Create', resourceBody: { id: `${pk}-a`, orderId: pk } },
+              { operationType: 'Create', resourceBody: { id: `${pk}-b`, orderId: pk } },
+            ],
+            pk,
+          );
+        },
+      },
+      { name: 'Durable client: status (intake, webhook)', perOrder: 2, call: () => client.getStatus(probe) },
+      {
+        name: 'Durable client: start the saga',
+        perOrder: 1,
+        call: () => client.startNew('orderSaga', { instanceId: `floor-start-${randomUUID()}`, input: null }),
+      },
+      {
+        name: 'Durable client: raise the confirmation',
+        perOrder: 1,
+        call: (i) => client.raiseEvent(waiting[i % waiting.length], 'FloorProbe', { i }),
+      },
+      {
+        name: 'payment gateway: charge (adapter)',
+        perOrder: 1,
+        call: () =>
+          ports.payments.charge({
+            orderId: `floor-${randomUUID()}`,
+            amountMinor: 1000,
+            currency: 'EUR',
+            paymentMethod: 'pm_card_visa',
+            idempotencyKey: randomUUID(),
+          }),
+      },
+      {
+        name: 'payment gateway: read the charge (adapter)',
+        perOrder: 1,
+        call: () => ports.payments.getCharge('ch_floor_missing'),
+      },
+      {
+        name: 'e-mail service: send (adapter)',
+        perOrder: 1,
+        call: () =>
+          ports.email.send({ to: 'floor@example.com', subject: 'floor', body: 'floor', idempotencyKey: randomUUID() }),
+      },
+      {
+        name: 'Service Bus: send the outcome event (@azure/service-bus over AMQP)',
+        perOrder: 1,
+        call: () =>
+          messageSender().send('orders-invalid', [
+            { body: '{"floor":true}', contentType: 'application/json', messageId: randomUUID() },
+          ]),
+      },
+      {
+        name: 'EventBridge: PutEvents (the bridge, batched)',
+        perOrder: 0.5,
+        call: () =>
+          eventBridgeClient().send(
+            new PutEventsCommand({
+              Entries: [{ Source: 'floor', DetailType: 'Floor', Detail: '{"floor":true}', EventBusName: 'default' }],
+            }),
+          ),
+      },
+    ];
+
+    console.log(
+      `\nThe floor under CPU per order: ${os.cpus().length} cores, ${os.cpus()[0].model}, Node ${process.version}; ` +
+        `${CALLS} calls per kind, ${CONCURRENCY} at once; load average ${os.loadavg()[0].toFixed(1)}\n`,
+    );
+    console.log('| call | per order | CPU ms per call | CPU ms per order |');
+    console.log('|---|---:|---:|---:|');
+    let total = 0;
+    const row = (name: string, perOrder: number, perCall: number): void => {
+      total += perOrder * perCall;
+      console.log(`| ${name} | ${perOrder} | ${perCall.toFixed(3)} | ${(perOrder * perCall).toFixed(2)} |`);
+    };
+    const perCall = new Map<string, number>();
+    for (const kind of kinds) {
+      perCall.set(kind.name, await cpuPerCall(kind.call));
+      row(kind.name, kind.perOrder, perCall.get(kind.name)!);
+    }
+
+    // The Functions host with no app work: a refused order id answers 400 before any call. First let the platform
+    // finish what the calls above gave it (sagas started, events raised, webhooks of the charges).
+    await waitFor(async () => {
+      const a = await platform.stats();
+      await new Promise((r) => setTimeout(r, 500));
+      const busy = threadCpu(a, await platform.stats());
+      return busy.main + busy.worker < 10;
+    }, 'The platform going idle');
+    const before = await platform.stats();
+    const loadGenerator = await cpuPerCall(() => request(`${platform.url}/api/orders/not%20an%20id`, 'GET'));
+    const threads = threadCpu(before, await platform.stats());
+    const invocations = CALLS + Math.max(50, CALLS / 10);
+    const invocation = (threads.main + threads.worker) / invocations;
+    row(
+      'Functions host: an HTTP invocation with no app work (POST /api/orders, the webhook), both threads',
+      2,
+      invocation,
+    );
+    row('load generator: one request (keep-alive node:http)', 1, loadGenerator);
+    const cores = os.cpus().length;
+    const [create, , status, start] = kinds.map((k) => perCall.get(k.name)!);
+    // A status poll: one invocation and one Durable status call; an accepted order at the door: the invocation, the
+    // order record, the look for an earlier saga and the start (the saga's own work comes on top).
+    const get = invocation + status + loadGenerator;
+    const intake = invocation + create + status + start + loadGenerator;
+    const most = (ms: number): string => Math.floor((cores * 1000) / ms).toLocaleString('en-US');
+    console.log(
+      `\nFloor: ${total.toFixed(1)} ms of CPU per order, against ${BUDGET_MS.toFixed(1)} ms for 300 sagas/s on ` +
+        `${os.cpus().length} cores (${(total / BUDGET_MS).toFixed(2)}×). Left out: every endpoint's own work, ` +
+        `${count('OrchestratorStarted')} orchestrator episodes and ${count('TaskScheduled')} activity invocations ` +
+        `(from the probe order's Durable history).`,
+    );
+    console.log(
+      `GET /api/orders/{id}: at least ${get.toFixed(2)} ms per request, so at most ${most(get)} req/s with every ` +
+        `core busy. POST /api/orders accepted: at least ${intake.toFixed(2)} ms, so at most ${most(intake)} orders/s ` +
+        `at the door with no saga running.`,
+    );
+  } finally {
+    await platform.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+    agent.destroy();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -3,6 +3,8 @@ import type { Order } from '../saga/domain/order';
 import type { CompensationRecord, SagaResult, SagaStatus, StepInput, StepResult } from '../saga/domain/saga';
 import type { RetryPolicy, SagaDefinition, SagaStep } from '../saga/definition/types';
 import { operatorDecisionSchema } from '../saga/domain/operatorDecision';
+import { type KeptStep, parseRunInput } from '../saga/domain/resumeInput';
+import { attemptRunName } from '../saga/domain/runName';
 import { parseOrThrow, ValidationError } from '../saga/domain/validation';
 import { sagaInputOrFail } from './sagaInputFailure';
 import {
@@ -59,9 +61,15 @@ export function* runSaga(
   parseInput: (input: unknown) => Order,
 ): Generator<Task, SagaResult, unknown> {
   // Before any step: a malformed input fails the instance with a ValidationError, never an activity's TypeError.
-  const order = sagaInputOrFail(parseInput, context.df.getInput());
-  // The run's name (the order id, or <orderId>.r<N> for a restart) puts the attempt into the idempotency keys.
-  const run = context.df.instanceId;
+  const { order, resume } = sagaInputOrFail(
+    (input) => parseRunInput(definition, parseInput, input),
+    context.df.getInput(),
+  );
+  // The attempt's run name (the order id, or <orderId>.r<N> for a restart) puts the attempt into the idempotency
+  // keys; a resume run (<run>.resume<M>) continues its attempt, so it acts under that attempt's keys.
+  const run = attemptRunName(context.df.instanceId);
+  // The steps an earlier run of this attempt completed: taken from the input alone, so every replay skips the same.
+  const kept = new Map((resume?.kept ?? []).map((k) => [k.step, k]));
   const result: SagaResult = {
     orderId: order.orderId,
     outcome: 'Completed',
@@ -140,11 +148,60 @@ export function* runSaga(
       if (step.critical && step.compensation) done.push(step);
       if (step.awaitEvent) failure = yield* awaitConfirmation(step);
     }
+    return settle(step, failure);
+  }
+
+  /** A failed best-effort step is a warning and the saga goes on; a failed critical step stops it. */
+  function settle(step: SagaStep, failure: Failure | undefined): Failure | undefined {
     if (failure && !step.critical) {
       result.warnings.push({ step: step.name, reason: failure.reason });
       return undefined;
     }
     return failure;
+  }
+
+  /**
+   * A step a resume run keeps: its activity succeeded in the run resumed, so its result is taken as it was (the
+   * charge id a refund needs) and the activity is not called again; compensation covers it as if it had run here.
+   * The trace lists it as a run doing it would (activity, wait, verify), so it reads as the whole attempt's. A
+   * confirmation that never came is checked with the source of truth, then waited for again if still unsettled.
+   */
+  function* keepStep(step: SagaStep, keep: KeptStep): Generator<Task, Failure | undefined, unknown> {
+    ran.add(step.name);
+    status({ phase: 'running', step: step.name });
+    const from = `kept from run ${resume!.from}`;
+    result.trace.push(step.activity);
+    results[step.name] = keep.result;
+    result.steps.push({ step: step.name, activity: step.activity, status: 'done', detail: from });
+    if (step.critical && step.compensation) done.push(step);
+    if (!step.awaitEvent) return undefined;
+    if (keep.confirmed) {
+      result.trace.push(`await:${step.awaitEvent.event}`);
+      if (step.awaitEvent.verify) result.trace.push(step.awaitEvent.verify.activity);
+      result.steps.push({ step: step.name, activity: `await:${step.awaitEvent.event}`, status: 'done', detail: from });
+      return undefined;
+    }
+    const verify = step.awaitEvent.verify;
+    if (verify) {
+      // The confirmation may have come while no run of the attempt listened (the stopped run was over, and the
+      // gateway does not send it twice): the source of truth is asked first; only if it has not settled, wait.
+      const checked = yield* call(verify.activity, verify.retry, verify.attemptTimeoutMs, {
+        order,
+        run,
+        results,
+        warnings: result.warnings,
+      });
+      if (checked.kind === 'result' && checked.value.ok) {
+        result.steps.push({
+          step: step.name,
+          activity: verify.activity,
+          status: 'done',
+          detail: `confirmed by ${verify.activity} on resuming`,
+        });
+        return undefined;
+      }
+    }
+    return settle(step, yield* awaitConfirmation(step));
   }
 
   function* awaitConfirmation(step: SagaStep): Generator<Task, Failure | undefined, unknown> {
@@ -240,7 +297,8 @@ export function* runSaga(
 
   let failure: Failure | undefined;
   for (const step of definition.steps) {
-    failure = yield* runStep(step);
+    const keep = kept.get(step.name);
+    failure = keep ? yield* keepStep(step, keep) : yield* runStep(step);
     if (failure) break;
   }
 

@@ -1,7 +1,7 @@
 import type { DurableClient, DurableOrchestrationStatus } from 'durable-functions';
 import { orderSaga } from '../saga/definition/orderSaga';
 import type { Order } from '../saga/domain/order';
-import { runName } from '../saga/domain/runName';
+import { resumeRunName, runName } from '../saga/domain/runName';
 import type { OrderRepository } from '../saga/ports';
 
 export type IntakeResult =
@@ -26,9 +26,9 @@ export async function findSaga(
 }
 
 /**
- * Whether no run can follow this one: an operator starts a new attempt only after a run is over and did not
- * succeed, so a run still going, or one that completed the order, is the newest. Probing stops there, which spares
- * the common case (every payment webhook, every status poll of a saga that went through) a call that would 404.
+ * Whether no run can follow this one: an operator restarts or resumes only a run that is over and did not succeed,
+ * so a run still going, or one that completed the order, is the newest. Probing stops there, which spares the
+ * common case (every payment webhook, every status poll of a saga that went through) calls that would 404.
  */
 function isNewestRun(run: DurableOrchestrationStatus): boolean {
   const status = String(run.runtimeStatus);
@@ -37,16 +37,24 @@ function isNewestRun(run: DurableOrchestrationStatus): boolean {
 }
 
 /**
- * The order's newest run: its first run, or the latest operator restart (`<orderId>.r<N>`), which is the run
- * waiting for the order's events. Restarts are numbered without gaps, so probing stops at the first one missing.
+ * The order's newest run: its first run, or the latest operator restart (`<orderId>.r<N>`), or the latest resume
+ * run of that attempt (`<run>.resume<M>`), which is the run waiting for the order's events. Restarts and resumes
+ * are numbered without gaps, so probing stops at the first one missing.
  */
 export async function findLatestRun(
   client: DurableClient,
   orderId: string,
 ): Promise<DurableOrchestrationStatus | undefined> {
   let latest = await findSaga(client, orderId);
-  for (let attempt = 2; latest && !isNewestRun(latest); attempt++) {
-    const next = await findSaga(client, runName(orderId, attempt));
+  let attempt = 1;
+  while (latest && !isNewestRun(latest)) {
+    const next = await findSaga(client, runName(orderId, attempt + 1));
+    if (!next) break;
+    latest = next;
+    attempt++;
+  }
+  for (let resume = 1; latest && !isNewestRun(latest); resume++) {
+    const next = await findSaga(client, resumeRunName(orderId, attempt, resume));
     if (!next) break;
     latest = next;
   }

@@ -1,3 +1,4 @@
+import type { KeptStep } from '../../saga/domain/resumeInput';
 import type { OperatorDecision } from '../../saga/domain/operatorDecision';
 import type { Engine, SagaPhase, SagaRun, SagaState } from '../model/sagaRun';
 import type { StepCall } from '../model/stepCall';
@@ -12,6 +13,11 @@ export interface RunDetail extends RunView {
    * it (and AWS credentials) can complete the decision, so it never leaves the tool: the API strips it.
    */
   decisionToken?: string;
+  /**
+   * Durable, a Terminated run: the steps its resume run would keep, with their results (what the plan's preview
+   * says is skipped). Kept inside the tool: the results are the activities' answers, not the API's to show.
+   */
+  keptSteps?: KeptStep[];
 }
 
 /** Which runs to list. Engines filter what they can server-side; the rest is filtered on each page. */
@@ -49,7 +55,10 @@ export interface SagaBackend {
   latest(orderId: string, timeline: boolean): Promise<RunDetail | undefined>;
   /** Every activity call of the run with its input, output or error, in the order they were scheduled. */
   calls(run: string): Promise<StepCall[] | undefined>;
-  /** Continue the run from its failed step (Durable rewind, Step Functions RedriveExecution). */
+  /**
+   * Continue the run from its failed step (Durable rewind, Step Functions RedriveExecution), or, on Durable, start
+   * the resume run of a run rewind cannot take (Terminated): a new run of the same attempt skipping what was done.
+   */
   resume(run: string, reason: string): Promise<void>;
   /** Start a new run of the saga under `run` with `input`. */
   start(run: string, input: unknown): Promise<void>;

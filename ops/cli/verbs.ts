@@ -229,7 +229,8 @@ const replay: Verb = {
                   --reason TEXT [--yes | --plan-hash HASH] [--concurrency N] [--rate N] [--json]
 
 resume   continues the run from its failed step (Durable rewind, Step Functions RedriveExecution): what succeeded
-         is kept and nothing is charged twice.
+         is kept and nothing is charged twice. A Terminated Durable run (which rewind refuses) is continued by a
+         resume run <run>.resume<M> of the same attempt that skips the steps done, keeping their results.
 restart  starts a new run of the order (<orderId>.r<N>) from its original input: a new attempt, whose charge and
          refund use the new run's keys.
 The plan is always shown first. --yes applies it right after; --plan-hash applies a plan shown earlier. Applying

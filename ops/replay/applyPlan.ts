@@ -48,6 +48,8 @@ async function applyItem(backends: SagaBackend[], i: PlanItem, input: unknown, r
       return { ...base, result: 'applied', detail: `started ${i.newRun}`, newRun: i.newRun };
     }
     await backend.resume(i.run, reason);
+    if (i.action === 'resumeRun')
+      return { ...base, result: 'applied', detail: `started ${i.newRun}`, newRun: i.newRun };
     return { ...base, result: 'applied', detail: i.action === 'rewind' ? 'rewound' : 'redriven' };
   } catch (e) {
     return { ...base, result: 'failed', detail: (e as Error).message };

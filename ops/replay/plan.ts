@@ -69,6 +69,7 @@ export function item(definition: SagaDefinition, mode: ReplayMode, orderId: stri
       action: detail.resume.action,
       eligible: detail.resume.eligible,
       reason: detail.resume.reason,
+      ...(detail.resume.newRun ? { newRun: detail.resume.newRun } : {}),
       steps: detail.resume.eligible ? resumePreview(definition, detail, orderId) : [],
     };
   const verdict = restartEligibility(run);

@@ -8,6 +8,7 @@ import {
   refundKey,
   STEP_FUNCTIONS_KEY_SCOPE,
 } from '../../saga/domain/idempotency';
+import { attemptRunName } from '../../saga/domain/runName';
 import type { Engine } from '../model/sagaRun';
 import type { RunDetail } from '../backends/sagaBackend';
 import type { StepPreview } from './replayPlan';
@@ -26,6 +27,8 @@ function effect(activity: string, orderId: string, run: string, engine: Engine):
       return { effect: 'reserves the stock', key: holdKey(money) };
     case 'chargePayment':
       return { effect: 'charges the order total', key: chargeKey(money) };
+    case 'finalizeInventory':
+      return { effect: "sells the run's reserved stock", key: holdKey(money) };
     case 'sendNotification':
       return {
         effect: 'e-mails the confirmation (at most once per order: skipped if already sent)',
@@ -47,6 +50,7 @@ function effect(activity: string, orderId: string, run: string, engine: Engine):
  * keys, so a side effect already attempted in this run is answered from its first result, never repeated.
  */
 export function resumePreview(definition: SagaDefinition, detail: RunDetail, orderId: string): StepPreview[] {
+  if (detail.resume.action === 'resumeRun') return resumeRunPreview(definition, detail, orderId);
   const run = detail.run.run;
   return definition.steps.map((step) => {
     const { effect: what, key } = effect(step.activity, orderId, run, detail.run.engine);
@@ -88,6 +92,52 @@ export function restartPreview(
       activity: step.activity,
       runs: true,
       effect: fresh ? `${what} again with key ${key} (a new attempt: ${old} is not reused)` : `${what} (key ${key})`,
+      idempotencyKey: key,
+    };
+  });
+}
+
+/**
+ * A Durable resume run continues the attempt in a new run: the steps kept are skipped with their results (a wait
+ * that was not confirmed is waited for again), every other step runs under the attempt's keys, so a side effect
+ * the stopped run may have done without recording it is answered from its first result, not done again.
+ */
+function resumeRunPreview(definition: SagaDefinition, detail: RunDetail, orderId: string): StepPreview[] {
+  const from = detail.run.run;
+  const attemptRun = attemptRunName(from);
+  const kept = new Map((detail.keptSteps ?? []).map((k) => [k.step, k]));
+  return definition.steps.map((step) => {
+    const { effect: what, key } = effect(step.activity, orderId, attemptRun, detail.run.engine);
+    const keep = kept.get(step.name);
+    const wait = step.awaitEvent?.event;
+    if (keep && (!wait || keep.confirmed))
+      return {
+        step: step.name,
+        activity: step.activity,
+        runs: false,
+        effect: `skipped: done in ${from}${wait ? ` (${wait} confirmed)` : ''}; its result is kept`,
+        idempotencyKey: key,
+        kept: keep.result,
+      };
+    const verify = step.awaitEvent?.verify?.activity;
+    if (keep)
+      return {
+        step: step.name,
+        activity: step.activity,
+        runs: true,
+        effect:
+          `${step.activity} not called again: done in ${from}, its result kept (key ${key} not used again); ` +
+          `${verify ? `${verify} asks whether it settled, else it ` : ''}waits again for ${wait}`,
+        idempotencyKey: key,
+        kept: keep.result,
+      };
+    return {
+      step: step.name,
+      activity: step.activity,
+      runs: true,
+      effect: attempted(detail, step.activity)
+        ? `${what} with key ${key}, already used in this attempt: the earlier result answers, it is not done twice`
+        : `${what} with key ${key}`,
       idempotencyKey: key,
     };
   });

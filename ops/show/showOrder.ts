@@ -11,12 +11,16 @@ export interface OrderDetail extends Omit<OrderView, 'latest'> {
   latest: Partial<Record<Engine, RunDetail>>;
 }
 
-/** The order as callers see it: without the decision task's token (a capability, not information). */
+/**
+ * The order as callers see it: without the decision task's token (a capability, not information) nor the kept
+ * steps' results a resume would carry (activity answers; the calls route shows them to whoever opens one).
+ */
 export function publicView(order: OrderDetail): OrderView {
   const latest: OrderView['latest'] = {};
   for (const [engine, detail] of Object.entries(order.latest) as [Engine, RunDetail][]) {
     const shown: RunDetail = { ...detail };
     delete shown.decisionToken;
+    delete shown.keptSteps;
     latest[engine] = shown;
   }
   return { ...order, latest };

@@ -30,7 +30,7 @@ export async function stepCallView(
 ): Promise<StepCallView> {
   if (parseRunName(run)?.orderId !== orderId)
     throw new OpsValidationError(
-      `run="${run}" is not a run of order ${orderId}: use the order id itself or <order>.r<N> for its Nth attempt.`,
+      `run="${run}" is not a run of order ${orderId}: use the order id itself, <order>.r<N> for its Nth attempt, or <run>.resume<M> for a resume run.`,
     );
   if (!Number.isInteger(call) || call < 0)
     throw new OpsValidationError(`call="${call}" must be a whole number from 0 (the run's first activity call).`);

@@ -1,11 +1,17 @@
 import type { Engine, SagaRun } from './sagaRun';
 import type { TimelineEntry } from './timeline';
 
-/** Whether the run can continue from its failed step, by which engine action, and why (not). */
+/**
+ * Whether the run can continue from its failed step, by which engine action, and why (not). `resumeRun`: Durable,
+ * a run rewind cannot take (Terminated) is continued by a new run of the same attempt, `newRun`, which skips the
+ * steps done.
+ */
 export interface ResumeEligibility {
   eligible: boolean;
-  action: 'rewind' | 'redrive';
+  action: 'rewind' | 'redrive' | 'resumeRun';
   reason: string;
+  /** resumeRun: the new run's name (`<run>.resume<M>`). */
+  newRun?: string;
 }
 
 /** One run with everything `show` and `replay` need. */

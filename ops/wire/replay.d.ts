@@ -7,6 +7,8 @@ export interface StepPreview {
   step: string;
   activity: string;
   runs: boolean;
+  /** Skipped by a resume run: the result kept from the run resumed (what later steps and compensations read). */
+  kept?: unknown;
   /** In words: "charges again with key …", "kept: done in this run". */
   effect: string;
   idempotencyKey?: string;
@@ -19,10 +21,10 @@ export interface PlanItem {
   run: string;
   status: SagaState;
   engineStatus: string;
-  action: 'rewind' | 'redrive' | 'restart';
+  action: 'rewind' | 'redrive' | 'resumeRun' | 'restart';
   eligible: boolean;
   reason: string;
-  /** restart: the new run's name. */
+  /** restart, resumeRun: the new run's name. */
   newRun?: string;
   steps: StepPreview[];
   /** The run's state when planned; applying re-checks it. */

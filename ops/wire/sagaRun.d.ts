@@ -20,6 +20,8 @@ export interface SagaRun {
   orderId?: string;
   /** 1 for the order's first run, N for its Nth (an operator's restart). */
   attempt?: number;
+  /** Durable: M for the attempt's Mth resume run (`<run>.resume<M>`), which continues that attempt's run. */
+  resume?: number;
   status: SagaState;
   /** The engine's own status: Durable runtimeStatus, Step Functions execution status. */
   engineStatus: string;

@@ -1,7 +1,9 @@
 import type { SagaDefinition } from '../../../saga/definition/types';
 import type { OperatorDecision } from '../../../saga/domain/operatorDecision';
-import { parseRunName } from '../../../saga/domain/runName';
+import { compareRuns, parseRunName } from '../../../saga/domain/runName';
+import { isResumeInput } from '../../../saga/domain/resumeInput';
 import type { SagaResult } from '../../../saga/domain/saga';
+import { EngineError } from '../../errors';
 import { SAGA_PHASES, SagaPhase, SagaRun, SagaState } from '../../model/sagaRun';
 import type { StepCall } from '../../model/stepCall';
 import { traceOf } from '../../model/timeline';
@@ -11,6 +13,7 @@ import { expandCondensedHistory } from './condensedHistory';
 import { durableCalls } from './durableCalls';
 import { attemptTimeoutMs, durableTimeline } from './durableTimeline';
 import { DurableInstance, DurableManagementApi } from './managementApi';
+import { ResumeRun, resumeRunOf } from './resumeRun';
 
 /** The Durable runtime statuses a normalized status can come from, so the engine filters before we do. */
 const RUNTIME_STATUSES: Record<SagaState, string[]> = {
@@ -24,8 +27,12 @@ const RUNTIME_STATUSES: Record<SagaState, string[]> = {
   Terminated: ['Terminated'],
 };
 
-/** Durable rewind applies to Failed instances only; everything else gets the reason, in the tool's words. */
-function resumeEligibility(run: SagaRun): ResumeEligibility {
+/**
+ * Durable rewind applies to Failed instances only (on Azure as on the embedded engine). A Terminated run, which
+ * rewind refuses, is continued by a resume run instead (when its history could be read: `next`); everything else
+ * gets the reason, in the tool's words.
+ */
+function resumeEligibility(run: SagaRun, next: ResumeRun | undefined): ResumeEligibility {
   const no = (reason: string): ResumeEligibility => ({ eligible: false, action: 'rewind', reason });
   switch (run.status) {
     case 'Failed':
@@ -45,11 +52,23 @@ function resumeEligibility(run: SagaRun): ResumeEligibility {
         ? no('parked for an operator: decide (retryCompensation or markResolved) instead')
         : no('the decision wait expired (a saga outcome, not a failure): restart, or settle by hand');
     case 'Terminated':
-      return no('Terminated: Durable rewinds Failed instances only; restart for a new attempt');
+      if (!next) return no('Terminated: Durable rewinds Failed instances only; restart for a new attempt');
+      return {
+        eligible: true,
+        action: 'resumeRun',
+        newRun: next.newRun,
+        reason:
+          `Terminated: Durable rewinds Failed instances only, so the resume run ${next.newRun} continues the ` +
+          `attempt: the ${next.input.resume.kept.length} step(s) done are skipped with their results kept, the ` +
+          `rest runs again under the attempt's keys`,
+      };
     default:
       return no(`${run.status}: the run is still in progress (terminate it first to replay it)`);
   }
 }
+
+/** The order a run started from: its input, or the order a resume run's input wraps. */
+const orderOf = (input: unknown): unknown => (isResumeInput(input) ? input.order : input);
 
 /**
  * The Durable engine through its management HTTP API (the embedded platform or a Function App). Instances of
@@ -72,6 +91,7 @@ export class DurableBackend implements SagaBackend {
       engine: 'durable',
       run: i.instanceId,
       ...(parsed ? { orderId: parsed.orderId, attempt: parsed.attempt } : {}),
+      ...(parsed?.resume ? { resume: parsed.resume } : {}),
       status: n.status,
       engineStatus: i.runtimeStatus,
       createdAt: new Date(i.createdTime).toISOString(),
@@ -117,8 +137,7 @@ export class DurableBackend implements SagaBackend {
         if (i.name === this.definition.orchestrator && parseRunName(i.instanceId)?.orderId === orderId) found.push(i);
       token = page.next;
     } while (token);
-    const attempt = (i: DurableInstance) => parseRunName(i.instanceId)?.attempt ?? 0;
-    return found.sort((a, b) => attempt(a) - attempt(b));
+    return found.sort((a, b) => compareRuns(parseRunName(a.instanceId)!, parseRunName(b.instanceId)!));
   }
 
   async detail(run: string, withTimeline = true): Promise<RunDetail | undefined> {
@@ -129,17 +148,25 @@ export class DurableBackend implements SagaBackend {
 
   private detailOf(instance: DurableInstance): RunDetail {
     const summary = this.toRun(instance);
-    const timeline = durableTimeline(this.history(instance), this.definition);
+    const history = this.history(instance);
+    const timeline = durableTimeline(history, this.definition);
+    // Only a Terminated run is resumed by a new run, and only from its history (the steps it did, with results).
+    const next =
+      summary.status === 'Terminated' && instance.historyEvents
+        ? resumeRunOf(this.definition, instance.instanceId, instance.input, durableCalls(history))
+        : undefined;
     const output = instance.output as Partial<SagaResult> | null;
     const custom = instance.customStatus as { trace?: string[] } | null;
     return {
       run: summary,
-      input: instance.input,
+      // A resume run's input wraps the order with what it keeps: the order is what a restart starts from.
+      input: orderOf(instance.input),
       output: instance.output ?? undefined,
       ...(instance.customStatus != null ? { customStatus: instance.customStatus } : {}),
       trace: output?.trace ?? custom?.trace ?? traceOf(timeline),
       timeline,
-      resume: resumeEligibility(summary),
+      resume: resumeEligibility(summary, next),
+      ...(next ? { keptSteps: next.input.resume.kept } : {}),
     };
   }
 
@@ -164,8 +191,19 @@ export class DurableBackend implements SagaBackend {
     );
   }
 
-  resume(run: string, reason: string): Promise<void> {
-    return this.api.post(run, 'rewind', reason);
+  /**
+   * Rewinds a Failed run; starts the resume run of a Terminated one (the same eligibility the plan showed, read
+   * again now). Anything else is refused with the reason, not sent to the engine.
+   */
+  async resume(run: string, reason: string): Promise<void> {
+    const instance = await this.api.get(run, true);
+    if (!instance || instance.name !== this.definition.orchestrator)
+      throw new EngineError(`No ${this.definition.orchestrator} instance ${run} to resume.`);
+    const detail = this.detailOf(instance);
+    if (!detail.resume.eligible) throw new EngineError(`${run} cannot be resumed: ${detail.resume.reason}.`);
+    if (detail.resume.action === 'rewind') return this.api.post(run, 'rewind', reason);
+    const next = resumeRunOf(this.definition, run, instance.input, durableCalls(this.history(instance)))!;
+    await this.api.start(this.definition.orchestrator, next.newRun, next.input);
   }
 
   start(run: string, input: unknown): Promise<void> {

@@ -9,7 +9,8 @@ import { DurableBackend } from '../ops/backends/durable/durableBackend';
 import { DurableManagementApi } from '../ops/backends/durable/managementApi';
 import { StepFunctionsBackend } from '../ops/backends/stepFunctions/stepFunctionsBackend';
 import { OpsService } from '../ops/opsService';
-import type { ReplayPlan, ReplayResults } from '../ops/replay/replayPlan';
+import type { ReplayPlan, ReplayResults, ReplaySelection } from '../ops/replay/replayPlan';
+import { HeapSampledAudit } from './heapSampledAudit';
 import { DEFAULT_STUCK_THRESHOLD_MS } from '../ops/status/normalize';
 import { orderSaga } from '../saga/definition/orderSaga';
 
@@ -21,8 +22,10 @@ import { orderSaga } from '../saga/definition/orderSaga';
  *   - the first page (50 rows) of a filtered list across both engines, median of 20;
  *   - the counts per status over every run;
  *   - `show` of one order that ran on both engines (timelines and diff), median of 20;
+ *   - dry runs of 500, 2,000 and 5,000 order ids (as many as there are runs) and of a filter over every run: the
+ *     peak live heap (after a full GC at each stored part: run with --expose-gc) above the start, to show it flat;
  *   - a bulk restart of BENCH_OPS_REPLAY sagas (default 500, both engines) applied at concurrency 8, rate 1000/s:
- *     sagas started per second, and the heap before and after.
+ *     sagas started per second, and the live heap after it above before it (after GC; the platform's included).
  */
 
 const appRoot = path.join(__dirname, '..', '..');
@@ -109,6 +112,9 @@ async function main(): Promise<void> {
   });
   try {
     const stateMachineArn = p.aws!.lambda.stateMachines().find((s) => s.name === orderSaga.orchestrator)!.arn;
+    const audit = new HeapSampledAudit(
+      new CosmosAuditLog(() => p.clouds.cosmos!.client.database('orders').container('ops-audit')),
+    );
     const binding = p.durableClientInput() as { baseUrl: string; requiredQueryStringParameters: string };
     const stuck = () => ({ definition: orderSaga, nowMs: Date.now(), thresholdMs: DEFAULT_STUCK_THRESHOLD_MS });
     const ops = new OpsService(
@@ -127,7 +133,7 @@ async function main(): Promise<void> {
           new CosmosRunOutcomes(() => p.clouds.cosmos!.client.database('orders').container('run-outcomes')),
         ),
       ],
-      new CosmosAuditLog(() => p.clouds.cosmos!.client.database('orders').container('ops-audit')),
+      audit,
       orderSaga,
     );
     const df = await import('durable-functions');
@@ -178,19 +184,44 @@ async function main(): Promise<void> {
     await stopCountsProfile();
     const show = await timed(20, () => ops.show('bench-both'));
 
-    const half2 = Math.floor(replayCount / 2);
-    const ids = [
-      ...Array.from({ length: half2 }, (_, i) => `bench-df-${i}`),
-      ...Array.from({ length: replayCount - half2 }, (_, i) => `bench-sfn-${i}`),
+    /** `n` order ids, half per engine (the selection as a caller sends it). */
+    const selectionOf = (n: number) => [
+      ...Array.from({ length: Math.floor(n / 2) }, (_, i) => `bench-df-${i}`),
+      ...Array.from({ length: n - Math.floor(n / 2) }, (_, i) => `bench-sfn-${i}`),
     ];
-    global.gc?.();
-    const heapBefore = process.memoryUsage().heapUsed;
-    const request = { selection: { orderIds: ids }, mode: 'restart' as const, reason: 'bench' };
+    // The dry run alone, for selections of growing size: its live heap at each page boundary (after a full GC),
+    // apart from the platform running sagas. Then a filter over every run (no list of ids at all).
+    const flat: { measure: string; value: string }[] = [];
+    const dryRun = async (label: string, selection: ReplaySelection) => {
+      audit.reset();
+      const t = performance.now();
+      const plan = (await ops.replay(operator, {
+        selection,
+        mode: 'restart',
+        reason: 'bench',
+        dryRun: true,
+      })) as ReplayPlan;
+      const ms = performance.now() - t;
+      const peakMb = audit.stop();
+      const n = plan.summary.eligible + plan.summary.ineligible;
+      flat.push({
+        measure: `dry run ${label}: ${n} sagas; peak live heap above the start`,
+        value: `${peakMb.toFixed(1)} MB (${ms.toFixed(0)} ms with ${audit.samples} GCs, ${((n * 1000) / ms).toFixed(0)} sagas/s)`,
+      });
+      return plan;
+    };
+    for (const n of [500, 2_000, 5_000].filter((x) => x <= half * 2))
+      await dryRun(`of ${n} order ids`, { orderIds: selectionOf(n) });
+    await dryRun('of a filter over every run (orderId=bench-)', { where: { orderIdPrefix: 'bench-' } });
+
+    const request = { selection: { orderIds: selectionOf(replayCount) }, mode: 'restart' as const, reason: 'bench' };
     const stopProfile = await profileIf(process.env.BENCH_OPS_PROFILE);
     const tp = performance.now();
     const plan = (await ops.replay(operator, { ...request, dryRun: true })) as ReplayPlan;
     const planMs = performance.now() - tp;
     await stopProfile();
+    global.gc?.();
+    const heapBefore = process.memoryUsage().heapUsed;
     const ta = performance.now();
     const results = (await ops.replay(operator, {
       ...request,
@@ -198,9 +229,10 @@ async function main(): Promise<void> {
       planHash: plan.planHash,
       bounds: { concurrency: 8, perSecond: 1000 },
     })) as ReplayResults;
-    // The whole call: the plan made again and compared with the approved one, then the starts.
+    // The whole call: the stored plan checked (every saga read again), then each saga re-planned and started.
     const applyMs = performance.now() - ta;
-    const heapAfter = process.memoryUsage().heapUsed;
+    global.gc?.();
+    const applyHeapMb = (process.memoryUsage().heapUsed - heapBefore) / 1e6;
     await settled(p, sfn, stateMachineArn);
 
     console.log(
@@ -225,16 +257,23 @@ async function main(): Promise<void> {
         value: `${countsWarm.toFixed(0)} ms`,
       },
       { measure: 'show: one order on both engines, timelines and diff (median of 20)', value: `${show.toFixed(0)} ms` },
-      { measure: `replay dry run: plan for ${plan.items.length} sagas`, value: `${planMs.toFixed(0)} ms` },
+      ...flat,
+      {
+        measure: `replay dry run: plan for ${plan.summary.eligible + plan.summary.ineligible} sagas`,
+        value: `${planMs.toFixed(0)} ms`,
+      },
       {
         measure: `replay apply: ${results.summary.applied} restarts (concurrency 8)`,
         value: `${results.summary.perSecond} sagas/s`,
       },
       {
-        measure: `replay apply, the whole call (plan checked again, then ${results.summary.applied} starts)`,
+        measure: `replay apply, the whole call (stored plan checked, then ${results.summary.applied} re-checked and started)`,
         value: `${applyMs.toFixed(0)} ms (${((results.summary.applied * 1000) / applyMs).toFixed(1)} sagas/s)`,
       },
-      { measure: 'heap growth over plan + apply', value: `${((heapAfter - heapBefore) / 1e6).toFixed(1)} MB` },
+      {
+        measure: 'apply: live heap after it above before it, after GC (the platform runs the restarts in-process)',
+        value: `${applyHeapMb.toFixed(1)} MB`,
+      },
     ]);
     if (results.summary.applied !== replayCount)
       throw new Error(

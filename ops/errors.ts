@@ -66,3 +66,21 @@ export class UnknownRunError extends OpsError {
   readonly status = 404;
   readonly code = 'RunNotFound';
 }
+
+/** A dry run's plan hash that no recorded dry run has (GET replays/{planHash}/items). */
+export class UnknownPlanError extends OpsError {
+  readonly status = 404;
+  readonly code = 'PlanNotFound';
+  constructor(readonly planHash: string) {
+    super(
+      `No dry run with plan hash ${planHash} was recorded. Make a dry run (POST /api/ops/replays with dryRun: true) and use the planHash it answers.`,
+      { planHash },
+    );
+  }
+}
+
+/** An audit entry whose stored parts are not all there: the audit was changed outside the tool. */
+export class IncompleteAuditError extends OpsError {
+  readonly status = 500;
+  readonly code = 'AuditIncomplete';
+}

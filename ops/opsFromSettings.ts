@@ -11,13 +11,14 @@ import type { SagaBackend } from './backends/sagaBackend';
 import { CallRate } from './backends/stepFunctions/callRate';
 import { StepFunctionsBackend } from './backends/stepFunctions/stepFunctionsBackend';
 import { OpsService } from './opsService';
+import { PLAN_PAGE_ITEMS } from './replay/plan';
 import { DEFAULT_STUCK_THRESHOLD_MS, StuckCheck } from './status/normalize';
 
 /**
  * The operator tool as the Functions app runs it: Durable through the management API the durable client binding
  * points at (with its system key), Step Functions when AWS_REGION is set (the saga's state machine from
  * ORDER_SAGA_STATE_MACHINE_ARN, or found by name), the audit in Cosmos DB, the stuck threshold from
- * OPS_STUCK_THRESHOLD_MINUTES (default 30).
+ * OPS_STUCK_THRESHOLD_MINUTES (default 30), the replay's page size from OPS_REPLAY_PAGE_ITEMS.
  */
 let cached: { key: string; ops: OpsService } | undefined;
 
@@ -34,6 +35,7 @@ export function opsFromSettings(durable: DurableEndpoint): OpsService {
     process.env.ORDER_SAGA_STATE_MACHINE_ARN,
     process.env.OPS_STUCK_THRESHOLD_MINUTES,
     process.env.OPS_SFN_READS_PER_SECOND,
+    process.env.OPS_REPLAY_PAGE_ITEMS,
     process.env.COSMOS_ENDPOINT,
   ].join('\n');
   if (cached?.key !== key) cached = { key, ops: buildOps(durable) };
@@ -58,7 +60,22 @@ function buildOps(durable: DurableEndpoint, now: () => Date = () => new Date()):
         new CallRate(stepFunctionsReadRate()),
       ),
     );
-  return new OpsService(backends, new CosmosAuditLog(() => cosmosContainer('opsAudit')), orderSaga, now);
+  return new OpsService(
+    backends,
+    new CosmosAuditLog(() => cosmosContainer('opsAudit')),
+    orderSaga,
+    now,
+    replayPageItems(),
+  );
+}
+
+/**
+ * OPS_REPLAY_PAGE_ITEMS: sagas per page of a replay's selection, per stored part of its plan and per page of
+ * GET replays/{planHash}/items (default 200; at most 500, so that a part, about 2 KB a saga, stays far below
+ * Cosmos DB's 2 MB per document).
+ */
+export function replayPageItems(): number {
+  return Math.min(500, intSettingOr('OPS_REPLAY_PAGE_ITEMS', PLAN_PAGE_ITEMS));
 }
 
 /**

@@ -2,17 +2,19 @@ import type { SagaDefinition } from '../saga/definition/types';
 import { operatorDecisionSchema, OperatorDecision } from '../saga/domain/operatorDecision';
 import { parseOrThrow, ValidationError } from '../saga/domain/validation';
 import type { OpsCaller } from './access/opsKeys';
-import type { AuditEntry, AuditLog, AuditQuery } from './audit/auditEntry';
+import type { AuditChunk, AuditEntry, AuditLog, AuditQuery } from './audit/auditEntry';
 import type { RunQuery, SagaBackend } from './backends/sagaBackend';
-import { NotEligibleError, OpsValidationError, UnknownOrderError } from './errors';
+import { NotEligibleError, OpsValidationError, StalePlanError, UnknownOrderError } from './errors';
 import { countSagas, listSagas, SagaPage, StatusCounts } from './list/listSagas';
 import { CLOSED_STATES, Engine } from './model/sagaRun';
-import { applyPlan } from './replay/applyPlan';
+import { applyPlanned, applyStoredPlan } from './replay/applyPlan';
 import { Bounds, DEFAULT_BOUNDS } from './replay/boundedRunner';
-import { planReplay } from './replay/plan';
+import { PLAN_PAGE_ITEMS } from './replay/plan';
 import { ReplayProgressBoard } from './replay/replayProgress';
 import { planPart } from './replay/planPart';
-import type { ReplayMode, ReplayPlan, ReplayResults, ReplaySelection } from './replay/replayPlan';
+import { planItems, recordedDryRun } from './replay/recordedDryRun';
+import { selectionDigest } from './replay/selectionDigest';
+import type { PlanItemsPage, ReplayMode, ReplayPlan, ReplayResults, ReplaySelection } from './replay/replayPlan';
 import { OrderView, publicView, showOrder } from './show/showOrder';
 
 export interface ReplayRequest {
@@ -55,6 +57,8 @@ export class OpsService {
     private readonly audit: AuditLog,
     private readonly definition: SagaDefinition,
     private readonly now: () => Date = () => new Date(),
+    /** Sagas per page of a replay's selection and per stored part of its plan (small in tests, to page). */
+    private readonly planPageItems = PLAN_PAGE_ITEMS,
   ) {}
 
   private chosen(engines?: Engine[]): SagaBackend[] {
@@ -81,90 +85,57 @@ export class OpsService {
         'Applying a replay needs planHash: make a dry run (dryRun: true), check its plan, then send its planHash.',
       );
     if (!request.dryRun && request.part) return this.applyPart(caller, request, reason);
-    const planned = await planReplay(this.backends, this.definition, request.selection, request.mode);
-    const at = this.now().toISOString();
-    const targets = planned.plan.items.map((i) => ({ orderId: i.orderId, engine: i.engine, run: i.run }));
-    const nothingToDo = () =>
-      new NotEligibleError(
-        `Nothing to ${request.mode}: ${planned.plan.items.map((i) => `${i.orderId} (${i.engine} ${i.run}): ${i.reason}`).join('; ')}.`,
-        {
-          items: planned.plan.items.map((i) => ({
-            orderId: i.orderId,
-            engine: i.engine,
-            run: i.run,
-            status: i.status,
-            reason: i.reason,
-          })),
-        },
-      );
-    // Orders named one by one that cannot be replayed at all are a refusal (409 with the reasons), not a plan.
-    const refused = !!request.selection.orderIds && planned.plan.summary.eligible === 0;
-    if (request.dryRun) {
-      if (refused) throw nothingToDo();
-      await this.audit.append({
-        at,
-        who: caller.name,
-        action: 'replay',
-        dryRun: true,
-        reason,
-        mode: request.mode,
-        planHash: planned.plan.planHash,
-        targets,
-        // Without the step previews: the fingerprints are what naming a changed saga needs.
-        plan: planned.plan.items.map((item) => ({ ...item, steps: [] })),
-      });
-      return planned.plan;
-    }
-    const approved = await this.audit.dryRun(request.planHash!);
-    // A stale plan is reported as such (naming what changed) before anything else about the sagas.
-    if (refused && planned.plan.planHash === request.planHash) throw nothingToDo();
-    const hash = request.planHash!;
-    this.progress.start(hash, planned.plan.items.length, this.now());
-    let results: ReplayResults;
-    try {
-      results = await applyPlan(
+    const call = { at: this.now().toISOString(), who: caller.name, reason };
+    if (request.dryRun)
+      return recordedDryRun(
         this.backends,
-        planned,
-        hash,
-        approved?.plan,
-        reason,
+        this.definition,
+        this.audit,
+        request.selection,
+        request.mode,
+        call,
+        this.planPageItems,
+      );
+    // Applying reads the approved plan back from the audit (the selection sent again is not planned again).
+    const hash = request.planHash!;
+    const approved = await this.audit.dryRun(hash);
+    if (!approved)
+      throw new StalePlanError(
+        `No dry run with plan hash ${hash} was recorded. Make a dry run first and apply its hash.`,
+        { planHash: hash, changed: [] },
+      );
+    if (approved.mode !== request.mode)
+      throw new OpsValidationError(`The plan ${hash} is a ${approved.mode} plan; this apply asks for ${request.mode}.`);
+    if (approved.selectionDigest && approved.selectionDigest !== selectionDigest(request.selection))
+      throw new OpsValidationError(
+        `The plan ${hash} was made for another selection: send the same orderIds or where as its dry run (or make a dry run of this selection and apply its hash).`,
+      );
+    let started = false;
+    try {
+      const results = await applyStoredPlan(
+        this.backends,
+        this.definition,
+        this.audit,
+        approved,
+        call,
         { ...DEFAULT_BOUNDS, ...request.bounds },
+        (total) => {
+          started = true;
+          this.progress.start(hash, total, this.now());
+        },
         (r) => this.progress.item(hash, r),
       );
+      this.progress.finish(hash, this.now());
+      return results;
     } catch (e) {
-      this.progress.forget(hash);
+      if (!started) this.progress.forget(hash);
       throw e;
     }
-    this.progress.finish(hash, this.now());
-    await this.recordApply(at, caller, request, reason, targets, results);
-    return results;
   }
 
-  /** The audit's record of an applied plan (or part of one): who, why, the targets and each saga's outcome. */
-  private recordApply(
-    at: string,
-    caller: OpsCaller,
-    request: ReplayRequest,
-    reason: string,
-    targets: AuditEntry['targets'],
-    results: ReplayResults,
-  ): Promise<AuditEntry> {
-    return this.audit.append({
-      at,
-      who: caller.name,
-      action: 'replay',
-      dryRun: false,
-      reason,
-      mode: request.mode,
-      planHash: results.planHash,
-      targets,
-      outcomes: results.results.map((r) => ({
-        orderId: r.orderId,
-        engine: r.engine,
-        result: r.result,
-        detail: r.detail,
-      })),
-    });
+  /** The items of a recorded dry run, a page at a time (GET /api/ops/replays/{planHash}/items). */
+  planItems(planHash: string, continuationToken?: string): Promise<PlanItemsPage> {
+    return planItems(this.audit, planHash, continuationToken);
   }
 
   /** Applies one part of an approved plan, recorded in the audit as an apply of that plan's hash. */
@@ -174,17 +145,29 @@ export class OpsService {
     const planned = await planPart(
       this.backends,
       this.definition,
+      this.audit,
       approved,
       request.planHash!,
       request.mode,
       request.part!,
     );
-    const results = await applyPlan(this.backends, planned, request.planHash!, undefined, reason, {
-      ...DEFAULT_BOUNDS,
-      ...request.bounds,
+    const results = await applyPlanned(this.backends, planned, reason, { ...DEFAULT_BOUNDS, ...request.bounds });
+    await this.audit.append({
+      at,
+      who: caller.name,
+      action: 'replay',
+      dryRun: false,
+      reason,
+      mode: request.mode,
+      planHash: results.planHash,
+      targets: planned.plan.items.map((i) => ({ orderId: i.orderId, engine: i.engine, run: i.run })),
+      outcomes: results.results.map((r) => ({
+        orderId: r.orderId,
+        engine: r.engine,
+        result: r.result,
+        detail: r.detail,
+      })),
     });
-    const targets = planned.plan.items.map((i) => ({ orderId: i.orderId, engine: i.engine, run: i.run }));
-    await this.recordApply(at, caller, request, reason, targets, results);
     return results;
   }
 
@@ -332,5 +315,13 @@ export class OpsService {
 
   auditLog(query: AuditQuery, pageSize: number, continuationToken?: string) {
     return this.audit.list(query, pageSize, continuationToken);
+  }
+
+  /** The parts of a large audit entry beyond its own (for a complete export), one at a time. */
+  async *auditChunks(entry: AuditEntry): AsyncGenerator<AuditChunk> {
+    for (let seq = 1; seq < (entry.chunks ?? 1); seq++) {
+      const chunk = await this.audit.chunk(entry, seq);
+      if (chunk) yield chunk;
+    }
   }
 }

@@ -3,6 +3,7 @@ import type {
   ErrorBody,
   OrderView,
   Overview,
+  PlanItemsPage,
   ReplayMode,
   ReplayPlan,
   Engine,
@@ -103,6 +104,12 @@ export class OpsApi {
 
   dryRun(target: ReplayTarget, mode: ReplayMode, reason: string): Promise<ReplayPlan> {
     return this.json('POST', 'replays', { ...target, mode, reason, dryRun: true });
+  }
+
+  /** A page of a dry run's items beyond the first (the dry run answers the first and the next page's token). */
+  planItems(planHash: string, continuationToken: string): Promise<PlanItemsPage> {
+    const q = new URLSearchParams({ continuationToken });
+    return this.json('GET', `replays/${encodeURIComponent(planHash)}/items?${q.toString()}`);
   }
 
   apply(target: ReplayTarget, mode: ReplayMode, reason: string, planHash: string): Promise<ReplayResults> {

@@ -11,6 +11,7 @@ export type { Overview } from '../../ops/wire/overview.js';
 export type {
   ItemResult,
   PlanItem,
+  PlanItemsPage,
   ReplayMode,
   ReplayPlan,
   ReplayResults,

@@ -1,6 +1,6 @@
 import type { SagaRun } from '../model/sagaRun';
 import type { TimelineEntry } from '../model/timeline';
-import type { ReplayPlan, ReplayResults } from '../replay/replayPlan';
+import type { PlanItem, PlanItemsPage, ReplayPlan, ReplayResults } from '../replay/replayPlan';
 import type { ApiAnswer, ApiErrorBody, OpsApiClient } from './apiClient';
 import { CommandLine, onlyOptions, optionNumber, optionText, UsageError } from './args';
 import { ProgressLine, watchReplay } from './progressBar';
@@ -157,8 +157,9 @@ Examples:
   },
 };
 
-function planText(plan: ReplayPlan): string {
-  const rows = plan.items.map((i) => [
+const PLAN_HEADERS = ['ORDER', 'ENGINE', 'RUN', 'STATUS', 'ACTION', 'ELIGIBLE', 'NEW RUN', 'WHY'];
+const planRows = (items: PlanItem[]) =>
+  items.map((i) => [
     i.orderId,
     i.engine,
     i.run,
@@ -168,14 +169,59 @@ function planText(plan: ReplayPlan): string {
     i.newRun ?? '',
     i.reason,
   ]);
-  const parts = [table(['ORDER', 'ENGINE', 'RUN', 'STATUS', 'ACTION', 'ELIGIBLE', 'NEW RUN', 'WHY'], rows, 90)];
+
+function planText(plan: ReplayPlan): string {
+  const parts = [table(PLAN_HEADERS, planRows(plan.items), 90)];
+  const total = plan.summary.eligible + plan.summary.ineligible;
+  if (plan.itemsContinuationToken)
+    parts.push(`… and ${total - plan.items.length} more: ops plan ${plan.planHash} lists every item`);
   for (const i of plan.items.filter((x) => x.eligible).slice(0, 5)) {
     parts.push(`\n${i.orderId} (${i.engine}):`);
     for (const s of i.steps) parts.push(`  ${s.runs ? 'runs ' : 'kept '} ${s.step.padEnd(17)} ${s.effect}`);
   }
-  parts.push(`\n${plan.summary.eligible} eligible, ${plan.summary.ineligible} not; plan hash ${plan.planHash}`);
+  const byAction = Object.entries(plan.byAction ?? {})
+    .map(([action, c]) => `${action} ${c.eligible} eligible, ${c.ineligible} not`)
+    .join('; ');
+  parts.push(
+    `\n${plan.summary.eligible} eligible, ${plan.summary.ineligible} not${byAction ? ` (${byAction})` : ''}; plan hash ${plan.planHash}`,
+  );
   return parts.join('\n');
 }
+
+const planItemsVerb: Verb = {
+  summary: "list every item of a dry run's plan, page by page",
+  help: `Usage: ops plan <planHash> [--json]
+
+A dry run answers its first page of items; this reads them all (GET /api/ops/replays/{planHash}/items), in the
+plan's order. --json prints one item per line (JSON Lines).
+
+Examples:
+  ops plan 3f2a9c0e5b7d41a6c8e0f1d2a3b4c5d6
+  ops plan 3f2a9c0e5b7d41a6c8e0f1d2a3b4c5d6 --json | jq -c 'select(.eligible | not)'`,
+  async run(line, api, json) {
+    onlyOptions(line, []);
+    const [planHash] = line.words;
+    if (!planHash || line.words.length > 1) throw new UsageError('plan takes exactly one plan hash.');
+    const out: string[] = [];
+    let token: string | undefined;
+    let count = 0;
+    do {
+      const answer = await api.call(
+        'GET',
+        `replays/${encodeURIComponent(planHash)}/items${token ? `?continuationToken=${encodeURIComponent(token)}` : ''}`,
+      );
+      if (!ok(answer)) return failed(answer);
+      const page = answer.body as PlanItemsPage;
+      count += page.items.length;
+      out.push(
+        json ? page.items.map((i) => JSON.stringify(i)).join('\n') : table(PLAN_HEADERS, planRows(page.items), 90),
+      );
+      token = page.continuationToken;
+    } while (token);
+    if (!json) out.push(`${count} item(s) in plan ${planHash}`);
+    return { code: 0, out: out.filter(Boolean).join('\n') };
+  },
+};
 
 const replay: Verb = {
   summary: 'replay sagas (resume or restart): a dry run first, then apply with --yes',
@@ -241,7 +287,7 @@ Examples:
         ['ORDER', 'ENGINE', 'RUN', 'ACTION', 'RESULT', 'DETAIL'],
         results.results.map((r) => [r.orderId, r.engine, r.run, r.action, r.result, r.detail]),
         90,
-      )}\napplied ${results.summary.applied}, skipped ${results.summary.skipped}, failed ${results.summary.failed} in ${results.summary.durationMs} ms (${results.summary.perSecond}/s)`,
+      )}${results.omitted ? `\n… and ${results.omitted} more result(s): every one is in audit entry ${results.auditId} (ops audit --action replay --jsonl)` : ''}\napplied ${results.summary.applied}, skipped ${results.summary.skipped}, failed ${results.summary.failed} in ${results.summary.durationMs} ms (${results.summary.perSecond}/s)`,
     };
   },
 };
@@ -366,7 +412,9 @@ Examples:
           dryRun: boolean;
           reason: string;
           targets: unknown[];
+          itemCount?: number;
           outcomes?: { result: string }[];
+          outcomeCounts?: { applied: number };
           planHash?: string;
         }[];
       }
@@ -380,8 +428,8 @@ Examples:
           e.who,
           e.action,
           e.dryRun ? 'yes' : '',
-          e.targets.length,
-          e.outcomes ? e.outcomes.filter((o) => o.result === 'applied').length : '',
+          e.itemCount ?? e.targets.length,
+          e.outcomeCounts?.applied ?? (e.outcomes ? e.outcomes.filter((o) => o.result === 'applied').length : ''),
           e.planHash,
           e.reason,
         ]),
@@ -390,4 +438,4 @@ Examples:
   },
 };
 
-export const VERBS: Record<string, Verb> = { list, show, replay, decide, terminate, purge, audit };
+export const VERBS: Record<string, Verb> = { list, show, replay, plan: planItemsVerb, decide, terminate, purge, audit };

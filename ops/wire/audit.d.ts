@@ -22,8 +22,37 @@ export interface AuditEntry {
   outcomes?: { orderId: string; engine: Engine; result: string; detail: string }[];
   /** Dry runs: the plan's items, so a stale apply can name the sagas that changed. */
   plan?: PlanItem[];
+  /**
+   * A large dry run or apply is stored in parts so that no document nears Cosmos DB's 2 MB: the entry holds the
+   * first part (its `targets`, `plan`, `outcomes`), and parts 1 … chunks-1 are AuditChunk documents with ids
+   * `<id>.<n>` in the same partition. Absent: the entry holds everything.
+   */
+  chunks?: number;
+  /** How many targets the entry covers over all its parts. */
+  itemCount?: number;
+  /** Dry runs: a digest of the selection planned; an apply must send the same selection. */
+  selectionDigest?: string;
+  /** An apply stored in parts: its outcomes counted over all parts. */
+  outcomeCounts?: { applied: number; skipped: number; failed: number };
   /** Decisions: what was decided. */
   decision?: Record<string, unknown>;
+}
+
+/** Part n (≥ 1) of a large audit entry: written before the entry itself, which completes it. */
+export interface AuditChunk {
+  /** `<entryId>.<seq>`. */
+  id: string;
+  day: string;
+  chunkOf: string;
+  seq: number;
+  /** The entry's own time, caller, action and hash, so an audit query by these finds its parts too. */
+  at: string;
+  who: string;
+  action: AuditAction;
+  planHash?: string;
+  targets: AuditEntry['targets'];
+  plan?: PlanItem[];
+  outcomes?: AuditEntry['outcomes'];
 }
 
 /** GET /api/ops/audit. */

@@ -34,10 +34,22 @@ export interface PlanItem {
 /** POST /api/ops/replays, a dry run. */
 export interface ReplayPlan {
   mode: ReplayMode;
-  /** Hash of the mode and every item's action and state: applying requires it. */
+  /** Hash of the mode and every item's action and state, in the selection's order: applying requires it. */
   planHash: string;
+  /** The first page of the plan's items; `itemsContinuationToken` pages the rest (GET replays/{planHash}/items). */
   items: PlanItem[];
   summary: { eligible: number; ineligible: number };
+  /** Every item counted by its action and eligibility, e.g. `{ restart: { eligible: 480, ineligible: 20 } }`. */
+  byAction: Partial<Record<PlanItem['action'], { eligible: number; ineligible: number }>>;
+  /** Present when the plan holds more items than `items`: pass it to GET /api/ops/replays/{planHash}/items. */
+  itemsContinuationToken?: string;
+}
+
+/** GET /api/ops/replays/{planHash}/items: one page of a dry run's items, in the plan's order. */
+export interface PlanItemsPage {
+  planHash: string;
+  items: PlanItem[];
+  continuationToken?: string;
 }
 
 export interface ItemResult {
@@ -54,6 +66,14 @@ export interface ItemResult {
 export interface ReplayResults {
   mode: ReplayMode;
   planHash: string;
+  /**
+   * The failed and skipped sagas first, then applied ones, each up to a bound (100): a large apply's answer stays
+   * small. Every saga's result is in the audit entry `auditId` (GET /api/ops/audit, its chunks for large plans).
+   */
   results: ItemResult[];
   summary: { applied: number; skipped: number; failed: number; durationMs: number; perSecond: number };
+  /** How many sagas' results are not in `results` (only in the audit). */
+  omitted?: number;
+  /** The audit entry that records every saga's result. */
+  auditId?: string;
 }

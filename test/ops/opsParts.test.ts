@@ -7,7 +7,7 @@ import { identify, OpsKeySettingError, parseKeys } from '../../ops/access/opsKey
 import { OpsValidationError } from '../../ops/errors';
 import { parseWhere, whereText } from '../../ops/query/parseWhere';
 import { runBounded } from '../../ops/replay/boundedRunner';
-import { planHash } from '../../ops/replay/planHash';
+import { PlanHasher, planHash } from '../../ops/replay/planHash';
 import type { PlanItem } from '../../ops/replay/replayPlan';
 import { traceDiff } from '../../ops/show/traceDiff';
 import { CallRate } from '../../ops/backends/stepFunctions/callRate';
@@ -99,9 +99,12 @@ describe('plan hash', () => {
     steps: [],
     fingerprint,
   });
-  it("depends on the mode and each saga's state, not on the order the items came in", () => {
+  it("depends on the mode, each saga's state and the plan's order, and is the same fed page by page", () => {
     const other = { ...item('b'), orderId: 'o2', run: 'o2' };
-    expect(planHash('resume', [item('a'), other])).toBe(planHash('resume', [other, item('a')]));
+    const streamed = new PlanHasher('resume');
+    for (const page of [[item('a')], [other]]) for (const i of page) streamed.add(i);
+    expect(streamed.digest()).toBe(planHash('resume', [item('a'), other]));
+    expect(planHash('resume', [item('a'), other])).not.toBe(planHash('resume', [other, item('a')]));
     expect(planHash('resume', [item('a')])).not.toBe(planHash('resume', [item('a2')]));
     expect(planHash('resume', [item('a')])).not.toBe(planHash('restart', [item('a')]));
   });

@@ -7,7 +7,7 @@ const ACTIONS: AuditAction[] = ['replay', 'decide', 'terminate', 'purge'];
 
 /**
  * GET /api/ops/audit: the audit, newest first (from, to, who, action, orderId; pageSize, continuationToken);
- * `format=jsonl` answers JSON Lines for export.
+ * `format=jsonl` answers JSON Lines for export (an entry stored in parts followed by its parts).
  */
 export async function auditHttp(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   return opsEdge(request, context, 'reader', async (ops) => {
@@ -32,15 +32,22 @@ export async function auditHttp(request: HttpRequest, context: InvocationContext
       size,
       q.get('continuationToken') ?? undefined,
     );
-    if (q.get('format') === 'jsonl')
+    if (q.get('format') === 'jsonl') {
+      // A complete export: each entry stored in parts is followed by its parts (lines with chunkOf = its id).
+      const lines: string[] = [];
+      for (const e of page.entries) {
+        lines.push(JSON.stringify(e));
+        for await (const chunk of ops.auditChunks(e)) lines.push(JSON.stringify(chunk));
+      }
       return {
         status: 200,
         headers: {
           'content-type': 'application/x-ndjson',
           ...(page.continuationToken ? { 'x-continuation-token': page.continuationToken } : {}),
         },
-        body: page.entries.map((e) => JSON.stringify(e)).join('\n') + (page.entries.length ? '\n' : ''),
+        body: lines.join('\n') + (lines.length ? '\n' : ''),
       };
+    }
     return { status: 200, jsonBody: page };
   });
 }

@@ -1,5 +1,5 @@
 import type { ReplayTarget } from '../api.js';
-import type { ItemResult, ReplayPlan, ReplayResults } from '../apiTypes.js';
+import type { ItemResult, PlanItem, ReplayPlan, ReplayResults } from '../apiTypes.js';
 import type { PageContext } from '../context.js';
 
 /**
@@ -24,35 +24,51 @@ export async function applyInParts(
   stopRequested: () => boolean,
 ): Promise<ReplayResults> {
   const started = performance.now();
-  const ids = [...new Set(plan.items.filter((i) => i.eligible).map((i) => i.orderId))];
+  const eligible = plan.summary.eligible;
   const done: ItemResult[] = [];
-  const size = partSize(ids.length);
-  for (let at = 0; at < ids.length; at += size) {
-    if (stopRequested())
-      throw new PartialApply(
-        done,
-        new Error(
-          `Stopped as you asked: ${ids.length - at} order(s) of the plan were not applied (a new dry run replays them).`,
-        ),
-      );
+  const skipped: ItemResult[] = [];
+  const size = partSize(eligible);
+  let sent = 0;
+  // The plan's items a page at a time (the dry run answered the first): parts are cut from each page.
+  let page: { items: PlanItem[]; continuationToken?: string } = {
+    items: plan.items,
+    continuationToken: plan.itemsContinuationToken,
+  };
+  for (;;) {
+    const ids = [...new Set(page.items.filter((i) => i.eligible).map((i) => i.orderId))];
+    for (const i of page.items.filter((x) => !x.eligible))
+      skipped.push({
+        orderId: i.orderId,
+        engine: i.engine,
+        run: i.run,
+        action: i.action,
+        result: 'skipped',
+        detail: i.reason,
+      });
+    for (let at = 0; at < ids.length; at += size) {
+      if (stopRequested())
+        throw new PartialApply(
+          done,
+          new Error(
+            `Stopped as you asked: ${eligible - sent} order(s) of the plan were not applied (a new dry run replays them).`,
+          ),
+        );
+      try {
+        const part = await ctx.api.applyPart(target, plan.mode, reason, plan.planHash, ids.slice(at, at + size));
+        done.push(...part.results);
+        sent += Math.min(size, ids.length - at);
+      } catch (e) {
+        throw new PartialApply(done, e as Error);
+      }
+      progress(done);
+    }
+    if (!page.continuationToken) break;
     try {
-      const part = await ctx.api.applyPart(target, plan.mode, reason, plan.planHash, ids.slice(at, at + size));
-      done.push(...part.results);
+      page = await ctx.api.planItems(plan.planHash, page.continuationToken);
     } catch (e) {
       throw new PartialApply(done, e as Error);
     }
-    progress(done);
   }
-  const skipped: ItemResult[] = plan.items
-    .filter((i) => !i.eligible)
-    .map((i) => ({
-      orderId: i.orderId,
-      engine: i.engine,
-      run: i.run,
-      action: i.action,
-      result: 'skipped',
-      detail: i.reason,
-    }));
   const results = [...done, ...skipped];
   const count = (r: ItemResult['result']) => results.filter((x) => x.result === r).length;
   const durationMs = Math.round(performance.now() - started);

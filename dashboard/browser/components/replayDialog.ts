@@ -16,7 +16,14 @@ function planTable(plan: ReplayPlan): HTMLElement {
   return h(
     'table',
     { class: 'plan' },
-    h('caption', {}, `Plan ${plan.planHash}: ${plan.summary.eligible} eligible, ${plan.summary.ineligible} not`),
+    h(
+      'caption',
+      {},
+      `Plan ${plan.planHash}: ${plan.summary.eligible} eligible, ${plan.summary.ineligible} not`,
+      plan.itemsContinuationToken
+        ? ` (the first ${plan.items.length} shown; applying reads the rest page by page)`
+        : '',
+    ),
     h(
       'thead',
       {},

@@ -83,6 +83,8 @@ async function withPlatform<T>(
     appRoot,
     port: 0,
     store: 'memory',
+    // As `npm start` runs the app: its functions and SDK clients in a thread of their own.
+    functionsWorker: (process.env.LOCAL_FUNCTIONS_WORKER as 'thread' | 'inline' | undefined) || 'thread',
     serviceBusMaxMessageBatchSize: batchSize,
     settings: { LOCAL_STEPFUNCTIONS_STORE: 'memory', ...settings },
     logLevel: 'error',

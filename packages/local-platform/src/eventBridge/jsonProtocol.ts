@@ -1,59 +1,39 @@
-import { randomUUID } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
+import { AwsJsonResponse, AwsJsonService, awsJsonError, awsJsonOk, readAwsJsonRequest } from '../http/awsJsonProtocol';
 import type { MountRequest } from '../http/mountedApi';
 import { EventBridgeApiError, SerializationException, UnknownOperationException, validationError } from './errors';
 import { MAX_DESCRIPTION_LENGTH } from './limits';
 
-export interface JsonResponse {
-  status: number;
-  headers?: Record<string, string>;
-  body?: unknown;
-}
+export type JsonResponse = AwsJsonResponse;
 
 export type Body = Record<string, unknown>;
 
 const TARGET_PREFIX = 'AWSEvents.';
-const CONTENT_TYPE = 'application/x-amz-json-1.1';
+const CONTENT_TYPE = 'application/x-amz-json-1.1' as const;
 
-function header(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const v = headers[name];
-  return Array.isArray(v) ? v[0] : v;
-}
-
-/** The operation and JSON body of an AWS JSON 1.1 request (`POST /`, `X-Amz-Target: AWSEvents.<Op>`). */
-export function readRequest(req: MountRequest): { operation: string; body: Body } {
-  const target = header(req.headers, 'x-amz-target');
-  if (req.method.toUpperCase() !== 'POST' || !target || !target.startsWith(TARGET_PREFIX))
-    throw new UnknownOperationException(
+const EVENTBRIDGE_PROTOCOL: AwsJsonService = {
+  targetPrefix: TARGET_PREFIX,
+  contentType: CONTENT_TYPE,
+  notTheProtocol: () =>
+    new UnknownOperationException(
       'EventBridge speaks the AWS JSON 1.1 protocol: POST to the endpoint with X-Amz-Target: AWSEvents.<Operation> ' +
         `and Content-Type: ${CONTENT_TYPE} (use @aws-sdk/client-eventbridge with endpoint set to this URL, ` +
         'or AWS_ENDPOINT_URL_EVENTBRIDGE).',
-    );
-  const text = req.body.toString('utf8').trim();
-  let body: unknown = {};
-  if (text) {
-    try {
-      body = JSON.parse(text);
-    } catch (e) {
-      throw new SerializationException(`The request body is not valid JSON: ${(e as Error).message}`);
-    }
-  }
-  if (!body || typeof body !== 'object' || Array.isArray(body))
-    throw new SerializationException('The request body must be a JSON object.');
-  return { operation: target.slice(TARGET_PREFIX.length), body: body as Body };
+    ),
+  malformed: (message) => new SerializationException(message),
+};
+
+/** The operation and JSON body of an AWS JSON 1.1 request (`POST /`, `X-Amz-Target: AWSEvents.<Op>`). */
+export function readRequest(req: MountRequest): { operation: string; body: Body } {
+  return readAwsJsonRequest(req, EVENTBRIDGE_PROTOCOL);
 }
 
 export function okResponse(body: unknown): JsonResponse {
-  return { status: 200, headers: { 'content-type': CONTENT_TYPE, 'x-amzn-requestid': randomUUID() }, body };
+  return awsJsonOk(EVENTBRIDGE_PROTOCOL, body);
 }
 
 /** `__type` carries the bare code, as EventBridge writes it; the SDK maps it to its exception classes. */
 export function errorResponse(e: EventBridgeApiError): JsonResponse {
-  return {
-    status: e.httpStatus,
-    headers: { 'content-type': CONTENT_TYPE, 'x-amzn-requestid': randomUUID(), 'x-amzn-errortype': e.code },
-    body: { __type: e.code, message: e.message },
-  };
+  return awsJsonError(EVENTBRIDGE_PROTOCOL, e, { errorTypeHeader: true });
 }
 
 /** Epoch milliseconds as the protocol's timestamps: epoch seconds (a number, fractions allowed). */

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { AwsJsonAnswer, AwsJsonService, awsJsonError, awsJsonOk, readAwsJsonRequest } from '../http/awsJsonProtocol';
 import type { MountRequest } from '../http/mountedApi';
 import {
   FirehoseApiError,
@@ -8,50 +8,34 @@ import {
 } from './errors';
 
 const TARGET_PREFIX = 'Firehose_20150804.';
-const CONTENT_TYPE = 'application/x-amz-json-1.1';
 
 export type Body = Record<string, unknown>;
 
-export interface FirehoseResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: unknown;
-}
+export type FirehoseResponse = AwsJsonAnswer;
+
+const FIREHOSE_PROTOCOL: AwsJsonService = {
+  targetPrefix: TARGET_PREFIX,
+  contentType: 'application/x-amz-json-1.1',
+  notTheProtocol: () =>
+    new UnknownOperationException(
+      'Firehose speaks the AWS JSON 1.1 protocol: POST to the endpoint with X-Amz-Target: ' +
+        `${TARGET_PREFIX}<Operation> (use @aws-sdk/client-firehose with endpoint set to this URL, or AWS_ENDPOINT_URL_FIREHOSE).`,
+    ),
+  malformed: (message) => new SerializationException(message),
+};
 
 /** The operation and JSON body of an AWS JSON 1.1 request (`X-Amz-Target: Firehose_20150804.<Op>`). */
 export function readFirehoseRequest(req: MountRequest): { operation: string; body: Body } {
-  const raw = req.headers['x-amz-target'];
-  const target = Array.isArray(raw) ? raw[0] : raw;
-  if (req.method.toUpperCase() !== 'POST' || !target || !target.startsWith(TARGET_PREFIX))
-    throw new UnknownOperationException(
-      'Firehose speaks the AWS JSON 1.1 protocol: POST to the endpoint with X-Amz-Target: ' +
-        `${TARGET_PREFIX}<Operation> (use @aws-sdk/client-firehose with endpoint set to this URL, or AWS_ENDPOINT_URL_FIREHOSE).`,
-    );
-  const text = req.body.toString('utf8').trim();
-  let body: unknown = {};
-  if (text) {
-    try {
-      body = JSON.parse(text);
-    } catch (e) {
-      throw new SerializationException(`The request body is not valid JSON: ${(e as Error).message}`);
-    }
-  }
-  if (!body || typeof body !== 'object' || Array.isArray(body))
-    throw new SerializationException('The request body must be a JSON object.');
-  return { operation: target.slice(TARGET_PREFIX.length), body: body as Body };
+  return readAwsJsonRequest(req, FIREHOSE_PROTOCOL);
 }
 
 export function okResponse(body: unknown): FirehoseResponse {
-  return { status: 200, headers: { 'content-type': CONTENT_TYPE, 'x-amzn-requestid': randomUUID() }, body };
+  return awsJsonOk(FIREHOSE_PROTOCOL, body);
 }
 
 /** `__type` carries the bare code; the SDK maps it to its exception classes. */
 export function errorResponse(e: FirehoseApiError): FirehoseResponse {
-  return {
-    status: e.httpStatus,
-    headers: { 'content-type': CONTENT_TYPE, 'x-amzn-requestid': randomUUID(), 'x-amzn-errortype': e.code },
-    body: { __type: e.code, message: e.message },
-  };
+  return awsJsonError(FIREHOSE_PROTOCOL, e, { errorTypeHeader: true });
 }
 
 /** A record's `Data` (base64 on the wire), checked against Firehose's 1,000 KiB record limit. */

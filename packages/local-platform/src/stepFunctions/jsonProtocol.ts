@@ -1,55 +1,35 @@
-import { randomUUID } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
+import { AwsJsonResponse, AwsJsonService, awsJsonError, awsJsonOk, readAwsJsonRequest } from '../http/awsJsonProtocol';
 import type { MountRequest } from '../http/mountedApi';
 import { SerializationException, StepFunctionsApiError, UnknownOperationException, validationError } from './errors';
 
-export interface JsonResponse {
-  status: number;
-  headers?: Record<string, string>;
-  body?: unknown;
-}
+export type JsonResponse = AwsJsonResponse;
 
 const TARGET_PREFIX = 'AWSStepFunctions.';
 const ERROR_NAMESPACE = 'com.amazonaws.swf.service.v2.model#';
-const CONTENT_TYPE = 'application/x-amz-json-1.0';
+const CONTENT_TYPE = 'application/x-amz-json-1.0' as const;
 
-function header(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const v = headers[name];
-  return Array.isArray(v) ? v[0] : v;
-}
+const STEP_FUNCTIONS_PROTOCOL: AwsJsonService = {
+  targetPrefix: TARGET_PREFIX,
+  contentType: CONTENT_TYPE,
+  notTheProtocol: () =>
+    new UnknownOperationException(
+      'Step Functions speaks the AWS JSON 1.0 protocol: POST to the endpoint with X-Amz-Target: AWSStepFunctions.<Operation> ' +
+        `and Content-Type: ${CONTENT_TYPE} (use @aws-sdk/client-sfn with endpoint set to this URL).`,
+    ),
+  malformed: (message) => new SerializationException(message),
+};
 
 /** The operation and JSON body of an AWS JSON 1.0 request (`POST /`, `X-Amz-Target: AWSStepFunctions.<Op>`). */
 export function readRequest(req: MountRequest): { operation: string; body: Record<string, unknown> } {
-  const target = header(req.headers, 'x-amz-target');
-  if (req.method.toUpperCase() !== 'POST' || !target || !target.startsWith(TARGET_PREFIX))
-    throw new UnknownOperationException(
-      'Step Functions speaks the AWS JSON 1.0 protocol: POST to the endpoint with X-Amz-Target: AWSStepFunctions.<Operation> ' +
-        `and Content-Type: ${CONTENT_TYPE} (use @aws-sdk/client-sfn with endpoint set to this URL).`,
-    );
-  const text = req.body.toString('utf8').trim();
-  let body: unknown = {};
-  if (text) {
-    try {
-      body = JSON.parse(text);
-    } catch (e) {
-      throw new SerializationException(`The request body is not valid JSON: ${(e as Error).message}`);
-    }
-  }
-  if (!body || typeof body !== 'object' || Array.isArray(body))
-    throw new SerializationException('The request body must be a JSON object.');
-  return { operation: target.slice(TARGET_PREFIX.length), body: body as Record<string, unknown> };
+  return readAwsJsonRequest(req, STEP_FUNCTIONS_PROTOCOL);
 }
 
 export function okResponse(body: unknown): JsonResponse {
-  return { status: 200, headers: { 'content-type': CONTENT_TYPE, 'x-amzn-requestid': randomUUID() }, body };
+  return awsJsonOk(STEP_FUNCTIONS_PROTOCOL, body);
 }
 
 export function errorResponse(e: StepFunctionsApiError): JsonResponse {
-  return {
-    status: e.httpStatus,
-    headers: { 'content-type': CONTENT_TYPE, 'x-amzn-requestid': randomUUID() },
-    body: { __type: `${ERROR_NAMESPACE}${e.code}`, message: e.message },
-  };
+  return awsJsonError(STEP_FUNCTIONS_PROTOCOL, e, { typePrefix: ERROR_NAMESPACE });
 }
 
 /** Epoch milliseconds as the protocol's timestamps: epoch seconds (a number, fractions allowed). */

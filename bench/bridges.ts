@@ -3,11 +3,13 @@ import {
   DescribeArchiveCommand,
   EventBridgeClient,
   PutEventsCommand,
-  type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startPlatform, type Platform } from '@cross-cloud-sagas/local-platform';
+import { cloudEvent } from './bridgeEvents';
+import { produce } from './bridgeProducer';
+import { ProducerProcess } from './bridgeProducerProcess';
 
 /**
  * `npm run bench` (second part): integration events through each bridge on the embedded platform, with the real
@@ -21,6 +23,9 @@ import { startPlatform, type Platform } from '@cross-cloud-sagas/local-platform'
  *   - AWS → Azure through the API destination (AzureBridgeDelivery=ApiDestination): one HTTP call per event.
  *     Batched: 10 entries per PutEvents; unbatched: one.
  * Peers for scale: the Service Bus send alone and PutEvents alone (no bridge) on the same endpoints.
+ * The AWS → Azure cases' producer (the EventBridge SDK client putting the events) is the load generator, not the
+ * system under test: it runs in a process of its own, so its CPU is neither counted nor taken from the platform's
+ * main thread (BENCH_BRIDGE_PRODUCER=inline puts it back in the bench's process, the method before).
  * Environment: BENCH_BRIDGE_EVENTS (default 2000), BENCH_BRIDGE_FIREHOSE_EVENTS (default 10000: a Firehose batch
  * holds ~1,700 of these events, so 2,000 would measure mostly the buffer interval).
  */
@@ -28,6 +33,7 @@ import { startPlatform, type Platform } from '@cross-cloud-sagas/local-platform'
 const appRoot = path.join(__dirname, '..', '..');
 const total = Number(process.env.BENCH_BRIDGE_EVENTS ?? 2000);
 const firehoseTotal = Number(process.env.BENCH_BRIDGE_FIREHOSE_EVENTS ?? 10_000);
+const producerInline = process.env.BENCH_BRIDGE_PRODUCER === 'inline';
 
 interface Row {
   direction: string;
@@ -37,6 +43,8 @@ interface Row {
   seconds: string;
   /** CPU time of the whole process (all threads) per event: steadier than events/s on a machine others share. */
   'CPU ms/event': string;
+  /** The producer process's CPU time per event, when it runs apart (not part of the column before). */
+  'producer CPU ms/event'?: string;
 }
 
 /** When a case started, in wall time and in the process's CPU time. */
@@ -46,19 +54,6 @@ interface Started {
 }
 
 const start = (): Started => ({ wall: performance.now(), cpu: process.cpuUsage() });
-
-function cloudEvent(i: number, run: string, type: string) {
-  return {
-    specversion: '1.0',
-    id: `${run}-${i}`,
-    source: '/bench/bridges',
-    type,
-    time: new Date().toISOString(),
-    datacontenttype: 'application/json',
-    traceparent: `00-${(i + 1).toString(16).padStart(32, '0')}-${'1'.repeat(16)}-01`,
-    data: { orderId: `ord-${run}-${i}`, total: i, currency: 'EUR' },
-  };
-}
 
 /** Polls `done` every `pollMs`; an SDK call per poll costs CPU the bench measures, so remote checks poll less often. */
 async function until(
@@ -152,7 +147,6 @@ export async function awsToAzure(
   return withPlatform(
     undefined,
     async (p) => {
-      const eb = client(p);
       const run = `w2a-${delivery}-${mode}`;
       const perCall = mode === 'batched' ? 10 : 1;
       let arrived = 0;
@@ -163,35 +157,24 @@ export async function awsToAzure(
         }).length;
         return arrived >= total;
       };
-      const started = start();
-      const calls: PutEventsRequestEntry[][] = [];
-      for (let i = 0; i < total; i += perCall)
-        calls.push(
-          Array.from({ length: Math.min(perCall, total - i) }, (_, k) => {
-            // OrderCompleted reaches the `order-outcomes` subscription, where the bench counts arrivals.
-            const event = cloudEvent(i + k, run, 'OrderCompleted');
-            return { Source: event.source, DetailType: event.type, Detail: JSON.stringify(event) };
-          }),
+      const order = { url: p.url, run, total, perCall };
+      const producer = producerInline ? undefined : new ProducerProcess();
+      await producer?.start();
+      try {
+        const started = start();
+        const producerCpuMs = producer ? await producer.produce(order) : await produce(order).then(() => undefined);
+        await until(drain, `AWS → Azure (${delivery}, ${mode})`);
+        const done = row(
+          `AWS → Azure (rule → ${delivery === 'Firehose' ? 'Firehose' : 'API destination'} → Service Bus)`,
+          `${mode} (${perCall}/PutEvents)`,
+          started,
+          total,
         );
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: 20 }, async () => {
-          while (next < calls.length) {
-            const out = await eb.send(new PutEventsCommand({ Entries: calls[next++] }));
-            if (out.FailedEntryCount)
-              throw new Error(`bench: PutEvents failed entries: ${JSON.stringify(out.Entries)}`);
-          }
-        }),
-      );
-      await until(drain, `AWS → Azure (${delivery}, ${mode})`);
-      const done = row(
-        `AWS → Azure (rule → ${delivery === 'Firehose' ? 'Firehose' : 'API destination'} → Service Bus)`,
-        `${mode} (${perCall}/PutEvents)`,
-        started,
-        total,
-      );
-      eb.destroy();
-      return done;
+        if (producerCpuMs !== undefined) done['producer CPU ms/event'] = (producerCpuMs / total).toFixed(3);
+        return done;
+      } finally {
+        await producer?.stop();
+      }
     },
     { AZURE_BRIDGE_DELIVERY: delivery },
   );

@@ -31,18 +31,30 @@ export interface ActivityRecord {
   nextAttemptAt?: string;
 }
 
-/** A bounded ring buffer: the newest `capacity` records, oldest first. */
+/**
+ * A bounded ring buffer: the newest `capacity` records, oldest first. A record is added for every event routed and
+ * every delivery, so adding overwrites the oldest slot in place rather than shifting the array (which cost O(capacity)
+ * per event once full).
+ */
 export class ActivityLog {
   private readonly records: ActivityRecord[] = [];
+  /** Where the next record goes once the buffer is full (the oldest record's slot). */
+  private next = 0;
 
   constructor(private readonly capacity = 1000) {}
 
   add(record: ActivityRecord): void {
-    this.records.push(record);
-    if (this.records.length > this.capacity) this.records.splice(0, this.records.length - this.capacity);
+    if (this.capacity <= 0) return;
+    if (this.records.length < this.capacity) {
+      this.records.push(record);
+      return;
+    }
+    this.records[this.next] = record;
+    this.next = (this.next + 1) % this.capacity;
   }
 
   list(): ActivityRecord[] {
-    return this.records.map((r) => ({ ...r }));
+    const ordered = [...this.records.slice(this.next), ...this.records.slice(0, this.next)];
+    return ordered.map((r) => ({ ...r }));
   }
 }

@@ -144,6 +144,7 @@ describe('EventBridge state across a restart', () => {
     await second.h.advance(60_000);
     expect(target.requests).toHaveLength(2);
     expect(JSON.parse(target.requests[1].body)).toMatchObject({ source: 'shop', 'detail-type': 'T' });
+    expect(target.requests[1].body, 'the resumed delivery sends the very event text').toBe(target.requests[0].body);
     expect((second.db.db.prepare('SELECT COUNT(*) AS n FROM eb_deliveries').get() as { n: number }).n).toBe(0);
 
     const third = await start();

@@ -79,7 +79,7 @@ export class EventBridgeStore {
         (r) => JSON.parse(r.record as string) as DeadLetterRecord,
       ),
       deliveries: (db.prepare('SELECT job, due_at FROM eb_deliveries ORDER BY id').all() as Row[]).map((r) => ({
-        job: JSON.parse(r.job as string) as DeliveryJob,
+        job: storedJob(JSON.parse(r.job as string) as StoredJob),
         dueAt: r.due_at as number,
       })),
     };
@@ -116,7 +116,8 @@ export class EventBridgeStore {
 
   /** A delivery whose next attempt is due at `dueAt` (the first, or a retry). */
   scheduled(job: DeliveryJob, dueAt: number): void {
-    const text = JSON.stringify(job);
+    // The event's text is the event serialized: kept once, not twice (once escaped), as it is written per event.
+    const text = JSON.stringify({ ...job, eventText: undefined });
     void this.write(() => this.stmts.schedule.run(job.id, text, dueAt));
   }
 
@@ -137,3 +138,10 @@ export class EventBridgeStore {
 }
 
 type Row = Record<string, unknown>;
+
+/** A delivery as kept: without the event's text, which is the event serialized (rows written before kept both). */
+type StoredJob = Omit<DeliveryJob, 'eventText'> & { eventText?: string };
+
+function storedJob(job: StoredJob): DeliveryJob {
+  return { ...job, eventText: job.eventText ?? JSON.stringify(job.event) };
+}

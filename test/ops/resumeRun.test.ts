@@ -1,6 +1,8 @@
 /** What a Durable resume run keeps, read from a stopped run's activity calls (as its history holds them). */
 import { describe, expect, it } from 'vitest';
+import { resumeEligibility } from '../../ops/backends/durable/durableBackend';
 import { keptSteps, resumeRunOf } from '../../ops/backends/durable/resumeRun';
+import type { SagaRun } from '../../ops/model/sagaRun';
 import { orderSaga } from '../../saga/definition/orderSaga';
 
 const order = { orderId: 'ord-7' };
@@ -46,7 +48,31 @@ describe('resume run of a stopped Durable run', () => {
           ],
         },
       },
+      compensationsCalled: [],
     });
     expect(resumeRunOf(orderSaga, 'not an order', order, [])).toBeUndefined();
+  });
+
+  it('refuses to resume a run stopped while compensating: the steps it kept may have been undone', () => {
+    const compensating = [
+      reserved,
+      charged,
+      { activity: 'verifyPayment', error: 'Error: no confirmation' },
+      { activity: 'refundPayment', output: { ok: true, data: { amountMinor: 450 } } },
+      { activity: 'releaseInventory' },
+    ];
+    const next = resumeRunOf(orderSaga, 'ord-7', order, compensating)!;
+    expect(next.compensationsCalled).toEqual(['refundPayment', 'releaseInventory']);
+    const terminated = { run: 'ord-7', status: 'Terminated', engineStatus: 'Terminated' } as SagaRun;
+    expect(resumeEligibility(terminated, next)).toMatchObject({
+      eligible: false,
+      reason: expect.stringMatching(/^Terminated while compensating \(refundPayment, releaseInventory called\)/),
+    });
+    // Stopped before any compensation: resumed, keeping what was done.
+    expect(resumeEligibility(terminated, resumeRunOf(orderSaga, 'ord-7', order, [reserved, charged]))).toMatchObject({
+      eligible: true,
+      action: 'resumeRun',
+      newRun: 'ord-7.resume1',
+    });
   });
 });

@@ -32,7 +32,7 @@ const RUNTIME_STATUSES: Record<SagaState, string[]> = {
  * rewind refuses, is continued by a resume run instead (when its history could be read: `next`); everything else
  * gets the reason, in the tool's words.
  */
-function resumeEligibility(run: SagaRun, next: ResumeRun | undefined): ResumeEligibility {
+export function resumeEligibility(run: SagaRun, next: ResumeRun | undefined): ResumeEligibility {
   const no = (reason: string): ResumeEligibility => ({ eligible: false, action: 'rewind', reason });
   switch (run.status) {
     case 'Failed':
@@ -53,6 +53,11 @@ function resumeEligibility(run: SagaRun, next: ResumeRun | undefined): ResumeEli
         : no('the decision wait expired (a saga outcome, not a failure): restart, or settle by hand');
     case 'Terminated':
       if (!next) return no('Terminated: Durable rewinds Failed instances only; restart for a new attempt');
+      if (next.compensationsCalled.length)
+        return no(
+          `Terminated while compensating (${next.compensationsCalled.join(', ')} called): a resume would keep ` +
+            'steps whose effects may have been undone; restart for a new attempt, or settle by hand',
+        );
       return {
         eligible: true,
         action: 'resumeRun',
@@ -203,6 +208,9 @@ export class DurableBackend implements SagaBackend {
     if (!detail.resume.eligible) throw new EngineError(`${run} cannot be resumed: ${detail.resume.reason}.`);
     if (detail.resume.action === 'rewind') return this.api.post(run, 'rewind', reason);
     const next = resumeRunOf(this.definition, run, instance.input, durableCalls(this.history(instance)))!;
+    // Two applies of one plan (a retried call) must not start the resume run twice.
+    if (await this.api.get(next.newRun, false))
+      throw new EngineError(`${run} was resumed already: ${next.newRun} exists.`);
     await this.api.start(this.definition.orchestrator, next.newRun, next.input);
   }
 

@@ -7,6 +7,11 @@ import type { StepCall } from '../../model/stepCall';
 export interface ResumeRun {
   newRun: string;
   input: ResumeInput;
+  /**
+   * The compensations the stopped run had called (answered or not). A run stopped while compensating may have
+   * undone steps that answered ok: a resume would keep them as done, so it is refused.
+   */
+  compensationsCalled: string[];
 }
 
 /** An activity's answer as the history holds it: the StepResult itself, or its JSON text (Azure's HTTP API). */
@@ -72,11 +77,13 @@ export function resumeRunOf(
   const parsed = parseRunName(run);
   const order = isResumeInput(input) ? input.order : input;
   if (!parsed || !order || typeof order !== 'object') return undefined;
+  const compensations = new Set(definition.steps.map((s) => s.compensation).filter((c): c is string => !!c));
   return {
     newRun: resumeRunName(parsed.orderId, parsed.attempt, (parsed.resume ?? 0) + 1),
     input: {
       order: order as ResumeInput['order'],
       resume: { from: run, kept: keptSteps(definition, input, calls) },
     },
+    compensationsCalled: [...new Set(calls.map((c) => c.activity).filter((a) => compensations.has(a)))],
   };
 }

@@ -19,6 +19,8 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
  * since no record of a request Firehose did not form can be trusted to be one. A record whose data is valid base64
  * but not an event is not this parser's concern: the caller dead-letters that one record.
  */
+const MAX_REQUEST_ID_LENGTH = 100;
+
 export function parseFirehoseRequest(body: string | Uint8Array): FirehoseRequest {
   const text = typeof body === 'string' ? body : bytesOf(body).toString('utf8');
   let parsed: unknown;
@@ -34,6 +36,12 @@ export function parseFirehoseRequest(body: string | Uint8Array): FirehoseRequest
     throw new MalformedFirehoseRequestError(
       'requestId',
       `must be a non-empty string (got ${describeValue(requestId)})`,
+    );
+  // Firehose sends a UUID; a set-aside record's message id is `<requestId>-<index>`, which Service Bus caps at 128.
+  if (requestId.length > MAX_REQUEST_ID_LENGTH)
+    throw new MalformedFirehoseRequestError(
+      'requestId',
+      `is ${requestId.length} characters; Firehose sends a request id of at most ${MAX_REQUEST_ID_LENGTH}`,
     );
   if (typeof timestamp !== 'number' || !Number.isFinite(timestamp))
     throw new MalformedFirehoseRequestError(

@@ -70,14 +70,18 @@ export async function bridgeFromFirehose(request: HttpRequest, context: Invocati
       fix: "The Firehose stream's HTTP endpoint access key must equal the Function App's BRIDGE_API_KEY.",
     });
 
-  const body = Buffer.from(await request.arrayBuffer());
-  if (body.length > MAX_BODY_BYTES)
-    return refuse(413, headerRequestId, {
+  const tooLarge = (bytes: number): HttpResponseInit =>
+    refuse(413, headerRequestId, {
       code: 'RequestTooLarge',
-      message: `The request body is ${body.length.toLocaleString('en-US')} bytes; a Firehose request is at most ${MAX_BODY_BYTES.toLocaleString('en-US')}.`,
+      message: `The request body is ${bytes.toLocaleString('en-US')} bytes; a Firehose request is at most ${MAX_BODY_BYTES.toLocaleString('en-US')}.`,
       where: 'body',
       fix: 'Set the stream’s BufferingHints.SizeInMBs to at most 64.',
     });
+  // A declared length refuses before the body is read; the body's own length covers a chunked request.
+  const declared = Number(request.headers.get('content-length') ?? 0);
+  if (declared > MAX_BODY_BYTES) return tooLarge(declared);
+  const body = Buffer.from(await request.arrayBuffer());
+  if (body.length > MAX_BODY_BYTES) return tooLarge(body.length);
   let batch: FirehoseRequest;
   try {
     batch = parseFirehoseRequest(body);

@@ -14,8 +14,9 @@ export interface RunDetail extends RunView {
    */
   decisionToken?: string;
   /**
-   * Durable, a Terminated run: the steps its resume run would keep, with their results (what the plan's preview
-   * says is skipped). Kept inside the tool: the results are the activities' answers, not the API's to show.
+   * Durable, a Terminated run: the steps its resume run would keep, with their results. The plan's preview shows
+   * each kept result (the charge id a resumed saga will verify, say), as the calls route shows a step's output to
+   * readers; `show` leaves them out, its timeline has the same answers.
    */
   keptSteps?: KeptStep[];
 }

@@ -23,6 +23,7 @@ describe('parseFirehoseRequest', () => {
     ['{', '(body)', /not valid JSON/],
     ['[]', '(body)', /must be a JSON object \(got an array\)/],
     ['{"timestamp":0,"records":[]}', 'requestId', /non-empty string/],
+    [`{"requestId":"${'r'.repeat(101)}","timestamp":0,"records":[]}`, 'requestId', /101 characters; .* at most 100/],
     ['{"requestId":"r","timestamp":"now","records":[]}', 'timestamp', /milliseconds since the epoch/],
     ['{"requestId":"r","timestamp":0}', 'records', /must be an array/],
     ['{"requestId":"r","timestamp":0,"records":[{"data":1}]}', 'records[0].data', /base64 string \(got number 1\)/],

@@ -75,7 +75,10 @@ export function readHttpEndpointStream(name: string, arn: string, properties: Re
     );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:')
-    throw new DeliveryStreamConfigError(name, `EndpointConfiguration.Url must be https (got ${url.protocol}).`);
+    throw new DeliveryStreamConfigError(
+      name,
+      `EndpointConfiguration.Url must be https (AWS requires it) or, locally, http (got ${url.protocol}).`,
+    );
   const accessKey = endpoint.AccessKey;
   if (accessKey !== undefined && typeof accessKey !== 'string')
     throw new DeliveryStreamConfigError(name, 'EndpointConfiguration.AccessKey must be a string.');

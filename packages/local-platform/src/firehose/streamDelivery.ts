@@ -59,7 +59,10 @@ export class StreamDelivery {
     private readonly deps: StreamDeliveryDeps,
   ) {}
 
-  /** Records buffered and not yet sent (in batches waiting to be sent or for a retry, or running). */
+  /**
+   * Records buffered and not yet sent, and batches due or running. A batch waiting for its retry time is not
+   * counted: it is a timer, not work, so `whenIdle` does not wait for it (advance the clock to let it run).
+   */
   pending(): number {
     return this.buffer.length + this.due;
   }

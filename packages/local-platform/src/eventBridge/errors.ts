@@ -1,3 +1,5 @@
+import { awsErrorClass } from '../http/awsApiError';
+
 /**
  * Errors the local EventBridge API answers with. Each class is named after the AWS error code, so the JSON
  * protocol layer writes `__type` from `code` and the real `@aws-sdk/client-eventbridge` raises an exception whose
@@ -9,18 +11,8 @@ export abstract class EventBridgeApiError extends Error {
   readonly httpStatus: number = 400;
 }
 
-function define(code: string, httpStatus = 400): new (message: string) => EventBridgeApiError {
-  const cls = class extends EventBridgeApiError {
-    readonly code = code;
-    override readonly httpStatus = httpStatus;
-    constructor(message: string) {
-      super(message);
-      this.name = code;
-    }
-  };
-  Object.defineProperty(cls, 'name', { value: code });
-  return cls;
-}
+const define = (code: string, httpStatus?: number): new (message: string) => EventBridgeApiError =>
+  awsErrorClass(EventBridgeApiError, code, httpStatus);
 
 export const ConcurrentModificationException = define('ConcurrentModificationException');
 export const IllegalStatusException = define('IllegalStatusException');

@@ -1,3 +1,5 @@
+import { awsErrorClass } from '../http/awsApiError';
+
 /**
  * Errors of the local Amazon Data Firehose. The API errors are named after AWS's codes, so the JSON protocol layer
  * writes `__type` from `code` and the real `@aws-sdk/client-firehose` raises the exception it would raise on AWS.
@@ -7,18 +9,8 @@ export abstract class FirehoseApiError extends Error {
   readonly httpStatus: number = 400;
 }
 
-function define(code: string, httpStatus = 400): new (message: string) => FirehoseApiError {
-  const cls = class extends FirehoseApiError {
-    readonly code = code;
-    override readonly httpStatus = httpStatus;
-    constructor(message: string) {
-      super(message);
-      this.name = code;
-    }
-  };
-  Object.defineProperty(cls, 'name', { value: code });
-  return cls;
-}
+const define = (code: string, httpStatus?: number): new (message: string) => FirehoseApiError =>
+  awsErrorClass(FirehoseApiError, code, httpStatus);
 
 export const InvalidArgumentException = define('InvalidArgumentException');
 export const ResourceNotFoundException = define('ResourceNotFoundException');

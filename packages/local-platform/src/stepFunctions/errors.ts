@@ -1,3 +1,5 @@
+import { awsErrorClass } from '../http/awsApiError';
+
 /**
  * Errors the local Step Functions API answers with. Each class is named after the AWS error code, so the JSON
  * protocol layer writes `__type` from `code` and the real `@aws-sdk/client-sfn` raises an exception whose `name`
@@ -8,17 +10,8 @@ export abstract class StepFunctionsApiError extends Error {
   readonly httpStatus: number = 400;
 }
 
-function define(code: string): new (message: string) => StepFunctionsApiError {
-  const cls = class extends StepFunctionsApiError {
-    readonly code = code;
-    constructor(message: string) {
-      super(message);
-      this.name = code;
-    }
-  };
-  Object.defineProperty(cls, 'name', { value: code });
-  return cls;
-}
+const define = (code: string): new (message: string) => StepFunctionsApiError =>
+  awsErrorClass(StepFunctionsApiError, code);
 
 export const ExecutionAlreadyExists = define('ExecutionAlreadyExists');
 export const ExecutionDoesNotExist = define('ExecutionDoesNotExist');

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
+import { durableClientPayload } from '@cross-cloud-sagas/local-platform';
 import { eventBridgeClient } from '../adapters/aws/eventBridgeClient';
 import { appPorts, messageSender } from '../adapters/appPorts';
 import { cosmosContainer } from '../adapters/cosmos/database';
@@ -68,33 +69,9 @@ async function cpuPerCall(call: (i: number) => Promise<unknown>, calls = CALLS):
 
 function durableClient(origin: string, taskHub: string): df.DurableClient {
   // The binding value the Functions host hands a function with a durableClient input (local: no system key).
-  const q = `taskHub=${taskHub}&connection=Storage`;
-  const hooks = `${origin}/runtime/webhooks/durabletask`;
-  const instance = `${hooks}/instances/INSTANCEID`;
   const input = df.input.durableClient();
   const context = new InvocationContext({ options: { extraInputs: [input] } });
-  context.extraInputs.set(input, {
-    taskHubName: taskHub,
-    creationUrls: {
-      createNewInstancePostUri: `${hooks}/orchestrators/{functionName}[/{instanceId}]?${q}`,
-      createAndWaitOnNewInstancePostUri: `${hooks}/orchestrators/{functionName}[/{instanceId}]?timeout={timeoutInSeconds}&pollingInterval={intervalInSeconds}&${q}`,
-    },
-    managementUrls: {
-      id: 'INSTANCEID',
-      statusQueryGetUri: `${instance}?${q}`,
-      sendEventPostUri: `${instance}/raiseEvent/{eventName}?${q}`,
-      terminatePostUri: `${instance}/terminate?reason={text}&${q}`,
-      rewindPostUri: `${instance}/rewind?reason={text}&${q}`,
-      purgeHistoryDeleteUri: `${instance}?${q}`,
-      restartPostUri: `${instance}/restart?${q}`,
-      suspendPostUri: `${instance}/suspend?reason={text}&${q}`,
-      resumePostUri: `${instance}/resume?reason={text}&${q}`,
-    },
-    baseUrl: hooks,
-    requiredQueryStringParameters: q,
-    rpcBaseUrl: `${origin}/durabletask/`,
-    httpBaseUrl: hooks,
-  });
+  context.extraInputs.set(input, durableClientPayload({ origin, taskHub }));
   // As a function calls it: a client per invocation.
   return df.getClient(context);
 }

@@ -47,6 +47,8 @@ export type {
   RuntimeStatus,
 } from './durable';
 export {
+  /** The `durableClient` input a function receives, for a tool that builds a Durable client outside a function. */
+  durableClientPayload,
   EventType,
   DurableEngineError,
   InstanceAlreadyExistsError,

@@ -185,12 +185,7 @@ export function* runSaga(
     if (verify) {
       // The confirmation may have come while no run of the attempt listened (the stopped run was over, and the
       // gateway does not send it twice): the source of truth is asked first; only if it has not settled, wait.
-      const checked = yield* call(verify.activity, verify.retry, verify.attemptTimeoutMs, {
-        order,
-        run,
-        results,
-        warnings: result.warnings,
-      });
+      const checked = yield* askSourceOfTruth(verify);
       if (checked.kind === 'result' && checked.value.ok) {
         result.steps.push({
           step: step.name,
@@ -202,6 +197,18 @@ export function* runSaga(
       }
     }
     return settle(step, yield* awaitConfirmation(step));
+  }
+
+  /** The step's verify activity: whether the source of truth (the gateway) says the awaited event happened. */
+  function* askSourceOfTruth(
+    verify: NonNullable<NonNullable<SagaStep['awaitEvent']>['verify']>,
+  ): Generator<Task, CallOutcome, unknown> {
+    return yield* call(verify.activity, verify.retry, verify.attemptTimeoutMs, {
+      order,
+      run,
+      results,
+      warnings: result.warnings,
+    });
   }
 
   function* awaitConfirmation(step: SagaStep): Generator<Task, Failure | undefined, unknown> {
@@ -236,12 +243,7 @@ export function* runSaga(
       }
       if (verify) {
         // The event says "paid"; only the source of truth may say so. Until the deadline set by the first wait.
-        const checked = yield* call(verify.activity, verify.retry, verify.attemptTimeoutMs, {
-          order,
-          run,
-          results,
-          warnings: result.warnings,
-        });
+        const checked = yield* askSourceOfTruth(verify);
         if (checked.kind === 'error') {
           const reason = stepFailedReason(verify.activity, checked.errorType);
           result.steps.push({

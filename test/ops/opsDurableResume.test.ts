@@ -14,18 +14,13 @@ import {
   passTimeUntil,
   placeOnDurable,
   setStock,
+  sideEffectsOf,
   startOpsPlatform,
 } from '../fixtures/opsPlatform';
 
 let p: OpsPlatform;
 
-const ledger = () => p.t.platform.clouds.paymentGateway.ledger();
-const chargesOf = (orderId: string) => ledger().charges.filter((c) => c.orderId === orderId);
-const refundsOf = (orderId: string) => {
-  const ids = chargesOf(orderId).map((c) => c.id);
-  return ledger().refunds.filter((r) => ids.includes(r.charge));
-};
-const emailsOf = (orderId: string) => p.t.platform.clouds.email.sent().filter((e) => e.subject.includes(orderId));
+const { chargesOf, refundsOf, emailsOf, ledger } = sideEffectsOf(() => p);
 const stock = async (sku: string) => {
   const item = await inventory(p.t).get(sku);
   return { available: item?.available, reserved: item?.reserved, sold: item?.sold };

@@ -16,6 +16,7 @@ import {
   placeOnDurable,
   placeOnStepFunctions,
   setStock,
+  sideEffectsOf,
   startOpsPlatform,
 } from '../fixtures/opsPlatform';
 
@@ -23,13 +24,7 @@ let p: OpsPlatform;
 let stopped: { status: number; body: { outcomes: { result: string }[] } };
 
 const durableStatus = (id: string) => p.t.platform.engine.getStatus(id);
-const ledger = () => p.t.platform.clouds.paymentGateway.ledger();
-const chargesOf = (orderId: string) => ledger().charges.filter((c) => c.orderId === orderId);
-const refundsOf = (orderId: string) => {
-  const ids = chargesOf(orderId).map((c) => c.id);
-  return ledger().refunds.filter((r) => ids.includes(r.charge));
-};
-const emailsOf = (orderId: string) => p.t.platform.clouds.email.sent().filter((e) => e.subject.includes(orderId));
+const { chargesOf, refundsOf, emailsOf, ledger } = sideEffectsOf(() => p);
 const keptOf = (orderId: string) =>
   chargesOf(orderId)
     .filter((c) => c.status !== 'failed')
